@@ -1,0 +1,182 @@
+#include "spatial_geom/projection.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "spatial_geom/parallel.h"
+#include "spatial_geom/projection_impl.h"
+
+namespace spatial {
+
+namespace {
+// Points per parallel chunk: a multiple of 64 so chunks own whole mask words, and small enough
+// (48 KB of float xyz) that a chunk's points stay in L2 while every frame reads them.
+constexpr size_t kChunkPoints = 4096;
+
+template <typename Real>
+void projectRange(const Real* __restrict pts, size_t begin, size_t end, const CameraParams<Real> c,
+                  float* __restrict uv, float* __restrict depth) {
+  for (size_t p = begin; p < end; ++p) {
+    Real u, v;
+    const Real z = projectPoint(c, pts[3 * p], pts[3 * p + 1], pts[3 * p + 2], u, v);
+    uv[2 * p] = static_cast<float>(u);
+    uv[2 * p + 1] = static_cast<float>(v);
+    depth[p] = static_cast<float>(z);
+  }
+}
+
+template <typename Real>
+void visibleRange(const Real* __restrict pts, size_t begin, size_t end, const CameraParams<Real> c,
+                  const float* __restrict depth, const Real nearPlane, const Real tolerance, uint8_t* __restrict vis) {
+  for (size_t p = begin; p < end; ++p)
+    vis[p - begin] = visibleIn(c, depth, pts[3 * p], pts[3 * p + 1], pts[3 * p + 2], nearPlane, tolerance);
+}
+
+uint64_t packWord(const uint8_t* __restrict vis, size_t count) {
+  uint64_t bits = 0;
+  for (size_t k = 0; k < count; ++k) bits |= static_cast<uint64_t>(vis[k]) << k;
+  return bits;
+}
+
+void packBits(const uint8_t* __restrict vis, size_t count, uint64_t* __restrict words) {
+  const size_t full = count / 64;
+  for (size_t w = 0; w < full; ++w) words[w] = packWord(vis + w * 64, 64);  // constant trip count
+  if (count % 64) words[full] = packWord(vis + full * 64, count % 64);
+}
+}  // namespace
+
+void checkPointCount(size_t n, const char* what) {
+  if (n > 0xFFFFFFFFull)
+    throw Error(ErrorCode::Shape, std::string(what) + " must hold fewer than 2^32 points (got " + std::to_string(n) + ")");
+}
+
+void checkDepthMaps(const Camera* cams, const DepthView* depths, size_t frames, const char* what) {
+  for (size_t f = 0; f < frames; ++f) {
+    const auto& k = cams[f].k;
+    if (depths[f].width != k.width || depths[f].height != k.height)
+      throw Error(ErrorCode::Shape, std::string(what) + "[" + std::to_string(f) + "] is " +
+                                        std::to_string(depths[f].width) + "x" + std::to_string(depths[f].height) +
+                                        " but cameras[" + std::to_string(f) + "] expects " + std::to_string(k.width) +
+                                        "x" + std::to_string(k.height));
+    if (depths[f].data == nullptr)
+      throw Error(ErrorCode::Type, std::string(what) + "[" + std::to_string(f) + "].data is missing");
+  }
+}
+
+void checkVisibilityOptions(const VisibilityOptions& o) {
+  if (!std::isfinite(o.tolerance) || o.tolerance < 0)
+    throw Error(ErrorCode::Shape, "opts.tolerance must be a finite number >= 0 (got " + std::to_string(o.tolerance) + ")");
+  if (!std::isfinite(o.nearPlane))
+    throw Error(ErrorCode::Shape, "opts.near must be finite (got " + std::to_string(o.nearPlane) + ")");
+}
+
+template <typename Real>
+void projectPoints(const Real* points, size_t n, const Camera* cams, size_t frames, float* uv, float* depth) {
+  checkPointCount(n);
+  std::vector<CameraParams<Real>> params(frames);
+  for (size_t f = 0; f < frames; ++f) params[f] = kernelParams<Real>(cams[f]);
+  const size_t chunks = (n + kChunkPoints - 1) / kChunkPoints;
+  parallelChunks(chunks, n * frames, [&](size_t chunk) {
+    const size_t begin = chunk * kChunkPoints, end = std::min(n, begin + kChunkPoints);
+    for (size_t f = 0; f < frames; ++f)
+      projectRange<Real>(points, begin, end, params[f], uv + 2 * f * n, depth + f * n);
+  });
+}
+
+template <typename Real>
+void visibilityMasks(const Real* points, size_t n, const Camera* cams, const DepthView* depths, size_t frames,
+                     const VisibilityOptions& opts, uint64_t* masks) {
+  checkPointCount(n);
+  checkDepthMaps(cams, depths, frames);
+  checkVisibilityOptions(opts);
+  std::vector<CameraParams<Real>> params(frames);
+  for (size_t f = 0; f < frames; ++f) params[f] = kernelParams<Real>(cams[f]);
+  const size_t words = maskWords(n);
+  const size_t chunks = (n + kChunkPoints - 1) / kChunkPoints;
+  const Real nearPlane = static_cast<Real>(opts.nearPlane), tolerance = static_cast<Real>(opts.tolerance);
+  parallelChunks(chunks, n * frames, [&](size_t chunk) {
+    uint8_t vis[kChunkPoints];
+    const size_t begin = chunk * kChunkPoints, end = std::min(n, begin + kChunkPoints);
+    for (size_t f = 0; f < frames; ++f) {
+      visibleRange<Real>(points, begin, end, params[f], depths[f].data, nearPlane, tolerance, vis);
+      packBits(vis, end - begin, masks + f * words + begin / 64);
+    }
+  });
+}
+
+size_t maskCount(const uint64_t* mask, size_t words) {
+  size_t c = 0;
+  for (size_t w = 0; w < words; ++w) c += static_cast<size_t>(__builtin_popcountll(mask[w]));
+  return c;
+}
+
+void maskToIndices(const uint64_t* mask, size_t words, uint32_t* out) {
+  size_t k = 0;
+  for (size_t w = 0; w < words; ++w) {
+    uint64_t bits = mask[w];
+    while (bits) {
+      out[k++] = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+      bits &= bits - 1;
+    }
+  }
+}
+
+template <typename Real>
+std::vector<std::vector<uint32_t>> visibleSets(const Real* points, size_t n, const Camera* cams,
+                                               const DepthView* depths, size_t frames, const VisibilityOptions& opts) {
+  const size_t words = maskWords(n);
+  std::vector<uint64_t> masks(frames * words);
+  visibilityMasks(points, n, cams, depths, frames, opts, masks.data());
+  std::vector<std::vector<uint32_t>> sets(frames);
+  parallelChunks(frames, n * frames / 8, [&](size_t f) {
+    const uint64_t* m = masks.data() + f * words;
+    sets[f].resize(maskCount(m, words));
+    maskToIndices(m, words, sets[f].data());
+  });
+  return sets;
+}
+
+void checkBackprojectArgs(const DepthView& depth, const Camera& cam, int32_t stride) {
+  if (stride < 1) throw Error(ErrorCode::Shape, "opts.stride must be an integer >= 1 (got " + std::to_string(stride) + ")");
+  checkDepthMaps(&cam, &depth, 1, "depth");
+}
+
+size_t backprojectCount(const DepthView& depth, int32_t stride) {
+  size_t count = 0;
+  for (int32_t i = 0; i < depth.height; i += stride) {
+    const float* row = depth.data + static_cast<size_t>(i) * depth.width;
+    for (int32_t j = 0; j < depth.width; j += stride) count += (row[j] > 0.f) & std::isfinite(row[j]);
+  }
+  return count;
+}
+
+void backprojectDepth(const DepthView& depth, const Camera& cam, int32_t stride, float* out) {
+  checkBackprojectArgs(depth, cam, stride);
+  size_t k = 0;
+  for (int32_t i = 0; i < depth.height; i += stride) {
+    const float* row = depth.data + static_cast<size_t>(i) * depth.width;
+    for (int32_t j = 0; j < depth.width; j += stride) {
+      const float d = row[j];
+      if (!(d > 0.f) || !std::isfinite(d)) continue;
+      double X, Y, Z;
+      backprojectPixel(cam, j, i, d, X, Y, Z);
+      out[3 * k] = static_cast<float>(X);
+      out[3 * k + 1] = static_cast<float>(Y);
+      out[3 * k + 2] = static_cast<float>(Z);
+      ++k;
+    }
+  }
+}
+
+#define SPATIAL_INSTANTIATE(Real)                                                                              \
+  template void projectPoints<Real>(const Real*, size_t, const Camera*, size_t, float*, float*);                \
+  template void visibilityMasks<Real>(const Real*, size_t, const Camera*, const DepthView*, size_t,             \
+                                      const VisibilityOptions&, uint64_t*);                                     \
+  template std::vector<std::vector<uint32_t>> visibleSets<Real>(const Real*, size_t, const Camera*,             \
+                                                                const DepthView*, size_t, const VisibilityOptions&);
+SPATIAL_INSTANTIATE(float)
+SPATIAL_INSTANTIATE(double)
+#undef SPATIAL_INSTANTIATE
+
+}  // namespace spatial

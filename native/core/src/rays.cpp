@@ -1,0 +1,74 @@
+#include "spatial_geom/rays.h"
+
+#include <cmath>
+#include <string>
+
+#include "spatial_geom/parallel.h"
+
+namespace spatial {
+
+PatchGrid patchGridFromSize(const Intrinsics& k, int32_t patchSize) {
+  if (patchSize < 1 || patchSize > k.width || patchSize > k.height)
+    throw Error(ErrorCode::Shape, "grid.patchSize must be an integer in [1, min(width, height)] = [1, " +
+                                      std::to_string(std::min(k.width, k.height)) + "] (got " +
+                                      std::to_string(patchSize) + ")");
+  return PatchGrid{k.height / patchSize, k.width / patchSize, double(patchSize), double(patchSize)};
+}
+
+PatchGrid patchGridFromCount(const Intrinsics& k, int32_t rows, int32_t cols) {
+  if (rows < 1 || cols < 1 || rows > k.height || cols > k.width)
+    throw Error(ErrorCode::Shape, "grid.rows and grid.cols must be integers in [1, height] and [1, width] (got " +
+                                      std::to_string(rows) + ", " + std::to_string(cols) + ")");
+  return PatchGrid{rows, cols, double(k.width) / cols, double(k.height) / rows};
+}
+
+void rayGrid(const Intrinsics& k, const PatchGrid& g, float* out) {
+  for (int32_t r = 0; r < g.rows; ++r) {
+    const double y = (patchCentre(r, g.stepY) - k.cy) / k.fy;
+    for (int32_t c = 0; c < g.cols; ++c) {
+      const double x = (patchCentre(c, g.stepX) - k.cx) / k.fx;
+      out[(size_t(r) * g.cols + c) * 2] = static_cast<float>(x);
+      out[(size_t(r) * g.cols + c) * 2 + 1] = static_cast<float>(y);
+    }
+  }
+}
+
+void checkFrequencies(int32_t frequencies) {
+  if (frequencies < 1 || frequencies > 32)
+    throw Error(ErrorCode::Shape, "opts.frequencies must be an integer in [1, 32] (got " + std::to_string(frequencies) + ")");
+}
+
+namespace {
+void encode(double value, int32_t frequencies, float* out) {
+  const double pi = 3.14159265358979323846;
+  double scale = pi;  // 2^k * pi, exact doubling
+  for (int32_t k = 0; k < frequencies; ++k, scale *= 2) {
+    const double a = scale * value;
+    out[2 * k] = static_cast<float>(std::sin(a));
+    out[2 * k + 1] = static_cast<float>(std::cos(a));
+  }
+}
+}  // namespace
+
+void rayEmbedding(const Intrinsics& k, const PatchGrid& g, int32_t frequencies, bool includeFocal, float* out) {
+  checkFrequencies(frequencies);
+  const int32_t q = rayEmbeddingComponents(includeFocal);
+  const size_t perPatch = size_t(q) * 2 * frequencies;
+  const double fxn = k.fx / k.width, fyn = k.fy / k.height;
+  parallelChunks(size_t(g.rows), size_t(g.rows) * g.cols * perPatch * 8, [&](size_t rr) {
+    const int32_t r = static_cast<int32_t>(rr);
+    const double y = (patchCentre(r, g.stepY) - k.cy) / k.fy;
+    for (int32_t c = 0; c < g.cols; ++c) {
+      float* p = out + (size_t(r) * g.cols + c) * perPatch;
+      const double x = (patchCentre(c, g.stepX) - k.cx) / k.fx;
+      encode(x, frequencies, p);
+      encode(y, frequencies, p + 2 * frequencies);
+      if (includeFocal) {
+        encode(fxn, frequencies, p + 4 * frequencies);
+        encode(fyn, frequencies, p + 6 * frequencies);
+      }
+    }
+  });
+}
+
+}  // namespace spatial
