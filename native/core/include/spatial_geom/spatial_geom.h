@@ -1,6 +1,7 @@
 // Umbrella header of the geometry core.
 #pragma once
 
+#include "spatial_geom/backend.h"
 #include "spatial_geom/camera.h"
 #include "spatial_geom/common.h"
 #include "spatial_geom/parallel.h"

@@ -1,0 +1,55 @@
+/**
+ * The typed seam to the compiled addon (`build/Release/spatial_geom.node`). Public modules wrap
+ * these raw functions; nothing else touches the binding. Every raw function validates its own
+ * arguments too, so even a malformed direct call throws instead of crashing the process.
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spatialError } from './errors.js';
+import type { BackendInfo } from './types.js';
+
+/** Raw interface of the addon (packed cameras: see `PACKED_CAMERA_LENGTH`). */
+export interface NativeBinding {
+  projectPoints(points: Float32Array | Float64Array, cameras: Float64Array, uv: Float32Array, depth: Float32Array): void;
+  visibleSets(points: Float32Array | Float64Array, cameras: Float64Array, depths: Float32Array[], near: number, tolerance: number): Uint32Array[];
+  visibleSetsAsync(points: Float32Array | Float64Array, cameras: Float64Array, depths: Float32Array[], near: number, tolerance: number): Promise<Uint32Array[]>;
+  intersect(a: Uint32Array, b: Uint32Array): Uint32Array;
+  overlap(a: Uint32Array, b: Uint32Array): number;
+  overlapMatrix(sets: Uint32Array[], out: Float32Array): void;
+  overlapMatrixAsync(sets: Uint32Array[], out: Float32Array): Promise<void>;
+  correspondences(points: Float32Array | Float64Array, cameras: Float64Array, setA: Uint32Array, setB: Uint32Array): {
+    index: Uint32Array; uvA: Float32Array; uvB: Float32Array; depthA: Float32Array; depthB: Float32Array;
+  };
+  backprojectDepth(depth: Float32Array, camera: Float64Array, stride: number): Float32Array;
+  rayGrid(intrinsics: Float64Array, patchSize: number, rows: number, cols: number): Float32Array;
+  rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
+  info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
+  configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+}
+
+/** Package root (lib/ and dist/ both sit directly under it). */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+let binding: NativeBinding | undefined;
+let loadError: Error | undefined;
+
+/** Loads the addon once; throws ERR_SPATIAL_IO with build instructions when it is missing. */
+export function native(): NativeBinding {
+  if (binding) return binding;
+  if (loadError) throw loadError;
+  try {
+    const require = createRequire(import.meta.url);
+    const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeBinding;
+    binding = bindings({ bindings: 'spatial_geom', module_root: packageRoot });
+    return binding;
+  } catch (e) {
+    loadError = spatialError(
+      'ERR_SPATIAL_IO',
+      `the native addon could not be loaded (${(e as Error).message.split('\n')[0]}). Build it with \`npm run build:native\` ` +
+        'or use the pure-TS reference from "@spatial/geom/reference".',
+    );
+    throw loadError;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Argument validation shared by the native-backed API and the pure-TS reference, so both reject the
+ * same inputs with the same codes and messages ("Expected X for Y but received Z").
+ * @module
+ */
+import { describeValue, spatialError } from './errors.js';
+import type { Camera, DepthMap, Intrinsics, Points, Pose, VisibilityOptions } from './types.js';
+
+/** Values per packed camera: fx, fy, cx, cy, width, height, pose[16] (the native layout). */
+export const PACKED_CAMERA_LENGTH = 22;
+
+const MAX_POINTS = 0xffffffff;
+
+/** Checks a points array (Float32Array/Float64Array of length 3N) and returns N. */
+export function checkPoints(points: unknown, name = 'points'): number {
+  if (!(points instanceof Float32Array) && !(points instanceof Float64Array))
+    throw spatialError('ERR_SPATIAL_TYPE', `Expected a Float32Array or Float64Array for ${name} but received ${describeValue(points)}`);
+  if (points.length % 3 !== 0)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.length must be a multiple of 3 (got ${points.length})`);
+  if (points.length / 3 > MAX_POINTS)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name} must hold fewer than 2^32 points (got ${points.length / 3})`);
+  return points.length / 3;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** Checks intrinsics: finite, fx, fy > 0, width and height positive integers (<= 2^20). */
+export function checkIntrinsics(k: unknown, name = 'intrinsics'): Intrinsics {
+  if (!isObject(k)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Intrinsics object for ${name} but received ${describeValue(k)}`);
+  for (const key of ['fx', 'fy', 'cx', 'cy', 'width', 'height'] as const) {
+    if (typeof k[key] !== 'number')
+      throw spatialError('ERR_SPATIAL_TYPE', `Expected a number for ${name}.${key} but received ${describeValue(k[key])}`);
+  }
+  const { fx, fy, cx, cy, width, height } = k as unknown as Intrinsics;
+  for (const [key, v] of [['fx', fx], ['fy', fy], ['cx', cx], ['cy', cy]] as const)
+    if (!Number.isFinite(v)) throw spatialError('ERR_SPATIAL_CAMERA', `${name}.${key} must be finite (got ${v})`);
+  if (!(fx > 0) || !(fy > 0)) throw spatialError('ERR_SPATIAL_CAMERA', `${name}.fx and .fy must be > 0 (got ${fx}, ${fy})`);
+  for (const [key, v] of [['width', width], ['height', height]] as const)
+    if (!Number.isInteger(v) || v < 1 || v > 1 << 20)
+      throw spatialError('ERR_SPATIAL_CAMERA', `${name}.${key} must be a positive integer <= 1048576 (got ${v})`);
+  if (width * height > 2147483647)
+    throw spatialError('ERR_SPATIAL_CAMERA', `${name}.width*height must be < 2^31 (got ${width * height})`);
+  return { fx, fy, cx, cy, width, height };
+}
+
+/** Checks a rigid camera-to-world pose (DESIGN.md section 2). */
+export function checkPose(p: unknown, name = 'pose'): Pose {
+  if (!(p instanceof Float64Array))
+    throw spatialError('ERR_SPATIAL_TYPE', `Expected a Float64Array(16) for ${name} but received ${describeValue(p)}`);
+  if (p.length !== 16) throw spatialError('ERR_SPATIAL_SHAPE', `${name}.length must be 16 (row-major 4x4) (got ${p.length})`);
+  for (let i = 0; i < 16; i++)
+    if (!Number.isFinite(p[i])) throw spatialError('ERR_SPATIAL_POSE', `${name} must be finite (element ${i} is ${p[i]})`);
+  if (Math.abs(p[12]) > 1e-9 || Math.abs(p[13]) > 1e-9 || Math.abs(p[14]) > 1e-9 || Math.abs(p[15] - 1) > 1e-9)
+    throw spatialError('ERR_SPATIAL_POSE', `${name} last row must be 0 0 0 1 (got ${p[12]} ${p[13]} ${p[14]} ${p[15]})`);
+  const r = [p[0], p[1], p[2], p[4], p[5], p[6], p[8], p[9], p[10]];
+  const det = r[0] * (r[4] * r[8] - r[5] * r[7]) - r[1] * (r[3] * r[8] - r[5] * r[6]) + r[2] * (r[3] * r[7] - r[4] * r[6]);
+  let orth = 0;
+  for (let a = 0; a < 3; a++)
+    for (let b = 0; b < 3; b++) {
+      const dot = r[a] * r[b] + r[3 + a] * r[3 + b] + r[6 + a] * r[6 + b];
+      orth += (dot - (a === b ? 1 : 0)) ** 2;
+    }
+  orth = Math.sqrt(orth);
+  if (!(Math.abs(det - 1) < 1e-3) || !(orth < 1e-3))
+    throw spatialError('ERR_SPATIAL_POSE', `${name} must be rigid (|det R - 1| < 1e-3 and ||R^T R - I|| < 1e-3; got det ${det}, ||R^T R - I|| ${orth})`);
+  return p;
+}
+
+/** Checks one camera. */
+export function checkCamera(c: unknown, name = 'camera'): Camera {
+  if (!isObject(c)) throw spatialError('ERR_SPATIAL_TYPE', `Expected a Camera { intrinsics, pose } for ${name} but received ${describeValue(c)}`);
+  return { intrinsics: checkIntrinsics(c.intrinsics, `${name}.intrinsics`), pose: checkPose(c.pose, `${name}.pose`) };
+}
+
+/** Checks a camera or an array of cameras and returns the array. */
+export function checkCameras(cams: unknown, name = 'cameras'): Camera[] {
+  if (Array.isArray(cams)) return cams.map((c, i) => checkCamera(c, `${name}[${i}]`));
+  return [checkCamera(cams, name)];
+}
+
+/** Packs validated cameras into the native layout (PACKED_CAMERA_LENGTH doubles each). */
+export function packCameras(cams: Camera[]): Float64Array {
+  const out = new Float64Array(cams.length * PACKED_CAMERA_LENGTH);
+  cams.forEach((c, f) => {
+    const k = c.intrinsics;
+    out.set([k.fx, k.fy, k.cx, k.cy, k.width, k.height], f * PACKED_CAMERA_LENGTH);
+    out.set(c.pose, f * PACKED_CAMERA_LENGTH + 6);
+  });
+  return out;
+}
+
+/** Packs intrinsics (fx, fy, cx, cy, width, height). */
+export function packIntrinsics(k: Intrinsics): Float64Array {
+  return Float64Array.of(k.fx, k.fy, k.cx, k.cy, k.width, k.height);
+}
+
+/** Checks a depth map and, when given, that it matches the camera's image size. */
+export function checkDepthMap(d: unknown, name = 'depth', k?: Intrinsics, camName = 'camera'): DepthMap {
+  if (!isObject(d)) throw spatialError('ERR_SPATIAL_TYPE', `Expected a DepthMap { width, height, data } for ${name} but received ${describeValue(d)}`);
+  if (!(d.data instanceof Float32Array))
+    throw spatialError('ERR_SPATIAL_TYPE', `Expected a Float32Array for ${name}.data but received ${describeValue(d.data)}`);
+  const { width, height, data } = d as unknown as DepthMap;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.width and .height must be positive integers (got ${describeValue(width)}, ${describeValue(height)})`);
+  if (data.length !== width * height)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.data.length must be width*height = ${width * height} (got ${data.length})`);
+  if (k && (k.width !== width || k.height !== height))
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name} is ${width}x${height} but ${camName} expects ${k.width}x${k.height}`);
+  return d as unknown as DepthMap;
+}
+
+/** Checks depth maps against cameras one to one. */
+export function checkDepthMaps(depths: unknown, cams: Camera[], name = 'depths'): DepthMap[] {
+  if (!Array.isArray(depths)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Array of DepthMap for ${name} but received ${describeValue(depths)}`);
+  if (depths.length !== cams.length)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.length must equal cameras.length (${cams.length}), got ${depths.length}`);
+  return depths.map((d, f) => checkDepthMap(d, `${name}[${f}]`, cams[f].intrinsics, `cameras[${f}]`));
+}
+
+/** Resolves visibility options to numbers (defaults: tolerance 0.05 m, near 1e-6 m). */
+export function checkVisibilityOptions(opts: unknown): Required<VisibilityOptions> {
+  if (opts !== undefined && !isObject(opts))
+    throw spatialError('ERR_SPATIAL_TYPE', `Expected an options object for opts but received ${describeValue(opts)}`);
+  const o = (opts ?? {}) as VisibilityOptions;
+  const tolerance = o.tolerance ?? 0.05;
+  const near = o.near ?? 1e-6;
+  if (typeof tolerance !== 'number') throw spatialError('ERR_SPATIAL_TYPE', `Expected a number for opts.tolerance but received ${describeValue(tolerance)}`);
+  if (typeof near !== 'number') throw spatialError('ERR_SPATIAL_TYPE', `Expected a number for opts.near but received ${describeValue(near)}`);
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw spatialError('ERR_SPATIAL_SHAPE', `opts.tolerance must be a finite number >= 0 (got ${tolerance})`);
+  if (!Number.isFinite(near)) throw spatialError('ERR_SPATIAL_SHAPE', `opts.near must be finite (got ${near})`);
+  return { tolerance, near };
+}
+
+/** Checks a visible set: a strictly ascending Uint32Array. */
+export function checkIndexSet(s: unknown, name = 'set'): Uint32Array {
+  if (!(s instanceof Uint32Array)) throw spatialError('ERR_SPATIAL_TYPE', `Expected a Uint32Array for ${name} but received ${describeValue(s)}`);
+  for (let i = 1; i < s.length; i++)
+    if (s[i] <= s[i - 1])
+      throw spatialError('ERR_SPATIAL_FORMAT', `${name} must be strictly ascending (element ${i} is ${s[i]} after ${s[i - 1]})`);
+  return s;
+}
+
+/** Checks an array of visible sets. */
+export function checkIndexSets(sets: unknown, name = 'sets'): Uint32Array[] {
+  if (!Array.isArray(sets)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Array of Uint32Array for ${name} but received ${describeValue(sets)}`);
+  return sets.map((s, i) => checkIndexSet(s, `${name}[${i}]`));
+}
+
+/** Checks that every index of a set addresses one of `n` points. */
+export function checkSetInRange(s: Uint32Array, n: number, name: string): void {
+  if (s.length && s[s.length - 1] >= n)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name} holds index ${s[s.length - 1]} but points has only ${n} points`);
+}
+
+/** Checks an optional caller-owned Float32Array output of an exact length. */
+export function checkOut(out: unknown, length: number, name: string): Float32Array | undefined {
+  if (out === undefined) return undefined;
+  if (!(out instanceof Float32Array)) throw spatialError('ERR_SPATIAL_TYPE', `Expected a Float32Array for ${name} but received ${describeValue(out)}`);
+  if (out.length !== length) throw spatialError('ERR_SPATIAL_SHAPE', `${name}.length must be ${length} (got ${out.length})`);
+  return out;
+}
+
+/** Checks an integer in [lo, hi]. */
+export function checkInteger(v: unknown, lo: number, hi: number, name: string): number {
+  if (typeof v !== 'number') throw spatialError('ERR_SPATIAL_TYPE', `Expected an integer for ${name} but received ${describeValue(v)}`);
+  if (!Number.isInteger(v) || v < lo || v > hi) throw spatialError('ERR_SPATIAL_SHAPE', `${name} must be an integer in [${lo}, ${hi}] (got ${v})`);
+  return v;
+}
+
+/** Resolves a patch grid spec against intrinsics: rows, cols and the pixel step of a patch. */
+export function resolvePatchGrid(k: Intrinsics, grid: unknown, name = 'grid'): { rows: number; cols: number; stepX: number; stepY: number; patchSize: number } {
+  if (!isObject(grid)) throw spatialError('ERR_SPATIAL_TYPE', `Expected { patchSize } or { rows, cols } for ${name} but received ${describeValue(grid)}`);
+  if (grid.patchSize !== undefined) {
+    const p = checkInteger(grid.patchSize, 1, Math.min(k.width, k.height), `${name}.patchSize`);
+    return { rows: Math.floor(k.height / p), cols: Math.floor(k.width / p), stepX: p, stepY: p, patchSize: p };
+  }
+  const rows = checkInteger(grid.rows, 1, k.height, `${name}.rows`);
+  const cols = checkInteger(grid.cols, 1, k.width, `${name}.cols`);
+  return { rows, cols, stepX: k.width / cols, stepY: k.height / rows, patchSize: 0 };
+}
+
+/** Checks that an options argument is an object. */
+export function checkOptionsObject(opts: unknown, name = 'opts'): Record<string, unknown> {
+  if (!isObject(opts)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an options object for ${name} but received ${describeValue(opts)}`);
+  return opts;
+}
+
+/** Checks a boolean. */
+export function checkBoolean(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw spatialError('ERR_SPATIAL_TYPE', `Expected a boolean for ${name} but received ${describeValue(v)}`);
+  return v;
+}
+
+/** Length of a ray embedding: rows * cols * Q * 2F with Q = 4 when the focal lengths are included, else 2. */
+export function rayEmbeddingLength(g: { rows: number; cols: number }, frequencies: number, includeFocal: boolean): number {
+  return g.rows * g.cols * (includeFocal ? 4 : 2) * 2 * frequencies;
+}

@@ -1,0 +1,64 @@
+// Argument conversion and validation for the bindings. The bindings never do geometry: they check
+// every argument's type and length, hand raw pointers to the core, and turn spatial::Error into a JS
+// TypeError/RangeError carrying the stable `code` of DESIGN.md section 4.
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+#include <vector>
+
+#include "spatial_geom/spatial_geom.h"
+
+namespace addon {
+
+[[noreturn]] void throwJs(Napi::Env env, spatial::ErrorCode code, const std::string& message);
+Napi::Error makeJsError(Napi::Env env, spatial::ErrorCode code, const std::string& message);
+
+// "Float32Array(length 10)", "Array", "undefined", ... for messages.
+std::string describe(const Napi::Value& v);
+
+template <typename T>
+struct Span {
+  T* data;
+  size_t size;
+};
+
+// A TypedArray argument of one element type; throws ERR_SPATIAL_TYPE otherwise.
+template <typename T>
+Span<T> typedArray(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
+                   const std::string& what);
+
+inline Span<float> float32Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArray<float>(env, v, napi_float32_array, "Float32Array", what);
+}
+inline Span<double> float64Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArray<double>(env, v, napi_float64_array, "Float64Array", what);
+}
+inline Span<uint32_t> uint32Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArray<uint32_t>(env, v, napi_uint32_array, "Uint32Array", what);
+}
+
+// Points: Float32Array or Float64Array of length 3N.
+struct PointsArg {
+  const void* data;
+  size_t n;
+  bool isDouble;
+};
+PointsArg points(Napi::Env env, const Napi::Value& v, const std::string& what = "points");
+
+// Packed cameras (Float64Array of 22*F): validated and converted.
+std::vector<spatial::Camera> cameras(Napi::Env env, const Napi::Value& v, const std::string& what = "cameras");
+
+// A number argument that must be an integer in [lo, hi].
+int64_t integer(Napi::Env env, const Napi::Value& v, int64_t lo, int64_t hi, const std::string& what);
+double finiteNumber(Napi::Env env, const Napi::Value& v, const std::string& what);
+// An array of Uint32Array sets, checked strictly ascending.
+std::vector<spatial::IndexSet> indexSets(Napi::Env env, const Napi::Value& v, const std::string& what);
+spatial::IndexSet indexSet(Napi::Env env, const Napi::Value& v, const std::string& what);
+
+// A Uint32Array / Float32Array that owns a std::vector's storage (no copy).
+Napi::Uint32Array adoptUint32(Napi::Env env, std::vector<uint32_t>&& v);
+Napi::Float32Array adoptFloat32(Napi::Env env, std::vector<float>&& v);
+
+}  // namespace addon
