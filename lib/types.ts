@@ -108,3 +108,22 @@ export interface BackendInfo {
   threads: number;
   parallelThreshold?: number;
 }
+
+/** An 8-bit image: row-major `width*height*channels` bytes, channels interleaved (1 = grey, 3 = RGB, 4 = RGBA). */
+export interface Image {
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  data: Uint8Array;
+}
+
+/**
+ * A camera view transformed as one unit by the camera augmentations: image content, depth and
+ * intrinsics always agree. The pose is unchanged by every 2-D augmentation.
+ */
+export interface View {
+  intrinsics: Intrinsics;
+  image?: Image;
+  depth?: DepthMap;
+  pose?: Pose;
+}

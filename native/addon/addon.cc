@@ -5,30 +5,15 @@
 
 #include <memory>
 
+#include "async.h"
 #include "convert.h"
+#include "registry.h"
 
+using addon::requireArgs;
 using addon::throwJs;
 using spatial::ErrorCode;
 
 namespace {
-
-// Translates core errors (thrown before any memory is touched) into JS errors with a code.
-template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
-Napi::Value guarded(const Napi::CallbackInfo& info) {
-  try {
-    return Fn(info);
-  } catch (const spatial::Error& e) {
-    throwJs(info.Env(), e.code(), e.what());
-  } catch (const std::bad_alloc&) {
-    throwJs(info.Env(), ErrorCode::Shape, "out of memory: the inputs are too large for this machine");
-  }
-}
-
-void requireArgs(const Napi::CallbackInfo& info, size_t n, const char* fn) {
-  if (info.Length() < n)
-    throwJs(info.Env(), ErrorCode::Type, std::string(fn) + " expects " + std::to_string(n) + " arguments (got " +
-                                             std::to_string(info.Length()) + ")");
-}
 
 spatial::DepthView depthMap(Napi::Env env, const Napi::Value& v, const spatial::Camera& cam, const std::string& what,
                             const std::string& camWhat) {
@@ -116,47 +101,10 @@ Napi::Value VisibleSets(const Napi::CallbackInfo& info) {
   return setsToJs(info.Env(), job.result);
 }
 
-// Runs a job on libuv's thread pool and settles a promise; the JS inputs stay referenced until then.
-template <typename Job, Napi::Value (*Finish)(Napi::Env, Job&)>
-class PromiseWorker : public Napi::AsyncWorker {
- public:
-  PromiseWorker(Napi::Env env, Job&& job, const Napi::CallbackInfo& info)
-      : Napi::AsyncWorker(env), job_(std::move(job)), deferred_(Napi::Promise::Deferred::New(env)) {
-    for (size_t i = 0; i < info.Length(); ++i)
-      if (info[i].IsObject()) keep_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
-  }
-  Napi::Promise promise() { return deferred_.Promise(); }
-
- protected:
-  void Execute() override {
-    try {
-      job_.run();
-    } catch (const spatial::Error& e) {
-      code_ = e.code();
-      SetError(e.what());
-    } catch (const std::bad_alloc&) {
-      SetError("out of memory: the inputs are too large for this machine");
-    }
-  }
-  void OnOK() override { deferred_.Resolve(Finish(Env(), job_)); }
-  void OnError(const Napi::Error& e) override {
-    deferred_.Reject(addon::makeJsError(Env(), code_, e.Message()).Value());
-  }
-
- private:
-  Job job_;
-  Napi::Promise::Deferred deferred_;
-  std::vector<Napi::ObjectReference> keep_;
-  ErrorCode code_ = ErrorCode::Shape;
-};
-
 Napi::Value finishVisibility(Napi::Env env, VisibilityJob& job) { return setsToJs(env, job.result); }
 
 Napi::Value VisibleSetsAsync(const Napi::CallbackInfo& info) {
-  auto* worker = new PromiseWorker<VisibilityJob, finishVisibility>(info.Env(), visibilityJob(info, "visibleSetsAsync"), info);
-  Napi::Promise p = worker->promise();
-  worker->Queue();
-  return p;
+  return addon::PromiseWorker<VisibilityJob, finishVisibility>::start(info.Env(), visibilityJob(info, "visibleSetsAsync"), info);
 }
 
 // intersect(a, b): Uint32Array
@@ -206,10 +154,7 @@ Napi::Value OverlapMatrix(const Napi::CallbackInfo& info) {
 Napi::Value finishOverlap(Napi::Env env, OverlapJob&) { return env.Undefined(); }
 
 Napi::Value OverlapMatrixAsync(const Napi::CallbackInfo& info) {
-  auto* worker = new PromiseWorker<OverlapJob, finishOverlap>(info.Env(), overlapJob(info, "overlapMatrixAsync"), info);
-  Napi::Promise p = worker->promise();
-  worker->Queue();
-  return p;
+  return addon::PromiseWorker<OverlapJob, finishOverlap>::start(info.Env(), overlapJob(info, "overlapMatrixAsync"), info);
 }
 
 // correspondences(points, cameras (2 packed), setA, setB): { index, uvA, uvB, depthA, depthB }
@@ -346,23 +291,28 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
   return Info(info);
 }
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("projectPoints", Napi::Function::New<guarded<ProjectPoints>>(env, "projectPoints"));
-  exports.Set("visibleSets", Napi::Function::New<guarded<VisibleSets>>(env, "visibleSets"));
-  exports.Set("visibleSetsAsync", Napi::Function::New<guarded<VisibleSetsAsync>>(env, "visibleSetsAsync"));
-  exports.Set("intersect", Napi::Function::New<guarded<Intersect>>(env, "intersect"));
-  exports.Set("overlap", Napi::Function::New<guarded<Overlap>>(env, "overlap"));
-  exports.Set("overlapMatrix", Napi::Function::New<guarded<OverlapMatrix>>(env, "overlapMatrix"));
-  exports.Set("overlapMatrixAsync", Napi::Function::New<guarded<OverlapMatrixAsync>>(env, "overlapMatrixAsync"));
-  exports.Set("correspondences", Napi::Function::New<guarded<Correspondences>>(env, "correspondences"));
-  exports.Set("backprojectDepth", Napi::Function::New<guarded<BackprojectDepth>>(env, "backprojectDepth"));
-  exports.Set("rayGrid", Napi::Function::New<guarded<RayGrid>>(env, "rayGrid"));
-  exports.Set("rayEmbedding", Napi::Function::New<guarded<RayEmbedding>>(env, "rayEmbedding"));
-  exports.Set("info", Napi::Function::New<guarded<Info>>(env, "info"));
-  exports.Set("configure", Napi::Function::New<guarded<Configure>>(env, "configure"));
-  return exports;
+void registerGeometry(Napi::Env env, Napi::Object exports) {
+  addon::exportFunction<ProjectPoints>(env, exports, "projectPoints");
+  addon::exportFunction<VisibleSets>(env, exports, "visibleSets");
+  addon::exportFunction<VisibleSetsAsync>(env, exports, "visibleSetsAsync");
+  addon::exportFunction<Intersect>(env, exports, "intersect");
+  addon::exportFunction<Overlap>(env, exports, "overlap");
+  addon::exportFunction<OverlapMatrix>(env, exports, "overlapMatrix");
+  addon::exportFunction<OverlapMatrixAsync>(env, exports, "overlapMatrixAsync");
+  addon::exportFunction<Correspondences>(env, exports, "correspondences");
+  addon::exportFunction<BackprojectDepth>(env, exports, "backprojectDepth");
+  addon::exportFunction<RayGrid>(env, exports, "rayGrid");
+  addon::exportFunction<RayEmbedding>(env, exports, "rayEmbedding");
+  addon::exportFunction<Info>(env, exports, "info");
+  addon::exportFunction<Configure>(env, exports, "configure");
 }
+SPATIAL_ADDON_MODULE(registerGeometry);
 
 }  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  for (auto registrar : addon::registrars()) registrar(env, exports);
+  return exports;
+}
 
 NODE_API_MODULE(spatial_geom, Init)

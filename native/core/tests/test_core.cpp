@@ -9,29 +9,11 @@
 #include <vector>
 
 #include "spatial_geom/spatial_geom.h"
+#include "test_util.h"
 
 using namespace spatial;
 
-static int gFailures = 0, gChecks = 0;
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    ++gChecks;                                                               \
-    if (!(cond)) {                                                           \
-      ++gFailures;                                                           \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                        \
-  } while (0)
-#define CHECK_NEAR(a, b, tol) CHECK(std::fabs(double(a) - double(b)) <= (tol))
-
-template <typename Fn>
-static bool throwsCode(Fn fn, ErrorCode code) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code() == code;
-  }
-  return false;
-}
+using spatial_test::throwsCode;
 
 static std::vector<double> packed(double fx, double fy, double cx, double cy, int w, int h, const double* pose = nullptr) {
   static const double identity[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
@@ -40,7 +22,7 @@ static std::vector<double> packed(double fx, double fy, double cx, double cy, in
   return v;
 }
 
-static void testProjection() {
+SPATIAL_TEST(testProjection) {
   // Camera at (1, 0, 0) looking along +z, rotated by 90 degrees about z: x_cam = world y.
   const double pose[16] = {0, -1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
   auto p = packed(500, 400, 319.5, 239.5, 640, 480, pose);
@@ -58,7 +40,7 @@ static void testProjection() {
   CHECK_NEAR(uv[0], 369.5, 1e-9);
 }
 
-static void testVisibility() {
+SPATIAL_TEST(testVisibility) {
   auto p = packed(100, 100, 1.5, 1.5, 4, 4);
   Camera cam = makeCamera(p.data(), "camera");
   std::vector<float> depth(16, 2.0f);
@@ -88,7 +70,7 @@ static void testVisibility() {
   CHECK(s2[0].size() == 2 && s2[0][0] == 0 && s2[0][1] == 1);  // u = 3.5 is outside [-0.5, 3.5)
 }
 
-static void testValidation() {
+SPATIAL_TEST(testValidation) {
   auto bad = packed(-1, 100, 1, 1, 4, 4);
   CHECK(throwsCode([&] { makeCamera(bad.data(), "camera"); }, ErrorCode::Camera));
   auto badW = packed(100, 100, 1, 1, 0, 4);
@@ -112,7 +94,7 @@ static void testValidation() {
   CHECK(throwsCode([&] { checkSortedSet({unsorted, 3}, "a"); }, ErrorCode::Format));
 }
 
-static void testSets() {
+SPATIAL_TEST(testSets) {
   const uint32_t a[] = {1, 3, 5, 7, 9}, b[] = {3, 4, 5, 10};
   uint32_t out[4];
   CHECK(intersect({a, 5}, {b, 4}, out) == 2 && out[0] == 3 && out[1] == 5);
@@ -147,7 +129,7 @@ static void testSets() {
   }
 }
 
-static void testBackprojectRoundTrip() {
+SPATIAL_TEST(testBackprojectRoundTrip) {
   const double c = std::cos(0.3), s = std::sin(0.3);
   const double pose[16] = {c, 0, s, 0.5, 0, 1, 0, -0.2, -s, 0, c, 1.5, 0, 0, 0, 1};
   auto p = packed(525, 520, 319.5, 239.5, 640, 480, pose);
@@ -177,7 +159,7 @@ static void testBackprojectRoundTrip() {
   CHECK(sets[0].size() == n);
 }
 
-static void testRays() {
+SPATIAL_TEST(testRays) {
   Intrinsics k{100, 50, 13.5, 6.5, 28, 14};
   PatchGrid g = patchGridFromSize(k, 14);
   CHECK(g.rows == 1 && g.cols == 2);
@@ -199,15 +181,12 @@ static void testRays() {
 }
 
 int main() {
-  const std::pair<const char*, std::function<void()>> tests[] = {
-      {"projection", testProjection}, {"visibility", testVisibility}, {"validation", testValidation},
-      {"sets", testSets},             {"backproject", testBackprojectRoundTrip}, {"rays", testRays},
-  };
-  for (const auto& t : tests) {
-    const int before = gFailures;
+  auto& c = spatial_test::counters();
+  for (const auto& t : spatial_test::cases()) {
+    const int before = c.failures;
     t.second();
-    std::printf("%-12s %s\n", t.first, gFailures == before ? "ok" : "FAILED");
+    std::printf("%-28s %s\n", t.first.c_str(), c.failures == before ? "ok" : "FAILED");
   }
-  std::printf("%d passed, %d failed\n", gChecks - gFailures, gFailures);
-  return gFailures == 0 ? 0 : 1;
+  std::printf("%d passed, %d failed\n", c.checks - c.failures, c.failures);
+  return c.failures == 0 ? 0 : 1;
 }
