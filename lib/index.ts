@@ -9,3 +9,5 @@ export * from './geometry.js';
 export * from './types.js';
 export * from './errors.js';
 export { PACKED_CAMERA_LENGTH } from './validate.js';
+export { createRng, hashString, type Rng } from './random.js';
+export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
