@@ -151,7 +151,7 @@ describe('visibleSets: native == reference', () => {
   });
 });
 
-function inDecisionBand(cam: Camera, depth: DepthMap, pts: Float32Array, i: number, tolerance: number): boolean {
+function inDecisionBand(cam: Camera, depth: DepthMap, pts: Float32Array | Float64Array, i: number, tolerance: number): boolean {
   const bnd = projectionBounds(cam, pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
   if (!Number.isFinite(bnd.zc)) return false;
   if (Math.abs(bnd.zc - 1e-6) <= bnd.dz || bnd.zc <= bnd.dz) return true;
