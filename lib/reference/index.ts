@@ -4,5 +4,7 @@
  * @module
  */
 export * from './geometry.js';
+export * from './pointcloud.js';
+export * from './compat.js';
 export * from '../types.js';
 export * from '../errors.js';

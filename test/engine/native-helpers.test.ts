@@ -1,0 +1,75 @@
+// voxelDownsample and the MultiSPA visibility rule: native == reference (exact: both compute in
+// double with the same order of operations), plus hand-computed cases.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as native from '../../lib/index.js';
+import * as ref from '../../lib/reference/index.js';
+import { IDENTITY, camera, intrinsics } from '../helpers/cameras.js';
+import { cameraArb, depthMapArb } from '../geometry/arbitraries.js';
+
+describe('voxelDownsample', () => {
+  it('hand-computed: centroids, counts, majority labels with ties to the smaller label', () => {
+    const pts = Float32Array.of(0.01, 0.01, 0.01, 0.03, 0.01, 0.01, 0.5, 0.5, 0.5, NaN, 0, 0, 0.05, 0.05, 0.05);
+    const labels = Uint16Array.of(7, 3, 2, 9, 3);
+    for (const g of [native, ref]) {
+      const r = g.voxelDownsample(pts, 0.1, labels);
+      expect(Array.from(r.counts)).toEqual([3, 1]);
+      expect(r.points[0]).toBeCloseTo(0.03, 6);
+      expect(Array.from(r.labels!)).toEqual([3, 2]);
+    }
+  });
+
+  it('native == reference on random clouds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 0, max: 4 })), { maxLength: 300 }),
+        fc.constantFrom(0.05, 0.3, 1),
+        (rows, voxel) => {
+          const pts = Float32Array.from(rows.flatMap((r) => r.slice(0, 3)));
+          const labels = Uint16Array.from(rows.map((r) => r[3]));
+          expect(native.voxelDownsample(pts, voxel, labels)).toEqual(ref.voxelDownsample(pts, voxel, labels));
+          expect(native.voxelDownsample(pts, voxel)).toEqual(ref.voxelDownsample(pts, voxel));
+        },
+      ),
+      { seed: 5, numRuns: 150 },
+    );
+  });
+
+  it('rejects bad voxel sizes and labels', () => {
+    for (const g of [native, ref]) {
+      expect(() => g.voxelDownsample(new Float32Array(3), 0)).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_SHAPE' }));
+      expect(() => g.voxelDownsample(new Float32Array(3), 1, new Uint16Array(2))).toThrow(/labels.length must equal the number of points 1/);
+    }
+  });
+});
+
+describe('visibleSetsMultiSpa (--compat multispa)', () => {
+  it('hand-computed: continuous bounds, half-even depth pixel, strict z < D', () => {
+    // Colour 4x2 image, depth 2x1 map: the colour u is scaled by 2/4.
+    const k = intrinsics(1, 1, 0, 0, 4, 2);
+    const depth = { width: 2, height: 1, data: Float32Array.of(2, 1) };
+    const pts = Float32Array.of(
+      0.5, 0, 1, //   u = 0.5 -> ud = round(0.25) = 0, D = 2, z = 1 < 2: visible
+      1, 0, 1, //     u = 1 -> ud = round(0.5) = 0 (half to even), D = 2: visible
+      3, 0, 1, //     u = 3 -> ud = round(1.5) = 2 -> clipped to 1, D = 1, z = 1 is not < 1: hidden
+      -0.25, 0, 1, // u = -0.25 < 0: outside (continuous bounds, no half-pixel)
+      3.9, 0, 1, //   u = 3.9 < 4: inside, ud = round(1.95) = 2 -> 1, D = 1: z < D fails
+      1.5, 0, 0.5, // u = 3 -> ud 1 (clip), D = 1, z = 0.5 < 1: visible
+    );
+    for (const g of [native, ref]) expect(Array.from(g.visibleSetsMultiSpa(pts, [camera(k, IDENTITY)], [depth])[0])).toEqual([0, 1, 5]);
+  });
+
+  it('native == reference on random scenes (depth maps of another size than the colour image)', () => {
+    fc.assert(
+      fc.property(
+        cameraArb.chain((cam) => fc.tuple(fc.constant(cam), depthMapArb({ ...cam.intrinsics, width: Math.max(1, cam.intrinsics.width >> 1), height: Math.max(1, cam.intrinsics.height >> 1) }))),
+        fc.array(fc.double({ min: -6, max: 6, noNaN: true }), { maxLength: 150 }),
+        ([cam, depth], coords) => {
+          const pts = Float32Array.from(coords.slice(0, coords.length - (coords.length % 3)));
+          expect(native.visibleSetsMultiSpa(pts, [cam], [depth])).toEqual(ref.visibleSetsMultiSpa(pts, [cam], [depth]));
+        },
+      ),
+      { seed: 9, numRuns: 200 },
+    );
+  });
+});
