@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+/**
+ * `spatial-geom`: the command line of the data engine.
+ *
+ *   spatial-geom demo [--out DIR] [--seed S]
+ *   spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks a,b] [--per-task N]
+ *                         [--seed S] [--overlap 0.06,0.35] [--frame-step K] [--compat multispa] [--no-prompts]
+ *   spatial-geom overlap --scene DIR --format F --png overlap.png
+ *   spatial-geom stats qa.jsonl
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { isSpatialError, spatialError } from '../errors.js';
+import { overlapMatrix } from '../geometry.js';
+import { loadScene } from '../scenes/load.js';
+import { synthesizeScene } from '../scenes/synthetic.js';
+import type { Scene } from '../scenes/types.js';
+import { ALL_TASKS, type TaskName } from './context.js';
+import { type GenerateOptions, type GenerateReport, cleanOutputs, generateScene, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from './pipeline.js';
+
+const USAGE = `usage:
+  spatial-geom demo [--out DIR] [--seed S] [--frames N]
+  spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks depth,correspondence,camera,object_size]
+                        [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
+  spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
+  spatial-geom stats FILE.jsonl`;
+
+/** Progress bars on stderr, one per stage (silent when stderr is not a terminal). */
+function progressBars(): { progress: GenerateOptions['progress']; stop: () => void } {
+  let bar: cliProgress.SingleBar | undefined;
+  let current = '';
+  return {
+    progress: (stage, done, total) => {
+      if (stage !== current) {
+        bar?.stop();
+        current = stage;
+        bar = new cliProgress.SingleBar({ format: `${stage.padEnd(10)} [{bar}] {value}/{total} {duration_formatted}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar.start(total, 0);
+      }
+      bar?.update(done);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+function parseOverlap(s: string | undefined): [number, number] | undefined {
+  if (s === undefined) return undefined;
+  const v = s.split(',').map(Number);
+  if (v.length !== 2 || !v.every((x) => Number.isFinite(x) && x >= 0 && x <= 1) || v[0] >= v[1])
+    throw spatialError('ERR_SPATIAL_FORMAT', `--overlap must be LO,HI fractions with 0 <= LO < HI <= 1 (got ${s})`);
+  return [v[0], v[1]];
+}
+
+function parseInteger(s: string | undefined, name: string, min = 1): number | undefined {
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < min) throw spatialError('ERR_SPATIAL_FORMAT', `${name} must be an integer >= ${min} (got ${s})`);
+  return v;
+}
+
+function parseTasks(s: string | undefined): TaskName[] | undefined {
+  if (s === undefined) return undefined;
+  const names = s.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const n of names) if (!ALL_TASKS.includes(n as TaskName)) throw spatialError('ERR_SPATIAL_FORMAT', `--tasks: unknown task '${n}' (known: ${ALL_TASKS.join(', ')})`);
+  return names as TaskName[];
+}
+
+function printReport(r: GenerateReport, out: string): void {
+  const p = (s: string) => process.stdout.write(s + '\n');
+  p(`scene ${r.scene}: ${r.frames} frames, ${r.points} points (${r.pointsSource})`);
+  p(`visible set sizes: min ${r.visible.min}, mean ${Math.round(r.visible.mean)}, max ${r.visible.max}`);
+  p(`overlap histogram (all pairs, 5 % bins): ${r.overlapHistogram.counts.join(' ')}`);
+  const ps = r.pairSelection;
+  p(`pairs in band (1 % bins) before: ${ps.before.join(' ')}`);
+  p(`pairs selected per bin after:     ${ps.after.join(' ')}  (${ps.selected} selected; ${ps.outside} outside the band, ${ps.zero} with no overlap)`);
+  p(`samples: ${Object.entries(r.samples).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  p(`train ${r.train}, eval ${r.eval} -> ${out}`);
+  p(`time per stage (ms): ${Object.entries(r.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
+async function cmdDemo(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { out: { type: 'string', default: './demo-out' }, seed: { type: 'string', default: '0' }, frames: { type: 'string', default: '60' } } });
+  const seed = parseInteger(values.seed, '--seed', 0)!;
+  const frames = parseInteger(values.frames, '--frames', 2)!;
+  const t = performance.now();
+  const scene = synthesizeScene({ seed, frames, width: 640, height: 480 });
+  const synthMs = Math.round(performance.now() - t);
+  const bars = progressBars();
+  await cleanOutputs(values.out!);
+  const report = await generateScene(scene, { outDir: values.out!, seed, perTask: 10, progress: bars.progress });
+  bars.stop();
+  report.timingsMs = { synthesize: synthMs, ...report.timingsMs };
+  printReport(report, values.out!);
+}
+
+async function loadSceneArg(values: { scene?: string; format?: string }): Promise<Scene> {
+  if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene DIR is required');
+  const format = values.format ?? 'scannet';
+  if (!['scannet', 'tum', 'manifest'].includes(format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum or manifest (got ${format})`);
+  return loadScene(values.scene, format as 'scannet' | 'tum' | 'manifest');
+}
+
+async function cmdGenerate(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, tasks: { type: 'string' }, 'per-task': { type: 'string' },
+      seed: { type: 'string', default: '0' }, overlap: { type: 'string' }, 'frame-step': { type: 'string' }, 'voxel-size': { type: 'string' },
+      compat: { type: 'string' }, 'no-prompts': { type: 'boolean', default: false }, tolerance: { type: 'string' },
+    },
+  });
+  if (!values.out) throw spatialError('ERR_SPATIAL_FORMAT', '--out DIR is required');
+  if (values.compat !== undefined && values.compat !== 'multispa') throw spatialError('ERR_SPATIAL_FORMAT', `--compat must be multispa (got ${values.compat})`);
+  const voxel = values['voxel-size'] === undefined ? undefined : Number(values['voxel-size']);
+  if (voxel !== undefined && !(voxel > 0)) throw spatialError('ERR_SPATIAL_FORMAT', `--voxel-size must be > 0 metres (got ${values['voxel-size']})`);
+  const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
+  if (tolerance !== undefined && !(tolerance >= 0)) throw spatialError('ERR_SPATIAL_FORMAT', `--tolerance must be >= 0 metres (got ${values.tolerance})`);
+  const opts: GenerateOptions = {
+    outDir: values.out, seed: parseInteger(values.seed, '--seed', 0), tasks: parseTasks(values.tasks), perTask: parseInteger(values['per-task'], '--per-task'),
+    overlapBand: parseOverlap(values.overlap), frameStep: parseInteger(values['frame-step'], '--frame-step'), voxelSize: voxel, tolerance,
+    compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'],
+  };
+  const scene = await loadSceneArg(values);
+  if (scene.frames.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
+  const bars = progressBars();
+  await cleanOutputs(values.out);
+  const report = await generateScene(scene, { ...opts, progress: bars.progress });
+  bars.stop();
+  if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => t === 'camera' || t === 'correspondence'))
+    process.stderr.write(`spatial-geom: warning: no frame pair has an overlap in the band; camera and correspondence questions were not generated\n`);
+  printReport(report, values.out);
+}
+
+async function cmdOverlap(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { scene: { type: 'string' }, format: { type: 'string' }, png: { type: 'string' }, 'frame-step': { type: 'string' } } });
+  if (!values.png) throw spatialError('ERR_SPATIAL_FORMAT', '--png FILE is required');
+  const scene = await loadSceneArg(values);
+  const step = parseInteger(values['frame-step'], '--frame-step') ?? 1;
+  const frames = scene.frames.filter((_, i) => i % step === 0);
+  const bars = progressBars();
+  const { points } = await scenePoints(scene, frames, { voxelSize: 0.02, stride: 2, progress: bars.progress });
+  const sets = await sceneVisibility(points, frames, { tolerance: 0.05, compat: 'ours', batchSize: 32, progress: bars.progress });
+  bars.stop();
+  const m = overlapMatrix(sets);
+  await writePng(values.png, overlapHeatmap(m, frames.length));
+  const h = overlapHistogram(m, frames.length);
+  process.stdout.write(`${frames.length} frames, ${points.length / 3} points; overlap histogram (5 % bins): ${h.counts.join(' ')}\nwrote ${values.png}\n`);
+}
+
+async function cmdStats(argv: string[]): Promise<void> {
+  const file = argv[0];
+  if (!file) throw spatialError('ERR_SPATIAL_FORMAT', 'stats needs a JSONL file');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw spatialError('ERR_SPATIAL_IO', `cannot read ${file}`);
+  }
+  const byType = new Map<string, { n: number; values: unknown[] }>();
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let s: { question_type?: string; gt_value?: unknown };
+    try {
+      s = JSON.parse(line);
+    } catch {
+      throw spatialError('ERR_SPATIAL_FORMAT', `${file}:${i + 1}: not valid JSON`);
+    }
+    if (typeof s.question_type !== 'string') throw spatialError('ERR_SPATIAL_FORMAT', `${file}:${i + 1}: missing question_type`);
+    const e = byType.get(s.question_type) ?? { n: 0, values: [] };
+    e.n++;
+    e.values.push(s.gt_value);
+    byType.set(s.question_type, e);
+  });
+  let total = 0;
+  for (const [type, e] of [...byType].sort()) {
+    total += e.n;
+    const nums = e.values.filter((v): v is number => typeof v === 'number');
+    const words = e.values.filter((v): v is string => typeof v === 'string');
+    let summary = '';
+    if (nums.length) summary = `gt min ${Math.min(...nums)}, median ${nums.sort((a, b) => a - b)[nums.length >> 1]}, max ${Math.max(...nums)}`;
+    else if (words.length) {
+      const c = new Map<string, number>();
+      for (const w of words) c.set(w, (c.get(w) ?? 0) + 1);
+      summary = [...c].sort().map(([w, n]) => `${w} ${n}`).join(', ');
+    }
+    process.stdout.write(`${type.padEnd(42)} ${String(e.n).padStart(6)}  ${summary}\n`);
+  }
+  process.stdout.write(`${'total'.padEnd(42)} ${String(total).padStart(6)}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'demo': await cmdDemo(rest); break;
+      case 'generate': await cmdGenerate(rest); break;
+      case 'overlap': await cmdOverlap(rest); break;
+      case 'stats': await cmdStats(rest); break;
+      case undefined: case '-h': case '--help': process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2;
+      default: process.stderr.write(`spatial-geom: unknown command '${cmd}'\n${USAGE}\n`); return 2;
+    }
+    return 0;
+  } catch (e) {
+    const msg = isSpatialError(e) ? `${e.message} (${e.code})` : e instanceof Error && (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? e.message : `${(e as Error).message ?? e}`;
+    process.stderr.write(`spatial-geom: error: ${msg}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
+if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));

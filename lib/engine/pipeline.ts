@@ -1,0 +1,289 @@
+/**
+ * The static-scene data engine: scene -> scene points -> visible sets -> overlap matrix ->
+ * overlap-balanced pairs -> task generators -> QA samples (JSONL), deterministic for a seed.
+ * Every stage is usable on its own; {@link generateScene} runs them all and reports what it did.
+ * @module
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import sharp from 'sharp';
+import { visibleSetsMultiSpa } from '../compat.js';
+import { spatialError } from '../errors.js';
+import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
+import { voxelDownsample } from '../pointcloud.js';
+import { createRng } from '../random.js';
+import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
+import type { Frame, Scene } from '../scenes/types.js';
+import type { Camera, DepthMap, Image } from '../types.js';
+import { ALL_TASKS, type EngineFrame, type QASample, type TaskContext, type TaskGenerator, type TaskName } from './context.js';
+import { type CompatMode, numberRules } from './format.js';
+import { type PairSelection, selectPairs } from './pairs.js';
+import { upVector } from './relations.js';
+import { cameraTasks } from './tasks/camera.js';
+import { correspondenceTasks } from './tasks/correspondence.js';
+import { depthTasks } from './tasks/depth.js';
+import { objectSizeTasks } from './tasks/objectSize.js';
+
+export const TASK_GENERATORS: Record<TaskName, TaskGenerator> = {
+  depth: depthTasks,
+  correspondence: correspondenceTasks,
+  camera: cameraTasks,
+  object_size: objectSizeTasks,
+};
+
+/** Options of {@link generateScene} (defaults in brackets). */
+export interface GenerateOptions {
+  /** Output directory: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json. */
+  outDir: string;
+  /** Run seed [0]; the scene's generator is seeded from (seed, scene id). */
+  seed?: number;
+  /** Task families [all]. */
+  tasks?: TaskName[];
+  /** Samples per subtask (question type) [20]. */
+  perTask?: number;
+  /** Overlap band of selected pairs, fractions [0.06, 0.35]. */
+  overlapBand?: [number, number];
+  /** Overlap bin width, fraction [0.01]. */
+  binWidth?: number;
+  /** Pairs drawn from the band [max(2 * perTask, 58)]. */
+  maxPairs?: number;
+  /** Keep every k-th frame [1] (MultiSPA used 5 on ScanNet). */
+  frameStep?: number;
+  /** Voxel size (m) of scene points fused from depth when the scene has none [0.02]. */
+  voxelSize?: number;
+  /** Pixel stride of the back-projection that feeds the fusion [2]. */
+  backprojectStride?: number;
+  /** Visibility tolerance (m) [0.05]. */
+  tolerance?: number;
+  /** 'ours' (DESIGN.md rules) or 'multispa' (the reference engine's rules) ['ours']. */
+  compat?: CompatMode;
+  /** Draw visual prompts (dot questions) [true]. */
+  prompts?: boolean;
+  /** Fraction of samples in the eval split [0.1]. */
+  evalFraction?: number;
+  /** Frames per visibility batch (bounds memory: depth maps of one batch are held) [32]. */
+  batchSize?: number;
+  /** Progress callback: stage name, units done, units total. */
+  progress?: (stage: string, done: number, total: number) => void;
+}
+
+/** What {@link generateScene} did: sizes, histograms, counts and time per stage. */
+export interface GenerateReport {
+  scene: string;
+  frames: number;
+  points: number;
+  pointsSource: 'scene' | 'fused';
+  visible: { min: number; mean: number; max: number };
+  overlapHistogram: { edges: number[]; counts: number[] };
+  pairSelection: Omit<PairSelection, 'pairs'> & { selected: number };
+  samples: Record<string, number>;
+  train: number;
+  eval: number;
+  timingsMs: Record<string, number>;
+  files: string[];
+}
+
+function colorCameraOf(f: Frame): Camera {
+  return { intrinsics: f.colorIntrinsics ?? f.intrinsics, pose: f.pose };
+}
+
+/** Writes `data` to `path` through a temporary name, so a crash never leaves a truncated file. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/** PNG encoding of an 8-bit image (sharp), atomically written. */
+export async function writePng(path: string, img: Image): Promise<void> {
+  const png = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: img.channels } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  await writeFileAtomic(path, png);
+}
+
+/** Scene points: the scene's own (mesh vertices), else depth of all frames fused and voxel-downsampled. */
+export async function scenePoints(
+  scene: Scene, frames: Frame[], opts: { voxelSize: number; stride: number; progress?: GenerateOptions['progress'] },
+): Promise<{ points: Float32Array; pointInstances?: Uint16Array; source: 'scene' | 'fused' }> {
+  if (scene.points && scene.points.length) return { points: scene.points, pointInstances: scene.pointInstances, source: 'scene' };
+  const chunks: Float32Array[] = [];
+  const labelChunks: Uint16Array[] = [];
+  let withLabels = frames.every((f) => f.instanceIds);
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i];
+    const depth = await loadFrameDepth(f);
+    const pts = backprojectDepth(depth, { intrinsics: f.intrinsics, pose: f.pose }, { stride: opts.stride });
+    chunks.push(pts);
+    if (withLabels && f.instanceIds) {
+      // Same pixel order as backprojectDepth: stride grid, row-major, valid depths only.
+      const labels: number[] = [];
+      for (let r = 0; r < depth.height; r += opts.stride)
+        for (let c = 0; c < depth.width; c += opts.stride) {
+          const d = depth.data[r * depth.width + c];
+          if (d > 0 && Number.isFinite(d)) labels.push(f.instanceIds[r * depth.width + c]);
+        }
+      labelChunks.push(Uint16Array.from(labels));
+    } else withLabels = false;
+    opts.progress?.('fuse', i + 1, frames.length);
+  }
+  const all = new Float32Array(chunks.reduce((s, c) => s + c.length, 0));
+  let o = 0;
+  for (const c of chunks) { all.set(c, o); o += c.length; }
+  let labels: Uint16Array | undefined;
+  if (withLabels) {
+    labels = new Uint16Array(all.length / 3);
+    let l = 0;
+    for (const c of labelChunks) { labels.set(c, l); l += c.length; }
+  }
+  const down = voxelDownsample(all, opts.voxelSize, labels);
+  return { points: down.points, pointInstances: down.labels, source: 'fused' };
+}
+
+/** Visible sets of all frames, computed in batches (depth maps of one batch in memory at a time). */
+export async function sceneVisibility(
+  points: Float32Array, frames: Frame[], opts: { tolerance: number; compat: CompatMode; batchSize: number; progress?: GenerateOptions['progress'] },
+): Promise<Uint32Array[]> {
+  const sets: Uint32Array[] = [];
+  for (let b = 0; b < frames.length; b += opts.batchSize) {
+    const batch = frames.slice(b, b + opts.batchSize);
+    const depths: DepthMap[] = await Promise.all(batch.map((f) => loadFrameDepth(f)));
+    if (opts.compat === 'multispa') sets.push(...visibleSetsMultiSpa(points, batch.map(colorCameraOf), depths));
+    else sets.push(...(await visibleSetsAsync(points, batch.map((f) => ({ intrinsics: f.intrinsics, pose: f.pose })), depths, { tolerance: opts.tolerance })));
+    opts.progress?.('visibility', Math.min(frames.length, b + batch.length), frames.length);
+  }
+  return sets;
+}
+
+/** Histogram of the upper triangle of an overlap matrix in `bins` equal bins over [0, 1]. */
+export function overlapHistogram(overlap: Float32Array, m: number, bins = 20): { edges: number[]; counts: number[] } {
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) counts[Math.min(bins - 1, Math.floor(overlap[i * m + j] * bins))]++;
+  return { edges: Array.from({ length: bins + 1 }, (_, k) => k / bins), counts };
+}
+
+/** An overlap matrix as a heat-map image (black -> red -> yellow -> white), each cell `cell` px. */
+export function overlapHeatmap(overlap: Float32Array, m: number, cell = Math.max(1, Math.ceil(512 / Math.max(1, m)))): Image {
+  const size = m * cell;
+  const data = new Uint8Array(size * size * 3);
+  const ramp = (t: number): [number, number, number] => [Math.min(255, 3 * 255 * t), Math.min(255, Math.max(0, 3 * 255 * t - 255)), Math.min(255, Math.max(0, 3 * 255 * t - 510))];
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const c = ramp(overlap[Math.floor(y / cell) * m + Math.floor(x / cell)]);
+      data.set(c.map(Math.round), (y * size + x) * 3);
+    }
+  return { width: size, height: size, channels: 3, data };
+}
+
+/** Runs the whole engine on one scene and writes its outputs into `opts.outDir`. */
+export async function generateScene(scene: Scene, opts: GenerateOptions): Promise<GenerateReport> {
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (stage: string, since: number) => (timings[stage] = Math.round(performance.now() - since));
+  const step = opts.frameStep ?? 1;
+  const frames = scene.frames.filter((_, i) => i % step === 0);
+  if (frames.length < 1) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${scene.id} has no frames`);
+  const compat = opts.compat ?? 'ours';
+  const perTask = opts.perTask ?? 20;
+  const outDir = opts.outDir;
+  const rng = createRng(`${opts.seed ?? 0}/${scene.id}`);
+
+  let t = performance.now();
+  const { points, pointInstances, source } = await scenePoints(scene, frames, { voxelSize: opts.voxelSize ?? 0.02, stride: opts.backprojectStride ?? 2, progress: opts.progress });
+  lap('points', t);
+  if (points.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${scene.id} has no valid points (no mesh and no valid depth)`);
+
+  t = performance.now();
+  const visible = await sceneVisibility(points, frames, { tolerance: opts.tolerance ?? 0.05, compat, batchSize: opts.batchSize ?? 32, progress: opts.progress });
+  lap('visibility', t);
+
+  t = performance.now();
+  const m = frames.length;
+  const overlap = await overlapMatrixAsync(visible);
+  lap('overlap', t);
+
+  t = performance.now();
+  const selection = selectPairs(overlap, m, rng.fork('pairs'), { band: opts.overlapBand, binWidth: opts.binWidth, count: opts.maxPairs ?? Math.max(2 * perTask, 58) });
+  lap('pairs', t);
+
+  const imageCache = new Map<number, Promise<string>>();
+  const engineFrames: EngineFrame[] = frames.map((f, index) => ({
+    index,
+    id: f.id,
+    colorCamera: colorCameraOf(f),
+    depthCamera: { intrinsics: f.intrinsics, pose: f.pose },
+    loadColor: () => loadFrameColor(f),
+    imagePath: () => {
+      let p = imageCache.get(index);
+      if (!p) {
+        p = f.colorPath
+          ? Promise.resolve(relative(outDir, f.colorPath))
+          : loadFrameColor(f).then(async (img) => {
+              const rel = join('images', scene.id, `${f.id}.png`);
+              await writePng(join(outDir, rel), img);
+              return rel;
+            });
+        imageCache.set(index, p);
+      }
+      return p;
+    },
+  }));
+  const ctx: TaskContext = {
+    sceneId: scene.id, points, pointInstances, instances: scene.instances ?? [], frames: engineFrames, visible, overlap,
+    pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
+    prompts: opts.prompts ?? true,
+    writePrompt: async (name, img) => {
+      const rel = join('images', 'prompts', scene.id, `${name.replace(/[^\w.-]/g, '_')}.png`);
+      await writePng(join(outDir, rel), img);
+      return rel;
+    },
+  };
+
+  t = performance.now();
+  const tasks = opts.tasks ?? ALL_TASKS;
+  const samples: QASample[] = [];
+  for (const [n, name] of tasks.entries()) {
+    samples.push(...(await TASK_GENERATORS[name](ctx, perTask)));
+    opts.progress?.('tasks', n + 1, tasks.length);
+  }
+  lap('tasks', t);
+
+  t = performance.now();
+  const split = rng.fork('split');
+  const train: string[] = [];
+  const evalLines: string[] = [];
+  const counts: Record<string, number> = {};
+  for (const s of samples) {
+    counts[s.question_type] = (counts[s.question_type] ?? 0) + 1;
+    if (split.next() < (opts.evalFraction ?? 0.1)) {
+      const { conversations, ...rest } = s;
+      evalLines.push(JSON.stringify({ ...rest, text: conversations[0].value }));
+    } else train.push(JSON.stringify(s));
+  }
+  const files = ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json'];
+  await writeFileAtomic(join(outDir, 'qa_train.jsonl'), train.map((l) => l + '\n').join(''));
+  await writeFileAtomic(join(outDir, 'qa_eval.jsonl'), evalLines.map((l) => l + '\n').join(''));
+  await writePng(join(outDir, 'overlap.png'), overlapHeatmap(overlap, m));
+  const sizes = visible.map((v) => v.length);
+  const { pairs, ...pairStats } = selection;
+  const report: GenerateReport = {
+    scene: scene.id, frames: m, points: points.length / 3, pointsSource: source,
+    visible: { min: Math.min(...sizes), mean: sizes.reduce((a, b) => a + b, 0) / m, max: Math.max(...sizes) },
+    overlapHistogram: overlapHistogram(overlap, m),
+    pairSelection: { ...pairStats, selected: pairs.length },
+    samples: counts, train: train.length, eval: evalLines.length, timingsMs: timings, files,
+  };
+  lap('write', t);
+  timings.total = Math.round(performance.now() - t0);
+  // stats.json holds no timings, so that same inputs and seed give byte-identical outputs.
+  const { timingsMs: _timings, ...deterministic } = report;
+  await writeFileAtomic(join(outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n');
+  return report;
+}
+
+/** Removes a previous run's outputs (used by the CLI before a fresh run into the same directory). */
+export async function cleanOutputs(outDir: string): Promise<void> {
+  for (const f of ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json']) await rm(join(outDir, f), { force: true });
+  await rm(join(outDir, 'images', 'prompts'), { recursive: true, force: true });
+}

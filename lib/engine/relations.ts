@@ -1,0 +1,112 @@
+/**
+ * Camera relations between two frames of a scene: relative pose, displacement in frame 1's camera
+ * axes, distance, and the yaw/pitch differences of the optical axes about the world's up axis.
+ * @module
+ */
+import type { Pose } from '../types.js';
+
+export type Vec3 = [number, number, number];
+
+/** 4x4 row-major product a * b. */
+export function matMul4(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(16);
+  for (let r = 0; r < 4; r++)
+    for (let c = 0; c < 4; c++) {
+      let s = 0;
+      for (let k = 0; k < 4; k++) s += a[r * 4 + k] * b[k * 4 + c];
+      out[r * 4 + c] = s;
+    }
+  return out;
+}
+
+/** Inverse of a rigid 4x4 transform [R t; 0 1] = [R^T -R^T t; 0 1]. */
+export function invertRigid(p: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(16);
+  for (let r = 0; r < 3; r++) {
+    for (let c = 0; c < 3; c++) out[r * 4 + c] = p[c * 4 + r];
+    out[r * 4 + 3] = -(p[0 * 4 + r] * p[3] + p[1 * 4 + r] * p[7] + p[2 * 4 + r] * p[11]);
+  }
+  out[15] = 1;
+  return out;
+}
+
+/** Up vector of a scene: from its declared axis, else estimated from the cameras (see {@link estimateUp}). */
+export function upVector(up: 'x' | 'y' | 'z' | '-y' | undefined, poses: Pose[]): Vec3 {
+  switch (up) {
+    case 'x': return [1, 0, 0];
+    case 'y': return [0, 1, 0];
+    case '-y': return [0, -1, 0];
+    case 'z': return [0, 0, 1];
+    default: return estimateUp(poses);
+  }
+}
+
+/**
+ * World up estimated as the mean of the cameras' "up" directions (-y of the OpenCV camera, i.e.
+ * minus the second column of R): hand-held and robot cameras are held upright on average.
+ */
+export function estimateUp(poses: Pose[]): Vec3 {
+  const s: Vec3 = [0, 0, 0];
+  for (const p of poses) for (let r = 0; r < 3; r++) s[r] -= p[r * 4 + 1];
+  const n = Math.hypot(...s);
+  return n > 1e-9 ? [s[0] / n, s[1] / n, s[2] / n] : [0, 0, 1];
+}
+
+/** Wraps an angle in degrees to (-180, 180]. */
+export function wrapDegrees(a: number): number {
+  let w = ((a + 180) % 360 + 360) % 360 - 180;
+  if (w === -180) w = 180;
+  return w;
+}
+
+/**
+ * Yaw and pitch (degrees) of a camera's optical axis (camera +z in the world) about `up`.
+ * Yaw is measured counter-clockwise about `up` from a fixed horizontal axis (world x projected
+ * onto the horizontal plane, or world y when x is vertical), so for a z-up world
+ * `yaw = atan2(f_y, f_x)` and `pitch = asin(f_z / |f|)` exactly as MultiSPA defines them.
+ */
+export function yawPitch(pose: Pose, up: Vec3): { yaw: number; pitch: number } {
+  const f: Vec3 = [pose[2], pose[6], pose[10]];
+  const fn = Math.hypot(...f);
+  const dot = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  let e1: Vec3 = Math.abs(up[0]) > 0.9 ? [0, 1, 0] : [1, 0, 0];
+  const d = dot(e1, up);
+  e1 = [e1[0] - d * up[0], e1[1] - d * up[1], e1[2] - d * up[2]];
+  const n1 = Math.hypot(...e1);
+  e1 = [e1[0] / n1, e1[1] / n1, e1[2] / n1];
+  const e2 = cross(up, e1);
+  const rad = 180 / Math.PI;
+  return {
+    yaw: Math.atan2(dot(f, e2), dot(f, e1)) * rad,
+    pitch: Math.asin(Math.max(-1, Math.min(1, dot(f, up) / fn))) * rad,
+  };
+}
+
+/** The relation of frame 2 to frame 1 (both camera-to-world poses). */
+export interface CameraRelation {
+  /** inv(E1) * E2: frame 2's camera expressed in frame 1's camera frame (row-major 4x4). */
+  relativePose: Float64Array;
+  /** Position of camera 2 in camera 1's axes (x right, y down, z forward), metres. */
+  displacement: Vec3;
+  /** |displacement|, metres. */
+  distance: number;
+  /** yaw2 - yaw1 about the world up axis, degrees in (-180, 180]; positive = turned left. */
+  yaw: number;
+  /** pitch2 - pitch1, degrees; positive = tilted up. */
+  pitch: number;
+}
+
+/** Relation of camera 2 to camera 1 (MultiSPA's camera-movement quantities, SEEDS.md 1.4/1.7.4). */
+export function cameraRelation(pose1: Pose, pose2: Pose, up: Vec3): CameraRelation {
+  const relativePose = matMul4(invertRigid(pose1), pose2);
+  const displacement: Vec3 = [relativePose[3], relativePose[7], relativePose[11]];
+  const a = yawPitch(pose1, up), b = yawPitch(pose2, up);
+  return {
+    relativePose,
+    displacement,
+    distance: Math.hypot(...displacement),
+    yaw: wrapDegrees(b.yaw - a.yaw),
+    pitch: b.pitch - a.pitch,
+  };
+}

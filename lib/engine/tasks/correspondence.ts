@@ -1,0 +1,101 @@
+/**
+ * Visual correspondence (MultiSPA 1.7.3) over pairs in the overlap band: where a point of image 1
+ * appears in image 2 (normalised coordinates), and a multiple-choice variant whose distractors are
+ * at least 5 % of the width from the answer and from each other (the reference draws them
+ * uniformly at random, sometimes next to the answer).
+ * @module
+ */
+import { intersect } from '../../geometry.js';
+import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
+import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
+import { COORD_NOTE, T, choose } from '../templates.js';
+
+const LETTERS = ['A', 'B', 'C', 'D'];
+
+function* pairCycle(ctx: TaskContext, rng = ctx.rng): Generator<[number, number]> {
+  if (!ctx.pairs.length) return;
+  for (let round = 0; round < 20; round++)
+    for (const [i, j] of rng.shuffle(ctx.pairs.slice())) yield rng.next() < 0.5 ? [i, j] : [j, i];
+}
+
+/** A point seen by both frames and inside both colour images, with its projections. */
+function commonPoint(ctx: TaskContext, f1: number, f2: number, rng = ctx.rng) {
+  const common = intersect(ctx.visible[f1], ctx.visible[f2]);
+  for (let t = 0; t < 20 && common.length; t++) {
+    const p = common[rng.int(0, common.length - 1)];
+    const a = projectInto(ctx, p, f1), b = projectInto(ctx, p, f2);
+    if (a.z > 0 && b.z > 0 && insideImage(ctx, f1, a.u, a.v, 12) && insideImage(ctx, f2, b.u, b.v, 12)) return { p, a, b, common: common.length };
+  }
+  return null;
+}
+
+/** Three distractor pixels inside the image, each >= minDist from the answer and from each other. */
+export function distractors(rng: TaskContext['rng'], answer: [number, number], width: number, height: number, margin: number, minDist: number): [number, number][] | null {
+  const chosen: [number, number][] = [answer];
+  for (let t = 0; t < 500 && chosen.length < 4; t++) {
+    const c: [number, number] = [rng.int(margin, width - 1 - margin), rng.int(margin, height - 1 - margin)];
+    if (chosen.every((o) => Math.hypot(o[0] - c[0], o[1] - c[1]) >= minDist)) chosen.push(c);
+  }
+  return chosen.length === 4 ? chosen.slice(1) : null;
+}
+
+export async function correspondenceTasks(ctx: TaskContext, perSubtask: number): Promise<QASample[]> {
+  const out: QASample[] = [];
+  const R = ctx.rules;
+  {
+    const rng = ctx.rng.fork('visual_correspondence_coor_2_coor');
+    let made = 0;
+    for (const [f1, f2] of pairCycle(ctx, rng)) {
+      if (made >= perSubtask) break;
+      const c = commonPoint(ctx, f1, f2, rng);
+      if (!c) continue;
+      const k1 = ctx.frames[f1].colorCamera.intrinsics, k2 = ctx.frames[f2].colorCamera.intrinsics;
+      const [x1, y1] = [R.coord(c.a.u, k1.width), R.coord(c.a.v, k1.height)];
+      const [x, y] = [R.coord(c.b.u, k2.width), R.coord(c.b.v, k2.height)];
+      out.push(await makeSample(ctx, {
+        key: String(made), task: 'visual_correspondence', subtask: 'coor_2_coor', questionType: 'visual_correspondence_coor_2_coor', frames: [f1, f2],
+        question: `${COORD_NOTE}\n${choose(rng, T.correspondenceCoord.q, { x1, y1 })}`,
+        answer: choose(rng, T.correspondenceCoord.a, { x, y }),
+        answerValues: { point: c.p, pixel1: [c.a.u, c.a.v], pixel2: [c.b.u, c.b.v], coordinates1: [x1, y1], overlap: ctx.overlap[f1 * ctx.frames.length + f2] },
+        gt: [x, y],
+      }));
+      made++;
+    }
+  }
+  if (ctx.prompts) {
+    const rng = ctx.rng.fork('visual_correspondence_multiple_choice');
+    let made = 0;
+    for (const [f1, f2] of pairCycle(ctx, rng)) {
+      if (made >= perSubtask) break;
+      const c = commonPoint(ctx, f1, f2, rng);
+      if (!c) continue;
+      const k2 = ctx.frames[f2].colorCamera.intrinsics;
+      const margin = 12;
+      const truePx: [number, number] = [Math.floor(c.b.u + 0.5), Math.floor(c.b.v + 0.5)];
+      const others = distractors(rng, truePx, k2.width, k2.height, margin, 0.05 * k2.width);
+      if (!others) continue;
+      const options = rng.shuffle([truePx, ...others]);
+      const value = LETTERS[options.indexOf(truePx)];
+      const key = String(made);
+      const color = rng.pick(DOT_COLORS);
+      const img1 = toRgb(await ctx.frames[f1].loadColor());
+      drawLabelledDot(img1, c.a.u, c.a.v, undefined, color.rgb);
+      const img2 = toRgb(await ctx.frames[f2].loadColor());
+      const colors = rng.shuffle(DOT_COLORS.slice());
+      options.forEach((o, n) => drawLabelledDot(img2, o[0], o[1], LETTERS[n], colors[n].rgb));
+      const images = [
+        await ctx.writePrompt(`visual_correspondence_multiple_choice_${key}_1`, img1),
+        await ctx.writePrompt(`visual_correspondence_multiple_choice_${key}_2`, img2),
+      ];
+      out.push(await makeSample(ctx, {
+        key, task: 'visual_correspondence', subtask: 'multiple_choice', questionType: 'visual_correspondence_multiple_choice', frames: [f1, f2], images,
+        question: choose(rng, T.correspondenceChoice.q, { color: color.name }),
+        answer: choose(rng, T.correspondenceChoice.a, { value }),
+        answerValues: { point: c.p, pixel1: [c.a.u, c.a.v], pixel2: [c.b.u, c.b.v], options, labels: LETTERS },
+        gt: value,
+      }));
+      made++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * Depth perception (MultiSPA 1.7.1-1.7.2): the depth (camera-space z, mm) of a point, and which of
+ * two points is closer, each referenced by coordinates or by drawn dots.
+ * @module
+ */
+import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
+import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
+import { COORD_NOTE, T, choose, fill } from '../templates.js';
+
+interface Picked { p: number; u: number; v: number; z: number }
+
+/** A random visible point of frame f whose colour projection is inside the image (margin for the dot). */
+function pickPoint(ctx: TaskContext, f: number, rng = ctx.rng, margin = 12): Picked | null {
+  const set = ctx.visible[f];
+  for (let t = 0; t < 20 && set.length; t++) {
+    const p = set[rng.int(0, set.length - 1)];
+    const pr = projectInto(ctx, p, f);
+    if (pr.z > 0 && insideImage(ctx, f, pr.u, pr.v, margin)) return { p, ...pr };
+  }
+  return null;
+}
+
+/** Frames in a seeded random order, cycled until `count` samples are made or attempts run out. */
+function* frameCycle(ctx: TaskContext, rng = ctx.rng): Generator<number> {
+  const usable = ctx.frames.map((_, f) => f).filter((f) => ctx.visible[f].length >= 2);
+  if (!usable.length) return;
+  for (let round = 0; round < 50; round++) yield* rng.shuffle(usable.slice());
+}
+
+export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<QASample[]> {
+  const out: QASample[] = [];
+  const R = ctx.rules;
+  for (const variant of ['dot', 'coor'] as const) {
+    if (variant === 'dot' && !ctx.prompts) continue;
+    const rng = ctx.rng.fork(`depth_estimation_${variant}`);
+    let made = 0;
+    for (const f of frameCycle(ctx, rng)) {
+      if (made >= perSubtask) break;
+      const pt = pickPoint(ctx, f, rng);
+      if (!pt) continue;
+      const k = ctx.frames[f].colorCamera.intrinsics;
+      const value = R.depthMm(pt.z);
+      const [x, y] = [R.coord(pt.u, k.width), R.coord(pt.v, k.height)];
+      const questionType = `depth_estimation_${variant}`;
+      const key = String(made);
+      let images: string[] | undefined;
+      let question: string;
+      const color = rng.pick(DOT_COLORS);
+      if (variant === 'dot') {
+        const img = toRgb(await ctx.frames[f].loadColor());
+        drawLabelledDot(img, pt.u, pt.v, undefined, color.rgb);
+        images = [await ctx.writePrompt(`${questionType}_${key}`, img)];
+        question = choose(rng, T.depthDot.q, { color: color.name });
+      } else question = `${COORD_NOTE}\n${choose(rng, T.depthCoord.q, { x, y })}`;
+      out.push(await makeSample(ctx, {
+        key, task: 'depth_perception', subtask: 'depth_estimation', questionType, frames: [f], images, question,
+        answer: choose(rng, T.depthDot.a, { value }),
+        answerValues: { point: pt.p, pixel: [pt.u, pt.v], coordinates: [x, y], depth_m: pt.z, depth_mm: value },
+        gt: value,
+      }));
+      made++;
+    }
+  }
+  for (const variant of ['annotated', 'coordinate'] as const) {
+    if (variant === 'annotated' && !ctx.prompts) continue;
+    const rng = ctx.rng.fork(`depth_comparison_${variant}`);
+    let made = 0;
+    for (const f of frameCycle(ctx, rng)) {
+      if (made >= perSubtask) break;
+      const k = ctx.frames[f].colorCamera.intrinsics;
+      const a = pickPoint(ctx, f, rng), b = pickPoint(ctx, f, rng);
+      if (!a || !b || a.p === b.p) continue;
+      // Dots (and coordinates) closer than 5 % of the width are hard to tell apart; depths that
+      // round to the same millimetre have no answer (MultiSPA rejects those too).
+      if (Math.hypot(a.u - b.u, a.v - b.v) < 0.05 * k.width) continue;
+      const [da, db] = [ctx.rules.depthMm(a.z), ctx.rules.depthMm(b.z)];
+      if (da === db) continue;
+      const relation = rng.next() < 0.5 ? 'closer' : 'farther';
+      const winner = (relation === 'closer') === (da < db) ? a : b;
+      const questionType = `depth_comparison_${variant}`;
+      const key = String(made);
+      const common = { key, task: 'depth_perception', subtask: 'depth_comparison', questionType, frames: [f] };
+      const answerValues = { points: [a.p, b.p], pixels: [[a.u, a.v], [b.u, b.v]], depths_mm: [da, db], relation };
+      if (variant === 'annotated') {
+        const img = toRgb(await ctx.frames[f].loadColor());
+        const [ca, cb] = rng.shuffle(DOT_COLORS.slice()).slice(0, 2);
+        drawLabelledDot(img, a.u, a.v, 'A', ca.rgb);
+        drawLabelledDot(img, b.u, b.v, 'B', cb.rgb);
+        const value = winner === a ? 'A' : 'B';
+        out.push(await makeSample(ctx, {
+          ...common, images: [await ctx.writePrompt(`${questionType}_${key}`, img)],
+          question: choose(rng, T.depthCompareDot.q, { relation }), answer: choose(rng, T.depthCompareDot.a, { relation, value }),
+          answerValues: { ...answerValues, labels: ['A', 'B'] }, gt: value,
+        }));
+      } else {
+        const c = (q: Picked) => [R.coord(q.u, k.width), R.coord(q.v, k.height)];
+        const [x1, y1] = c(a), [x2, y2] = c(b), [x, y] = c(winner);
+        if (x1 === x2 && y1 === y2) continue;
+        out.push(await makeSample(ctx, {
+          ...common, question: `${COORD_NOTE}\n${choose(rng, T.depthCompareCoord.q, { relation, x1, y1, x2, y2 })}`,
+          answer: fill(rng.pick(T.depthCompareCoord.a), { relation, x, y }),
+          answerValues: { ...answerValues, coordinates: [[x1, y1], [x2, y2]] }, gt: [x, y],
+        }));
+      }
+      made++;
+    }
+  }
+  return out;
+}
