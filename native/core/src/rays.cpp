@@ -1,7 +1,9 @@
 #include "spatial_geom/rays.h"
 
 #include <cmath>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "spatial_geom/parallel.h"
 
@@ -53,20 +55,20 @@ void encode(double value, int32_t frequencies, float* out) {
 void rayEmbedding(const Intrinsics& k, const PatchGrid& g, int32_t frequencies, bool includeFocal, float* out) {
   checkFrequencies(frequencies);
   const int32_t q = rayEmbeddingComponents(includeFocal);
-  const size_t perPatch = size_t(q) * 2 * frequencies;
-  const double fxn = k.fx / k.width, fyn = k.fy / k.height;
-  parallelChunks(size_t(g.rows), size_t(g.rows) * g.cols * perPatch * 8, [&](size_t rr) {
-    const int32_t r = static_cast<int32_t>(rr);
-    const double y = (patchCentre(r, g.stepY) - k.cy) / k.fy;
+  const size_t perPatch = size_t(q) * 2 * frequencies, block = size_t(2) * frequencies;
+  // Ray x depends only on the column, ray y only on the row, and the focal terms on neither: encode
+  // each distinct value once (cols + rows + 2 encodings instead of rows * cols * Q), then copy.
+  std::vector<float> encX(size_t(g.cols) * block), encY(size_t(g.rows) * block), encF(2 * block);
+  for (int32_t c = 0; c < g.cols; ++c) encode((patchCentre(c, g.stepX) - k.cx) / k.fx, frequencies, &encX[c * block]);
+  for (int32_t r = 0; r < g.rows; ++r) encode((patchCentre(r, g.stepY) - k.cy) / k.fy, frequencies, &encY[r * block]);
+  encode(k.fx / k.width, frequencies, &encF[0]);
+  encode(k.fy / k.height, frequencies, &encF[block]);
+  parallelChunks(size_t(g.rows), size_t(g.rows) * g.cols * perPatch, [&](size_t r) {
     for (int32_t c = 0; c < g.cols; ++c) {
-      float* p = out + (size_t(r) * g.cols + c) * perPatch;
-      const double x = (patchCentre(c, g.stepX) - k.cx) / k.fx;
-      encode(x, frequencies, p);
-      encode(y, frequencies, p + 2 * frequencies);
-      if (includeFocal) {
-        encode(fxn, frequencies, p + 4 * frequencies);
-        encode(fyn, frequencies, p + 6 * frequencies);
-      }
+      float* p = out + (r * g.cols + c) * perPatch;
+      std::memcpy(p, &encX[c * block], block * sizeof(float));
+      std::memcpy(p + block, &encY[r * block], block * sizeof(float));
+      if (includeFocal) std::memcpy(p + 2 * block, encF.data(), 2 * block * sizeof(float));
     }
   });
 }
