@@ -29,6 +29,7 @@ export interface NativeBinding {
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
   voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
   visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
+  renderBoxes(boxes: Float64Array, cameras: Float64Array, palette: Uint8Array): { depth: Float32Array; ids: Uint16Array; rgb: Uint8Array };
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */

@@ -79,7 +79,7 @@ export function drawLabelledDot(img: Image, u: number, v: number, label: string 
   const r = dotRadius(img.width);
   drawDot(img, u, v, r, rgb);
   if (!label) return;
-  const scale = Math.max(2, Math.round(img.width / 320));
+  const scale = Math.max(2, Math.round(img.width / 240));
   const w = label.length * 6 * scale + scale, h = 9 * scale;
   let x = Math.round(u) + r + 3, y = Math.round(v) - Math.round(h / 2);
   if (x + w > img.width) x = Math.round(u) - r - 3 - w;

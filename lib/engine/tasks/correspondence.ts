@@ -81,7 +81,8 @@ export async function correspondenceTasks(ctx: TaskContext, perSubtask: number):
       const img1 = toRgb(await ctx.frames[f1].loadColor());
       drawLabelledDot(img1, c.a.u, c.a.v, undefined, color.rgb);
       const img2 = toRgb(await ctx.frames[f2].loadColor());
-      const colors = rng.shuffle(DOT_COLORS.slice());
+      // Option dots never share the query dot's colour (it would read as a hint).
+      const colors = rng.shuffle(DOT_COLORS.filter((c) => c !== color));
       options.forEach((o, n) => drawLabelledDot(img2, o[0], o[1], LETTERS[n], colors[n].rgb));
       const images = [
         await ctx.writePrompt(`visual_correspondence_multiple_choice_${key}_1`, img1),
@@ -91,7 +92,7 @@ export async function correspondenceTasks(ctx: TaskContext, perSubtask: number):
         key, task: 'visual_correspondence', subtask: 'multiple_choice', questionType: 'visual_correspondence_multiple_choice', frames: [f1, f2], images,
         question: choose(rng, T.correspondenceChoice.q, { color: color.name }),
         answer: choose(rng, T.correspondenceChoice.a, { value }),
-        answerValues: { point: c.p, pixel1: [c.a.u, c.a.v], pixel2: [c.b.u, c.b.v], options, labels: LETTERS },
+        answerValues: { point: c.p, pixel1: [c.a.u, c.a.v], pixel2: [c.b.u, c.b.v], options, labels: LETTERS, overlap: ctx.overlap[f1 * ctx.frames.length + f2] },
         gt: value,
       }));
       made++;

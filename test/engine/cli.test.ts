@@ -1,0 +1,70 @@
+// The CLI: the demo produces every output; bad input gives one clear line and a non-zero exit and
+// leaves no output that looks complete; stats summarises a JSONL.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../lib/engine/cli.js';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'spatial-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('spatial-geom CLI', () => {
+  it('demo writes QA JSONL, prompt images, the overlap heat map and stats', async () => {
+    const out = tmp();
+    const r = await run(['demo', '--out', out, '--frames', '24']);
+    expect(r.code, r.err).toBe(0);
+    for (const f of ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8'));
+    expect(stats.frames).toBe(24);
+    expect(Object.keys(stats.samples).length).toBeGreaterThanOrEqual(15);
+    expect(r.out).toMatch(/time per stage/);
+    const first = JSON.parse(readFileSync(join(out, 'qa_train.jsonl'), 'utf8').split('\n')[0]);
+    for (const img of first.image) expect(existsSync(join(out, img)), img).toBe(true);
+    // stats on the produced file
+    const s = await run(['stats', join(out, 'qa_train.jsonl')]);
+    expect(s.code).toBe(0);
+    expect(s.out).toMatch(/total\s+\d+/);
+  }, 120_000);
+
+  it('bad input: one line on stderr, non-zero exit, no finished-looking output', async () => {
+    const out = tmp();
+    const cases: [string[], RegExp][] = [
+      [['generate', '--out', out], /--scene DIR is required/],
+      [['generate', '--scene', join(out, 'missing'), '--format', 'scannet', '--out', out], /missing/],
+      [['generate', '--scene', out, '--format', 'nope', '--out', out], /--format must be scannet, tum or manifest/],
+      [['generate', '--scene', out, '--format', 'tum', '--out', out, '--overlap', '0.5,0.1'], /--overlap must be LO,HI/],
+      [['generate', '--scene', out, '--format', 'tum', '--out', out, '--tasks', 'depth,poetry'], /unknown task 'poetry'/],
+      [['stats', join(out, 'nothing.jsonl')], /cannot read/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err).toMatch(msg);
+      expect(r.err.trim().split('\n').length).toBe(1);
+    }
+    expect(existsSync(join(out, 'qa_train.jsonl'))).toBe(false);
+    const bad = join(out, 'bad.jsonl');
+    writeFileSync(bad, '{"question_type":"x"}\nnot json\n');
+    const r = await run(['stats', bad]);
+    expect(r.err).toMatch(/bad.jsonl:2: not valid JSON/);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+});
