@@ -31,6 +31,54 @@ function lineOf(text: string, position: number): number {
   return text.slice(0, position).split('\n').length;
 }
 
+/**
+ * Offset of the first character at which `text` stops being valid JSON (Node 20's JSON.parse
+ * errors carry no position, and a manifest error must name its line).
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const str = (): boolean => {
+    i++;
+    while (i < text.length) {
+      if (text[i] === '\\') i += 2;
+      else if (text[i++] === '"') return true;
+    }
+    return false;
+  };
+  const value = (): boolean => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) return i++, true;
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"' || !str()) return false;
+          ws();
+          if (text[i] !== ':') return false;
+          i++;
+        }
+        if (!value()) return false;
+        ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) return i++, true;
+        return false;
+      }
+    }
+    if (c === '"') return str();
+    const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+    if (!m) return false;
+    i += m[0].length;
+    return true;
+  };
+  if (value()) ws();
+  return i;
+}
+
 /** Loads and strictly validates a manifest (errors name the file and the field). */
 export async function loadManifest(path: string): Promise<Scene> {
   const text = await readText(path);
@@ -38,8 +86,7 @@ export async function loadManifest(path: string): Promise<Scene> {
   try {
     m = JSON.parse(text);
   } catch (e) {
-    const pos = Number(/position (\d+)/.exec((e as Error).message)?.[1] ?? 0);
-    throw spatialError('ERR_SPATIAL_FORMAT', `${path}:${lineOf(text, pos)}: not valid JSON (${(e as Error).message})`);
+    throw spatialError('ERR_SPATIAL_FORMAT', `${path}:${lineOf(text, jsonErrorOffset(text))}: not valid JSON (${(e as Error).message})`);
   }
   const base = dirname(path);
   const resolve = (p: unknown, what: string): string => {
