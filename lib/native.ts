@@ -27,6 +27,8 @@ export interface NativeBinding {
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
   info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+  boxIou3d(a: Float64Array, b: Float64Array): number;
+  boxIou3dMatrix(a: Float64Array, b: Float64Array, out: Float64Array): void;
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */
