@@ -12,3 +12,4 @@ export { PACKED_CAMERA_LENGTH } from './validate.js';
 export { createRng, hashString, type Rng } from './random.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
 export * from './box_iou.js';
+export * from './engine/scoring/index.js';
