@@ -275,3 +275,21 @@ describe('boxIou3d properties', () => {
     }
   });
 });
+
+describe('raw binding validates on its own', () => {
+  // The public wrappers validate first; a direct malformed call must still throw, not crash.
+  it('rejects wrong types, lengths and values with codes', async () => {
+    const { native: raw } = await import('../../../lib/native.js');
+    const ok = Float64Array.of(0, 0, 0, 1, 1, 1, 0, 0, 0);
+    expect(() => raw().boxIou3d([0] as unknown as Float64Array, ok)).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_TYPE' }));
+    expect(() => raw().boxIou3d(new Float64Array(18), ok)).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_SHAPE', message: 'a.length must be 9 (got 18)' }));
+    expect(() => raw().boxIou3d(Float64Array.of(0, 0, 0, 1, -1, 1, 0, 0, 0), ok)).toThrow(
+      expect.objectContaining({ code: 'ERR_SPATIAL_SHAPE', message: expect.stringMatching(/^a\[0\]\.dy must be finite and >= 0/) }),
+    );
+    expect(() => raw().boxIou3dMatrix(ok, new Float64Array(10), new Float64Array(1))).toThrow(
+      expect.objectContaining({ code: 'ERR_SPATIAL_SHAPE', message: expect.stringMatching(/^b\.length must be a multiple of 9/) }),
+    );
+    expect(() => raw().boxIou3dMatrix(ok, ok, new Float64Array(2))).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_SHAPE', message: 'out.length must be N*M = 1 (got 2)' }));
+    expect(() => (raw().boxIou3dMatrix as unknown as (a: Float64Array) => void)(ok)).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_TYPE' }));
+  });
+});
