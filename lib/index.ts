@@ -20,3 +20,5 @@ export { loadScanNet, type ScanNetOptions } from './scenes/scannet.js';
 export { loadTum, poseFromQuaternion, TUM_INTRINSICS, type TumOptions } from './scenes/tum.js';
 export { loadManifest } from './scenes/manifest.js';
 export { generateScene, type GenerateOptions, type GenerateReport } from './engine/pipeline.js';
+export * from './box_iou.js';
+export * from './engine/scoring/index.js';

@@ -30,6 +30,8 @@ export interface NativeBinding {
   voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
   visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
   renderBoxes(boxes: Float64Array, cameras: Float64Array, palette: Uint8Array): { depth: Float32Array; ids: Uint16Array; rgb: Uint8Array };
+  boxIou3d(a: Float64Array, b: Float64Array): number;
+  boxIou3dMatrix(a: Float64Array, b: Float64Array, out: Float64Array): void;
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */

@@ -8,3 +8,4 @@ export * from './pointcloud.js';
 export * from './compat.js';
 export * from '../types.js';
 export * from '../errors.js';
+export * from './box_iou.js';

@@ -1,0 +1,8 @@
+/**
+ * Scorers for model answers: MultiSPA-style QA accuracy (`scoreEval`, `scoreSample`, the answer
+ * parsers) and VG-LLM-style 3D detection F1 (`scoreDetections`).
+ * @module
+ */
+export * from './parse.js';
+export * from './score.js';
+export * from './detection.js';
