@@ -7,6 +7,7 @@
  *                         [--seed S] [--overlap 0.06,0.35] [--frame-step K] [--compat multispa] [--no-prompts]
  *   spatial-geom overlap --scene DIR --format F --png overlap.png
  *   spatial-geom stats qa.jsonl
+ *   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format multispa] [--json | --markdown]
  * @module
  */
 import { readFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
 import { ALL_TASKS, type TaskName } from './context.js';
+import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import { type GenerateOptions, type GenerateReport, cleanOutputs, generateScene, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from './pipeline.js';
 
 const USAGE = `usage:
@@ -25,7 +27,8 @@ const USAGE = `usage:
   spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks depth,correspondence,camera,object_size]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
-  spatial-geom stats FILE.jsonl`;
+  spatial-geom stats FILE.jsonl
+  spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format ours|multispa] [--json | --markdown]`;
 
 /** Progress bars on stderr, one per stage (silent when stderr is not a terminal). */
 function progressBars(): { progress: GenerateOptions['progress']; stop: () => void } {
@@ -149,6 +152,25 @@ async function cmdOverlap(argv: string[]): Promise<void> {
   process.stdout.write(`${frames.length} frames, ${points.length / 3} points; overlap histogram (5 % bins): ${h.counts.join(' ')}\nwrote ${values.png}\n`);
 }
 
+async function readTextFile(path: string | undefined, flag: string): Promise<string> {
+  if (!path) throw spatialError('ERR_SPATIAL_FORMAT', `${flag} FILE is required`);
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw spatialError('ERR_SPATIAL_IO', `cannot read ${path}`);
+  }
+}
+
+async function cmdEval(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { gt: { type: 'string' }, pred: { type: 'string' }, format: { type: 'string', default: 'ours' }, json: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false } } });
+  if (values.format !== 'ours' && values.format !== 'multispa') throw spatialError('ERR_SPATIAL_FORMAT', `--format must be ours or multispa (got ${values.format})`);
+  const gt = parseJsonLines(await readTextFile(values.gt, '--gt'), values.gt) as EvalSample[];
+  const pred = parseJsonLines(await readTextFile(values.pred, '--pred'), values.pred) as PredictionRecord[];
+  const result = scoreEval(gt, pred, { format: values.format });
+  if (values.json) process.stdout.write(JSON.stringify(scoreSummaryJson(result)) + '\n');
+  else process.stdout.write((values.markdown ? formatScoreMarkdown(result) : formatScoreTable(result)) + '\n');
+}
+
 async function cmdStats(argv: string[]): Promise<void> {
   const file = argv[0];
   if (!file) throw spatialError('ERR_SPATIAL_FORMAT', 'stats needs a JSONL file');
@@ -198,6 +220,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'generate': await cmdGenerate(rest); break;
       case 'overlap': await cmdOverlap(rest); break;
       case 'stats': await cmdStats(rest); break;
+      case 'eval': await cmdEval(rest); break;
       case undefined: case '-h': case '--help': process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2;
       default: process.stderr.write(`spatial-geom: unknown command '${cmd}'\n${USAGE}\n`); return 2;
     }

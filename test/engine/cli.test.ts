@@ -38,6 +38,14 @@ describe('spatial-geom CLI', () => {
     expect(r.out).toMatch(/time per stage/);
     const first = JSON.parse(readFileSync(join(out, 'qa_train.jsonl'), 'utf8').split('\n')[0]);
     for (const img of first.image) expect(existsSync(join(out, img)), img).toBe(true);
+    // eval: perfect predictions score 100 %, letters shifted to a wrong option score 0 on those.
+    const evalLines = readFileSync(join(out, 'qa_train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const gtFile = join(out, 'gt.jsonl'), predFile = join(out, 'pred.jsonl');
+    writeFileSync(gtFile, evalLines.map((l) => JSON.stringify({ ...l, conversations: undefined, text: l.conversations[0].value })).join('\n'));
+    writeFileSync(predFile, evalLines.map((l) => JSON.stringify({ id: l.id, prediction: l.conversations[1].value })).join('\n'));
+    const e = await run(['eval', '--gt', gtFile, '--pred', predFile, '--json']);
+    expect(e.code, e.err).toBe(0);
+    expect(JSON.parse(e.out).overall).toBe(1);
     // stats on the produced file
     const s = await run(['stats', join(out, 'qa_train.jsonl')]);
     expect(s.code).toBe(0);

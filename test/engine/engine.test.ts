@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QASample } from '../../lib/engine/context.js';
 import { generateScene, type GenerateReport } from '../../lib/engine/pipeline.js';
 import { invertRigid, matMul4 } from '../../lib/engine/relations.js';
+import { scoreSample } from '../../lib/engine/scoring/index.js';
 import * as ref from '../../lib/reference/index.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import type { Scene } from '../../lib/scenes/types.js';
@@ -170,6 +171,14 @@ describe('data engine on the synthetic scene', () => {
       expect(s.id.startsWith(`${scene.id}:${s.question_type}:`)).toBe(true);
     }
     expect(new Set(samples.map((s) => s.id)).size).toBe(samples.length);
+  });
+
+  it('the scorer grades every answer text the engine wrote as correct (templates and parser agree)', () => {
+    for (const s of samples) {
+      const { conversations, ...rest } = s;
+      const r = scoreSample({ ...rest, text: conversations[0].value } as never, conversations[1].value);
+      expect(r.correct, `${s.id}: ${conversations[1].value}`).toBe(true);
+    }
   });
 
   it('two runs with one seed are byte-identical; another seed differs', async () => {
