@@ -1,10 +1,10 @@
 // The data engine end to end on the built-in synthetic scene: every task type is produced, a sample
 // of answers is recomputed independently (reference backend, from answer_values and the scene),
 // outputs are deterministic for a seed, and the pair sampler stays in the band.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDirs } from '../helpers/tmp.js';
 import type { QASample } from '../../lib/engine/context.js';
 import { generateScene, type GenerateReport } from '../../lib/engine/pipeline.js';
 import { invertRigid, matMul4 } from '../../lib/engine/relations.js';
@@ -13,13 +13,7 @@ import * as ref from '../../lib/reference/index.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import type { Scene } from '../../lib/scenes/types.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'spatial-engine-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('spatial-engine-');
 
 const readJsonl = (p: string) => readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 

@@ -1,20 +1,14 @@
 // Every real sample under ../shared/data runs through the engine (`generate`), including the
 // pose-less TUM frame through a manifest that gives it an identity pose. The short real sequences
 // overlap more than 35 % everywhere, so the pair band is widened to reach the pair tasks.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../lib/engine/cli.js';
 import { sample } from '../helpers/data.js';
+import { tempDirs } from '../helpers/tmp.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'spatial-real-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('spatial-real-');
 
 async function generate(args: string[]): Promise<{ code: number; stats: Record<string, unknown>; log: string }> {
   let log = '';
