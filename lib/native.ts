@@ -27,6 +27,12 @@ export interface NativeBinding {
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
   info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+  /** Bilinear colour resample; `map` = [scaleX, offsetX, scaleY, offsetY] (source = scale * dst + offset). */
+  resampleImage(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number, map: Float64Array, fill: Uint8Array): void;
+  /** Nearest-neighbour depth resample (outside -> 0). */
+  resampleDepth(src: Float32Array, srcWidth: number, srcHeight: number, dst: Float32Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
+  /** Nearest-neighbour uint16 id resample (outside -> 0). */
+  resampleIds(src: Uint16Array, srcWidth: number, srcHeight: number, dst: Uint16Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */

@@ -6,3 +6,5 @@
 export * from './geometry.js';
 export * from '../types.js';
 export * from '../errors.js';
+export * from './resample.js';
+export * from './augment.js';

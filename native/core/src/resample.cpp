@@ -38,20 +38,24 @@ inline bool onAxis(double u, int32_t n) { return (u >= -0.5) & (u < double(n) - 
 // Source position of destination index k; the one expression the TS twin evaluates too.
 inline double sourceOf(const AxisMap& m, int32_t k) { return m.scale * double(k) + m.offset; }
 
+constexpr int32_t kWeightBits = 11;
+constexpr int32_t kWeightOne = 1 << kWeightBits;        // 2048
+constexpr int32_t kRoundShift = 2 * kWeightBits;        // 22
+constexpr int32_t kRoundHalf = 1 << (kRoundShift - 1);  // 2^21
+
 // Bilinear table of one axis: for each destination index, the two source indices (times `stride`),
-// the weight of the second one and its complement, and whether the position is on the image.
+// the 11-bit weight of the second one, and whether the position is on the image.
 struct BilinearAxis {
-  std::vector<int32_t> i0, i1;
-  std::vector<double> w, w1;  // w1 = 1 - w
+  std::vector<int32_t> i0, i1, w;
   std::vector<uint8_t> inside;
 
   BilinearAxis(const AxisMap& m, int32_t dstN, int32_t srcN, int32_t stride)
-      : i0(dstN, 0), i1(dstN, 0), w(dstN, 0.0), w1(dstN, 1.0), inside(dstN, 0) {
+      : i0(dstN, 0), i1(dstN, 0), w(dstN, 0), inside(dstN, 0) {
     const double last = double(srcN - 1);
     for (int32_t k = 0; k < dstN; ++k) {
       const double u = sourceOf(m, k);
       if (!onAxis(u, srcN)) continue;  // fill; indices stay 0 so nothing reads out of bounds
-      // Clamp to edge inside the half-pixel border, then split into index and fraction.
+      // Clamp to edge inside the half-pixel border, then split into index and 11-bit fraction.
       double uc = u < 0.0 ? 0.0 : u;
       uc = uc > last ? last : uc;
       const double f = std::floor(uc);
@@ -59,11 +63,74 @@ struct BilinearAxis {
       inside[k] = 1;
       i0[k] = a * stride;
       i1[k] = std::min(a + 1, srcN - 1) * stride;
-      w[k] = uc - f;
-      w1[k] = 1.0 - w[k];
+      w[k] = static_cast<int32_t>(std::floor((uc - f) * double(kWeightOne) + 0.5));
     }
   }
 };
+
+// Horizontal pass of one source row into h (dstWidth*C values, each <= 255 * 2048). Columns off the
+// image get fill * 2048, which the vertical pass turns back into exactly `fill`.
+template <int C>
+void horizontalRow(const uint8_t* __restrict row, const int32_t* __restrict x0, const int32_t* __restrict x1,
+                   const int32_t* __restrict wx, const uint8_t* __restrict inX, const uint8_t* __restrict fill,
+                   int32_t* __restrict h, int32_t n) {
+  for (int32_t j = 0; j < n; ++j) {
+    const int32_t w = wx[j], w1 = kWeightOne - w;
+    const uint8_t* a = row + x0[j];
+    const uint8_t* b = row + x1[j];
+    const bool in = inX[j] != 0;
+    for (int c = 0; c < C; ++c) {
+      const int32_t v = int32_t(a[c]) * w1 + int32_t(b[c]) * w;
+      h[size_t(j) * C + c] = in ? v : int32_t(fill[c]) * kWeightOne;
+    }
+  }
+}
+
+// Vertical pass: blend two horizontal rows (contiguous, vectorises). The largest intermediate is
+// 255 * 2048 * 2048 + 2^21 < 2^31, so int32 never overflows.
+void verticalRow(const int32_t* __restrict h0, const int32_t* __restrict h1, int32_t wy, uint8_t* __restrict out, size_t n) {
+  const int32_t wy1 = kWeightOne - wy;
+  for (size_t k = 0; k < n; ++k) out[k] = static_cast<uint8_t>((h0[k] * wy1 + h1[k] * wy + kRoundHalf) >> kRoundShift);
+}
+
+template <int C>
+void resampleImageC(const uint8_t* src, uint8_t* dst, const ResampleGeometry& g, const uint8_t* fill) {
+  const BilinearAxis xs(g.x, g.dstWidth, g.srcWidth, C);
+  const BilinearAxis ys(g.y, g.dstHeight, g.srcHeight, 1);
+  const size_t srcRow = size_t(g.srcWidth) * C, dstRow = size_t(g.dstWidth) * C;
+  const size_t chunks = (size_t(g.dstHeight) + kRowsPerChunk - 1) / kRowsPerChunk;
+  const size_t work = size_t(g.dstWidth) * g.dstHeight * C * 2;
+  parallelChunks(chunks, work, [&](size_t chunk) {
+    const int32_t begin = int32_t(chunk) * kRowsPerChunk;
+    const int32_t end = std::min(begin + kRowsPerChunk, g.dstHeight);
+    // Two cached horizontal rows, keyed by source row: upscales reuse them across output rows.
+    std::vector<int32_t> cache[2] = {std::vector<int32_t>(dstRow), std::vector<int32_t>(dstRow)};
+    int32_t cachedRow[2] = {-1, -1};
+    // Horizontal row of source row r in a slot other than `avoid` (the slot the caller still needs).
+    auto horizontal = [&](int32_t r, int avoid) -> int {
+      for (int s = 0; s < 2; ++s)
+        if (cachedRow[s] == r) return s;
+      const int s = avoid == 0 ? 1 : 0;
+      horizontalRow<C>(src + size_t(r) * srcRow, xs.i0.data(), xs.i1.data(), xs.w.data(), xs.inside.data(), fill,
+                       cache[s].data(), g.dstWidth);
+      cachedRow[s] = r;
+      return s;
+    };
+    for (int32_t i = begin; i < end; ++i) {
+      uint8_t* out = dst + size_t(i) * dstRow;
+      if (!ys.inside[i]) {
+        for (int32_t j = 0; j < g.dstWidth; ++j)
+          for (int c = 0; c < C; ++c) out[size_t(j) * C + c] = fill[c];
+        continue;
+      }
+      // Prefer evicting the slot that does not hold the row below (it is likely needed next).
+      const int s0 = horizontal(ys.i0[i], cachedRow[0] == ys.i1[i] ? 0 : (cachedRow[1] == ys.i1[i] ? 1 : -1));
+      // With wy == 0 the second row has weight 0: blending h0 with itself gives the same bytes.
+      const int s1 = ys.w[i] == 0 ? s0 : horizontal(ys.i1[i], s0);
+      verticalRow(cache[s0].data(), cache[s1].data(), ys.w[i], out, dstRow);
+    }
+  });
+}
 
 // Nearest-neighbour table of one axis: source index, or -1 when off the image.
 std::vector<int32_t> nearestAxis(const AxisMap& m, int32_t dstN, int32_t srcN) {
@@ -75,83 +142,6 @@ std::vector<int32_t> nearestAxis(const AxisMap& m, int32_t dstN, int32_t srcN) {
     idx[k] = std::min(static_cast<int32_t>(std::floor(u + 0.5)), srcN - 1);
   }
   return idx;
-}
-
-inline uint8_t roundByte(double v) {
-  const double r = std::floor(v + 0.5);
-  return static_cast<uint8_t>(r > 255.0 ? 255.0 : r);
-}
-
-// One destination row, two source rows blended with weights (wy1, wy).
-template <int C>
-void bilinearRow(const uint8_t* __restrict r0, const uint8_t* __restrict r1, double wy, double wy1,
-                 const int32_t* __restrict x0, const int32_t* __restrict x1, const double* __restrict wx,
-                 const double* __restrict wx1, const uint8_t* __restrict inX, const uint8_t* __restrict fill,
-                 uint8_t* __restrict out, int32_t n) {
-  for (int32_t j = 0; j < n; ++j) {
-    uint8_t* o = out + size_t(j) * C;
-    if (!inX[j]) {
-      for (int c = 0; c < C; ++c) o[c] = fill[c];
-      continue;
-    }
-    const uint8_t* a = r0 + x0[j];
-    const uint8_t* b = r0 + x1[j];
-    const uint8_t* p = r1 + x0[j];
-    const uint8_t* q = r1 + x1[j];
-    for (int c = 0; c < C; ++c) {
-      const double top = double(a[c]) * wx1[j] + double(b[c]) * wx[j];
-      const double bottom = double(p[c]) * wx1[j] + double(q[c]) * wx[j];
-      o[c] = roundByte(top * wy1 + bottom * wy);
-    }
-  }
-}
-
-// The same row when wy == 0. With wy == 0 the general formula gives top * 1 + bottom * 0 == top
-// exactly (all terms finite and >= 0), so skipping the second row changes no result.
-template <int C>
-void bilinearRowSingle(const uint8_t* __restrict r0, const int32_t* __restrict x0, const int32_t* __restrict x1,
-                       const double* __restrict wx, const double* __restrict wx1, const uint8_t* __restrict inX,
-                       const uint8_t* __restrict fill, uint8_t* __restrict out, int32_t n) {
-  for (int32_t j = 0; j < n; ++j) {
-    uint8_t* o = out + size_t(j) * C;
-    if (!inX[j]) {
-      for (int c = 0; c < C; ++c) o[c] = fill[c];
-      continue;
-    }
-    const uint8_t* a = r0 + x0[j];
-    const uint8_t* b = r0 + x1[j];
-    for (int c = 0; c < C; ++c) o[c] = roundByte(double(a[c]) * wx1[j] + double(b[c]) * wx[j]);
-  }
-}
-
-template <int C>
-void resampleImageC(const uint8_t* src, uint8_t* dst, const ResampleGeometry& g, const uint8_t* fill) {
-  const BilinearAxis xs(g.x, g.dstWidth, g.srcWidth, C);
-  const BilinearAxis ys(g.y, g.dstHeight, g.srcHeight, 1);
-  const size_t srcRow = size_t(g.srcWidth) * C, dstRow = size_t(g.dstWidth) * C;
-  const size_t chunks = (size_t(g.dstHeight) + kRowsPerChunk - 1) / kRowsPerChunk;
-  // Work units: one bilinear sample (4 reads, ~8 flops) per channel, weighted x4 against the
-  // projection-sized unit the threshold was tuned for (measured: 1920x1440 -> 640x480 RGB gains from 2 threads).
-  const size_t work = size_t(g.dstWidth) * g.dstHeight * C * 4;
-  parallelChunks(chunks, work, [&](size_t chunk) {
-    const int32_t begin = int32_t(chunk) * kRowsPerChunk;
-    const int32_t end = std::min(begin + kRowsPerChunk, g.dstHeight);
-    for (int32_t i = begin; i < end; ++i) {
-      uint8_t* out = dst + size_t(i) * dstRow;
-      if (!ys.inside[i]) {
-        for (int32_t j = 0; j < g.dstWidth; ++j)
-          for (int c = 0; c < C; ++c) out[size_t(j) * C + c] = fill[c];
-        continue;
-      }
-      const uint8_t* r0 = src + size_t(ys.i0[i]) * srcRow;
-      const uint8_t* r1 = src + size_t(ys.i1[i]) * srcRow;
-      if (ys.w[i] == 0.0)
-        bilinearRowSingle<C>(r0, xs.i0.data(), xs.i1.data(), xs.w.data(), xs.w1.data(), xs.inside.data(), fill, out, g.dstWidth);
-      else
-        bilinearRow<C>(r0, r1, ys.w[i], ys.w1[i], xs.i0.data(), xs.i1.data(), xs.w.data(), xs.w1.data(), xs.inside.data(),
-                       fill, out, g.dstWidth);
-    }
-  });
 }
 
 template <typename T>

@@ -7,20 +7,25 @@
 //   u = scaleX * j' + offsetX,   v = scaleY * i' + offsetY
 // (the continuous source position of destination pixel centre (j', i')), evaluated in double in
 // exactly this operation order, so the pure-TS twin (lib/reference/resample-kernels.ts) computes
-// bit-identical positions and therefore identical outputs.
+// bit-identical positions, indices and weights, and therefore identical outputs.
 //
 // Sampling rules (shared by the three kernels, so colour, depth and ids never disagree about which
 // destination pixels are inside):
 //  * A destination pixel is INSIDE when -0.5 <= u < W - 0.5 and -0.5 <= v < H - 0.5 (the source
 //    position lies on the source image); otherwise it gets the fill value (colour: `fill`, one byte
 //    per channel; depth: 0 = no measurement; ids: 0 = background). NaN positions are outside.
-//  * Colour (uint8, 1/3/4 channels interleaved): bilinear. Inside the half-pixel border the position
-//    is clamped to [0, W-1] x [0, H-1] (clamp to edge), then x0 = floor(u), wx = u - x0,
-//    x1 = min(x0 + 1, W - 1) (likewise y), and per channel, in double:
-//      top = p00 * (1 - wx) + p01 * wx;  bottom = p10 * (1 - wx) + p11 * wx;
-//      value = top * (1 - wy) + bottom * wy;  out = min(floor(value + 0.5), 255)
-//    Downscaling samples the source at the destination centres (no area averaging): shrinking by
-//    more than 2x aliases, as OpenCV's INTER_LINEAR does.
+//  * Colour (uint8, 1/3/4 channels interleaved): bilinear in 11-bit fixed point (OpenCV's
+//    INTER_LINEAR weight precision). Inside the half-pixel border the position is clamped to
+//    [0, W-1] (clamp to edge), then x0 = floor(u), x1 = min(x0 + 1, W - 1),
+//    wx = floor((u - x0) * 2048 + 0.5) in [0, 2048] (likewise y, computed in double), and per channel,
+//    in exact integer arithmetic:
+//      h(row) = p[row][x0] * (2048 - wx) + p[row][x1] * wx
+//      out = (h(y0) * (2048 - wy) + h(y1) * wy + 2^21) >> 22      (round half up; max < 2^31)
+//    Integer weights make native and reference agree bit for bit by construction; against exact
+//    real-valued bilinear interpolation the output differs by at most 1 LSB (weight error <= 2^-12).
+//    Integer shifts and power-of-two up/down-scales have exact weights. Downscaling samples the
+//    source at the destination centres (no area averaging): shrinking by more than 2x aliases, as
+//    OpenCV's INTER_LINEAR does.
 //  * Depth (float metres) and ids (uint16): nearest neighbour, j = floor(u + 0.5), i = floor(v + 0.5)
 //    (the depth look-up rule of DESIGN.md; exact ties go right/down). Values are copied, never
 //    blended, so an invalid depth (0, NaN, inf) stays invalid and no depth is invented at edges.
