@@ -39,7 +39,8 @@ export { augmentIntrinsics, opPixelMap } from './augment-core.js';
 
 /**
  * Resizes a view to `{ width, height }` or by `{ scale }` (then `W' = round(W*scale)`,
- * `H' = round(H*scale)`, and the intrinsics use the exact ratios `sx = W'/W`, `sy = H'/H`).
+ * `H' = round(H*scale)`, and the intrinsics use the exact ratios `sx = W'/W`, `sy = H'/H`;
+ * `scale` wins when both are given).
  *
  * New intrinsics: `fx' = sx*fx`, `fy' = sy*fy`, `cx' = sx*(cx + 0.5) - 0.5`, `cy' = sy*(cy + 0.5) - 0.5`.
  * Shrinking by more than 2x aliases (bilinear point sampling, no area averaging).
