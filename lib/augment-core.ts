@@ -422,8 +422,7 @@ export function padOp(padding: unknown): AugmentOp {
 export function shiftOp(dx: unknown, dy: unknown, opts: unknown): AugmentOp {
   if (opts !== undefined && !isObject(opts)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an options object for opts but received ${describeValue(opts)}`);
   const fill = opts?.fill;
-  const o = checkAugmentOp({ op: 'shift', dx, dy, ...(fill === undefined ? {} : { fill }) }, 'shift');
-  return o;
+  return checkAugmentOp({ op: 'shift', dx, dy, ...(fill === undefined ? {} : { fill }) }, 'shift');
 }
 
 function checkRange(r: unknown, name: string, positive: boolean): [number, number] {
