@@ -22,3 +22,5 @@ export { loadManifest } from './scenes/manifest.js';
 export { generateScene, type GenerateOptions, type GenerateReport } from './engine/pipeline.js';
 export * from './box_iou.js';
 export * from './engine/scoring/index.js';
+export * from './resample.js';
+export * from './augment.js';

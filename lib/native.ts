@@ -32,6 +32,12 @@ export interface NativeBinding {
   renderBoxes(boxes: Float64Array, cameras: Float64Array, palette: Uint8Array): { depth: Float32Array; ids: Uint16Array; rgb: Uint8Array };
   boxIou3d(a: Float64Array, b: Float64Array): number;
   boxIou3dMatrix(a: Float64Array, b: Float64Array, out: Float64Array): void;
+  /** Bilinear colour resample; `map` = [scaleX, offsetX, scaleY, offsetY] (source = scale * dst + offset). */
+  resampleImage(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number, map: Float64Array, fill: Uint8Array): void;
+  /** Nearest-neighbour depth resample (outside -> 0). */
+  resampleDepth(src: Float32Array, srcWidth: number, srcHeight: number, dst: Float32Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
+  /** Nearest-neighbour uint16 id resample (outside -> 0). */
+  resampleIds(src: Uint16Array, srcWidth: number, srcHeight: number, dst: Uint16Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */

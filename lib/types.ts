@@ -126,4 +126,13 @@ export interface View {
   image?: Image;
   depth?: DepthMap;
   pose?: Pose;
+  /** Optional per-pixel instance ids (0 = background), resampled by nearest neighbour with the image. */
+  instanceIds?: InstanceIdMap;
+}
+
+/** A per-pixel id map (e.g. instance masks): row-major `width*height` uint16 ids, 0 = background. */
+export interface InstanceIdMap {
+  width: number;
+  height: number;
+  data: Uint16Array;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { describeValue, spatialError } from './errors.js';
-import type { Camera, DepthMap, Intrinsics, Points, Pose, VisibilityOptions } from './types.js';
+import type { Camera, DepthMap, Image, InstanceIdMap, Intrinsics, Points, Pose, VisibilityOptions } from './types.js';
 
 /** Values per packed camera: fx, fy, cx, cy, width, height, pose[16] (the native layout). */
 export const PACKED_CAMERA_LENGTH = 22;
@@ -197,4 +197,36 @@ export function checkBoolean(v: unknown, name: string): boolean {
 /** Length of a ray embedding: rows * cols * Q * 2F with Q = 4 when the focal lengths are included, else 2. */
 export function rayEmbeddingLength(g: { rows: number; cols: number }, frequencies: number, includeFocal: boolean): number {
   return g.rows * g.cols * (includeFocal ? 4 : 2) * 2 * frequencies;
+}
+
+/** Checks an 8-bit image (1, 3 or 4 interleaved channels) and, when given, that it matches the intrinsics' size. */
+export function checkImage(img: unknown, name = 'image', k?: Intrinsics, kName = 'intrinsics'): Image {
+  if (!isObject(img)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Image { width, height, channels, data } for ${name} but received ${describeValue(img)}`);
+  if (!(img.data instanceof Uint8Array))
+    throw spatialError('ERR_SPATIAL_TYPE', `Expected a Uint8Array for ${name}.data but received ${describeValue(img.data)}`);
+  const { width, height, channels, data } = img as unknown as Image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.width and .height must be positive integers (got ${describeValue(width)}, ${describeValue(height)})`);
+  if (channels !== 1 && channels !== 3 && channels !== 4)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.channels must be 1, 3 or 4 (got ${describeValue(channels)})`);
+  if (data.length !== width * height * channels)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.data.length must be width*height*channels = ${width * height * channels} (got ${data.length})`);
+  if (k && (k.width !== width || k.height !== height))
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name} is ${width}x${height} but ${kName} expects ${k.width}x${k.height}`);
+  return img as unknown as Image;
+}
+
+/** Checks a uint16 id map (e.g. instance masks) and, when given, that it matches the intrinsics' size. */
+export function checkInstanceIdMap(ids: unknown, name = 'instanceIds', k?: Intrinsics, kName = 'intrinsics'): InstanceIdMap {
+  if (!isObject(ids)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an InstanceIdMap { width, height, data } for ${name} but received ${describeValue(ids)}`);
+  if (!(ids.data instanceof Uint16Array))
+    throw spatialError('ERR_SPATIAL_TYPE', `Expected a Uint16Array for ${name}.data but received ${describeValue(ids.data)}`);
+  const { width, height, data } = ids as unknown as InstanceIdMap;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.width and .height must be positive integers (got ${describeValue(width)}, ${describeValue(height)})`);
+  if (data.length !== width * height)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.data.length must be width*height = ${width * height} (got ${data.length})`);
+  if (k && (k.width !== width || k.height !== height))
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name} is ${width}x${height} but ${kName} expects ${k.width}x${k.height}`);
+  return ids as unknown as InstanceIdMap;
 }

@@ -9,3 +9,5 @@ export * from './compat.js';
 export * from '../types.js';
 export * from '../errors.js';
 export * from './box_iou.js';
+export * from './resample.js';
+export * from './augment.js';

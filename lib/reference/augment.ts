@@ -1,0 +1,49 @@
+/**
+ * Pure-TS twins of the camera augmentations of `lib/augment.ts`: the same signatures, validation,
+ * pixel maps and intrinsics, running the reference resampling kernels (bit-identical outputs).
+ * @module
+ */
+import {
+  applyAugmentOpsWith, applyOneWith, checkView, cropOp, padOp, resizeOp, sampleAugmentOps, shiftOp,
+  type AugmentOp, type AugmentRanges, type AugmentResult, type FillValue,
+} from '../augment-core.js';
+import type { Rng } from '../random.js';
+import type { View } from '../types.js';
+import * as kernels from './resample-kernels.js';
+
+export type {
+  AugmentOp, AugmentRanges, AugmentResult, CropOp, OpPixelMap, PadOp, ResizeOp, ShiftOp,
+} from '../augment-core.js';
+export { augmentIntrinsics, opPixelMap } from '../augment-core.js';
+
+/** Reference of {@link import('../augment.js').resizeView}. */
+export function resizeView(view: View, size: { width: number; height: number } | { scale: number }): View {
+  return applyOneWith(kernels, view, resizeOp(view, size), 'size');
+}
+
+/** Reference of {@link import('../augment.js').cropView}. */
+export function cropView(view: View, box: { x: number; y: number; width: number; height: number; fill?: FillValue }): View {
+  return applyOneWith(kernels, view, cropOp(box), 'box');
+}
+
+/** Reference of {@link import('../augment.js').padView}. */
+export function padView(view: View, padding: { left?: number; top?: number; right?: number; bottom?: number; fill?: FillValue }): View {
+  return applyOneWith(kernels, view, padOp(padding), 'padding');
+}
+
+/** Reference of {@link import('../augment.js').shiftPrincipalPoint}. */
+export function shiftPrincipalPoint(view: View, dx: number, dy: number, opts?: { fill?: FillValue }): View {
+  return applyOneWith(kernels, view, shiftOp(dx, dy, opts), 'shift');
+}
+
+/** Reference of {@link import('../augment.js').applyAugmentOps}. */
+export function applyAugmentOps(view: View, ops: AugmentOp[]): View {
+  return applyAugmentOpsWith(kernels, view, ops);
+}
+
+/** Reference of {@link import('../augment.js').randomCameraAugment} (same draws, same ops). */
+export function randomCameraAugment(view: View, rng: Rng, ranges: AugmentRanges = {}): AugmentResult {
+  const v = checkView(view);
+  const ops = sampleAugmentOps(v.intrinsics, rng, ranges);
+  return { view: applyAugmentOpsWith(kernels, v, ops), ops };
+}
