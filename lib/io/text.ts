@@ -125,7 +125,8 @@ export function jsonLines(text: string): Map<string, number> {
         const key = str();
         ws();
         i++; // ':'
-        value(/^[A-Za-z_$][\w$]*$/.test(key) ? (path === '$' ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`);
+        const root = path === '$' ? '' : path;
+        value(/^[A-Za-z_$][\w$]*$/.test(key) ? (root ? `${root}.${key}` : key) : `${root}[${JSON.stringify(key)}]`);
         ws();
         if (text[i++] === '}') return;
       }

@@ -72,7 +72,7 @@ describe('loadManifest', () => {
     expect((await loadManifest(root)).id).toBe('kitchen');
   });
 
-  it.each([
+  it.each<[string, (d: any) => void, string, string, string, number?]>([
     ['an unknown top-level key', (d: any) => { d.scale = 1; }, 'scale', '"scale"', 'unknown key (expected one of'],
     ['an unknown frame key', (d: any) => { d.frames[1].extra = true; }, 'frames[1].extra', '"extra"', 'unknown key'],
     ['a pose of 15 numbers', (d: any) => { d.frames[1].pose = POSE.slice(1); }, 'frames[1].pose', '"pose"', 'Expected 16 numbers (row-major camera-to-world 4x4) but received an Array of length 15', 1],
@@ -87,7 +87,7 @@ describe('loadManifest', () => {
     ['an inverted instance box', (d: any) => { d.instances[0].box.min[2] = 2; }, 'instances[0].box', '"box"', 'min[2] = 2 exceeds max[2] = 1'],
     ['an instance id 0', (d: any) => { d.instances[0].id = 0; }, 'instances[0].id', '"id": 0', 'Expected an integer in [1, 65535] but received 0'],
     ['empty frames', (d: any) => { d.frames = []; }, 'frames', '"frames"', 'Expected a non-empty array of frames'],
-  ] as const)('rejects %s with ERR_SPATIAL_FORMAT naming file, line and path', async (_name, edit, path, needle, message, nth = 0) => {
+  ])('rejects %s with ERR_SPATIAL_FORMAT naming file, line and path', async (_name, edit, path, needle, message, nth = 0) => {
     const doc = valid();
     edit(doc);
     const { file, text } = await write(doc, 'bad.json');
