@@ -82,3 +82,20 @@ export async function readRequiredText(file: string, what: string): Promise<stri
   if (!(await isFile(file))) throw spatialError('ERR_SPATIAL_FORMAT', `${file}: Expected the ${what} but the file is missing`);
   return readText(file, what);
 }
+
+/**
+ * `Promise.all(items.map(fn))` with at most `limit` calls in flight: a ScanNet scene has thousands
+ * of pose files, and opening them all at once can exhaust file descriptors (EMFILE).
+ */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

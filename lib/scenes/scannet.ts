@@ -29,6 +29,7 @@ import {
   checkPoseFrom,
   intrinsicsFromMatrix,
   listDirectory,
+  mapLimit,
   positiveOption,
   readRequiredText,
   sameIntrinsics,
@@ -222,12 +223,12 @@ export async function loadScanNet(dir: string, opts?: ScanNetOptions): Promise<S
 
   const skipped: SkippedFrame[] = [];
   const frames: Frame[] = [];
-  const poses = await Promise.all(
-    numbers.map(async (n) => {
-      const file = join(poseDir, poseFiles.get(n) as string);
-      return { file, pose: parseMatrix4(await readText(file, 'ScanNet pose file'), file, 'pose') };
-    }),
-  );
+  // Read concurrently, parse in frame order, so the first malformed file reported is deterministic.
+  const poseTexts = await mapLimit(numbers, 64, (n) => readText(join(poseDir, poseFiles.get(n) as string), 'ScanNet pose file'));
+  const poses = numbers.map((n, i) => {
+    const file = join(poseDir, poseFiles.get(n) as string);
+    return { file, pose: parseMatrix4(poseTexts[i], file, 'pose') };
+  });
   numbers.forEach((n, i) => {
     const { file, pose } = poses[i];
     const frameId = depthFiles.get(n)!.slice(0, -'.png'.length);

@@ -18,7 +18,7 @@ import { readImageInfo } from '../io/image.js';
 import { dataLines, formatError, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
 import type { Intrinsics, Pose } from '../types.js';
 import { checkIntrinsics } from '../validate.js';
-import { checkDirectory, checkOptionKeys, positiveOption, readRequiredText } from './common.js';
+import { checkDirectory, checkOptionKeys, mapLimit, positiveOption, readRequiredText } from './common.js';
 import type { Frame, Scene, SkippedFrame } from './types.js';
 
 /** Pinhole parameters without an image size (the loader takes the size from the depth images). */
@@ -257,10 +257,11 @@ export async function loadTum(dir: string, opts?: TumOptions): Promise<Scene> {
   if (depth.length === 0) throw formatError(depthListFile, undefined, 'Expected at least one "timestamp filename" line but found none');
 
   // Every listed file must exist: a broken list is reported where it is written.
-  const checkFiles = async (list: Stamped[], listFile: string) =>
-    Promise.all(list.map(async (s) => {
-      if (!(await isFile(join(root, s.file)))) throw formatError(listFile, s.line, `listed file ${join(root, s.file)} does not exist`);
-    }));
+  const checkFiles = async (list: Stamped[], listFile: string) => {
+    const present = await mapLimit(list, 64, (s) => isFile(join(root, s.file)));
+    const k = present.indexOf(false);
+    if (k >= 0) throw formatError(listFile, list[k].line, `listed file ${join(root, list[k].file)} does not exist`);
+  };
   await checkFiles(depth, depthListFile);
   if (rgb) await checkFiles(rgb, rgbListFile);
 
