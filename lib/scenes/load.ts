@@ -1,10 +1,8 @@
 /**
- * One entry point for every scene format, and the per-frame accessors the engine uses (in-memory
- * pixels when the frame carries them, else the files, read on demand).
+ * One entry point for every scene layout, and the per-frame pixel loaders the engine uses.
  * @module
  */
-import { join } from 'node:path';
-import { spatialError } from '../errors.js';
+import { describeValue, spatialError } from '../errors.js';
 import { readDepthPng, readImage } from '../io/image.js';
 import type { DepthMap, Image } from '../types.js';
 import { loadManifest } from './manifest.js';
@@ -12,31 +10,89 @@ import { loadScanNet, type ScanNetOptions } from './scannet.js';
 import { loadTum, type TumOptions } from './tum.js';
 import type { Frame, Scene } from './types.js';
 
+/** The scene layouts {@link loadScene} reads. */
 export type SceneFormat = 'scannet' | 'tum' | 'manifest';
 
-/** Loads a scene: a ScanNet export folder, a TUM RGB-D folder, or a manifest (file, or folder holding manifest.json). */
-export async function loadScene(path: string, format: SceneFormat, opts: ScanNetOptions & TumOptions = {}): Promise<Scene> {
+/**
+ * Loads a scene from disk.
+ * @param path A ScanNet export directory, a TUM sequence directory, or a manifest JSON file (or a
+ *   directory holding `manifest.json`).
+ * @param format Which layout `path` holds.
+ * @param opts Options of the format's loader ({@link loadScanNet}, {@link loadTum}); none for manifests.
+ * @example const scene = await loadScene('data/scene0000_00', 'scannet', { frameStep: 5 });
+ */
+export async function loadScene(path: string, format: 'scannet', opts?: ScanNetOptions): Promise<Scene>;
+export async function loadScene(path: string, format: 'tum', opts?: TumOptions): Promise<Scene>;
+export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions): Promise<Scene>;
+export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions): Promise<Scene> {
   switch (format) {
-    case 'scannet': return loadScanNet(path, opts);
-    case 'tum': return loadTum(path, opts);
-    case 'manifest': return loadManifest(path.endsWith('.json') ? path : join(path, 'manifest.json'));
-    default: throw spatialError('ERR_SPATIAL_FORMAT', `format must be scannet, tum or manifest (got ${format as string})`);
+    case 'scannet':
+      return loadScanNet(path, opts as ScanNetOptions);
+    case 'tum':
+      return loadTum(path, opts as TumOptions);
+    case 'manifest':
+      if (opts !== undefined) throw spatialError('ERR_SPATIAL_TYPE', `Expected no options for format 'manifest' but received ${describeValue(opts)}`);
+      return loadManifest(path);
+    default:
+      throw spatialError('ERR_SPATIAL_TYPE', `Expected 'scannet', 'tum' or 'manifest' for format but received ${describeValue(format)}`);
   }
 }
 
-/** The frame's metric depth map (in memory, or read from its 16-bit PNG with its depth scale). */
-export async function loadFrameDepth(frame: Frame): Promise<DepthMap> {
-  if (frame.depth) return frame.depth;
-  if (!frame.depthPath) throw spatialError('ERR_SPATIAL_IO', `frame ${frame.id} has neither in-memory depth nor a depth path`);
-  const d = await readDepthPng(frame.depthPath, { scale: frame.depthScale ?? 1000 });
-  if (d.width !== frame.intrinsics.width || d.height !== frame.intrinsics.height)
-    throw spatialError('ERR_SPATIAL_FORMAT', `${frame.depthPath} is ${d.width}x${d.height} but the frame's intrinsics are for ${frame.intrinsics.width}x${frame.intrinsics.height}`);
-  return d;
+function checkFrame(frame: unknown): Frame {
+  if (typeof frame !== 'object' || frame === null || typeof (frame as Frame).intrinsics !== 'object')
+    throw spatialError('ERR_SPATIAL_TYPE', `Expected a Frame { id, intrinsics, pose, ... } for frame but received ${describeValue(frame)}`);
+  return frame as Frame;
 }
 
-/** The frame's colour image (in memory, or read from its file). */
+/**
+ * A frame's metric depth: `frame.depth` when it is in memory, else the 16-bit PNG at
+ * `frame.depthPath` divided by `frame.depthScale`. The map must match `frame.intrinsics`' size.
+ * @returns `{ width, height, data }`, metres, 0 = no measurement.
+ * @throws ERR_SPATIAL_FORMAT when the frame has neither depth nor depthPath + depthScale, or the
+ *   file is not a 16-bit PNG; ERR_SPATIAL_SHAPE (naming the file) when the size differs from the
+ *   intrinsics; ERR_SPATIAL_IO when the file is missing.
+ * @example const depth = await loadFrameDepth(scene.frames[0]);
+ */
+export async function loadFrameDepth(frame: Frame): Promise<DepthMap> {
+  const f = checkFrame(frame);
+  const k = f.intrinsics;
+  let depth: DepthMap;
+  let source: string;
+  if (f.depth) {
+    depth = f.depth;
+    source = `frame ${f.id}'s in-memory depth`;
+  } else {
+    if (!f.depthPath || f.depthScale === undefined)
+      throw spatialError('ERR_SPATIAL_FORMAT', `frame ${f.id} has no depth: expected frame.depth, or frame.depthPath with frame.depthScale`);
+    depth = await readDepthPng(f.depthPath, { scale: f.depthScale });
+    source = f.depthPath;
+  }
+  if (depth.width !== k.width || depth.height !== k.height)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${source} is ${depth.width}x${depth.height} but frame ${f.id}'s intrinsics are for ${k.width}x${k.height}`);
+  return depth;
+}
+
+/**
+ * A frame's colour image: `frame.color` when in memory, else the file at `frame.colorPath`. The
+ * image must match `frame.colorIntrinsics ?? frame.intrinsics` in size.
+ * @throws ERR_SPATIAL_FORMAT when the frame has no colour; ERR_SPATIAL_SHAPE (naming the file) for a
+ *   size mismatch; ERR_SPATIAL_IO when the file is missing.
+ * @example const img = await loadFrameColor(scene.frames[0]); // { width, height, channels, data }
+ */
 export async function loadFrameColor(frame: Frame): Promise<Image> {
-  if (frame.color) return frame.color;
-  if (!frame.colorPath) throw spatialError('ERR_SPATIAL_IO', `frame ${frame.id} has neither an in-memory colour image nor a colour path`);
-  return readImage(frame.colorPath);
+  const f = checkFrame(frame);
+  const k = f.colorIntrinsics ?? f.intrinsics;
+  let image: Image;
+  let source: string;
+  if (f.color) {
+    image = f.color;
+    source = `frame ${f.id}'s in-memory colour image`;
+  } else {
+    if (!f.colorPath) throw spatialError('ERR_SPATIAL_FORMAT', `frame ${f.id} has no colour image: expected frame.color or frame.colorPath`);
+    image = await readImage(f.colorPath);
+    source = f.colorPath;
+  }
+  if (image.width !== k.width || image.height !== k.height)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${source} is ${image.width}x${image.height} but frame ${f.id}'s colour intrinsics are for ${k.width}x${k.height}`);
+  return image;
 }

@@ -63,4 +63,11 @@ export interface Scene {
   /** The world's up axis ('z' for axis-aligned ScanNet and the synthetic scene). */
   up?: 'x' | 'y' | 'z' | '-y';
   skipped?: SkippedFrame[];
+  /**
+   * The row-major 4x4 transform the loader applied to every pose and point (`alignedFromRaw`,
+   * e.g. ScanNet's `axisAlignment`), when it applied one. Poses and points are already aligned.
+   */
+  axisAlignment?: Float64Array;
+  /** The layout the scene was loaded from, when loaded from disk. */
+  format?: 'scannet' | 'tum' | 'manifest';
 }
