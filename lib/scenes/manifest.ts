@@ -86,7 +86,10 @@ class Checker {
     let p = path;
     let line = this.lines.get(p);
     while (line === undefined && p.length) {
-      p = p.replace(/(\.[^.[\]]+|\[[^\]]*\])$/, '');
+      // A top-level key ("up") has no parent segment to strip: go straight to the root, or this
+      // loop would never end.
+      const parent = p.replace(/(\.[^.[\]]+|\[[^\]]*\])$/, '');
+      p = parent === p ? '' : parent;
       line = this.lines.get(p === '' ? '$' : p);
       if (p === '') break;
     }
