@@ -11,3 +11,5 @@ export * from './errors.js';
 export { PACKED_CAMERA_LENGTH } from './validate.js';
 export { createRng, hashString, type Rng } from './random.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
+export * from './raycast.js';
+export * from './scenes/synthetic.js';

@@ -27,6 +27,11 @@ export interface NativeBinding {
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
   info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+  // Box ray caster (native/addon/raycast.cc), wrapped by lib/raycast.ts. room/roomIds: length 0 or 6.
+  raycastBoxes(
+    boxes: Float64Array, ids: Uint16Array, room: Float64Array, roomIds: Uint16Array, palette: Uint8Array, camera: Float64Array,
+    depth: Float32Array, instanceIds: Uint16Array, color?: Uint8Array,
+  ): void;
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */

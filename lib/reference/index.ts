@@ -6,3 +6,4 @@
 export * from './geometry.js';
 export * from '../types.js';
 export * from '../errors.js';
+export * from './raycast.js';
