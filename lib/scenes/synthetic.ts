@@ -74,9 +74,9 @@ const WALL_PAINTS: Vec3[] = [[228, 222, 208], [205, 215, 228], [232, 216, 198], 
 const FURNITURE_GAP = 0.1;
 /** The camera keeps this far (m) from walls and from furniture footprints. */
 const WALL_CLEARANCE = 0.7;
-const FURNITURE_CLEARANCE = 0.35;
+const FURNITURE_CLEARANCE = 0.6;
 /** Minimum clearance (m) the smoothed path must keep, else the scene falls back to straight segments. */
-const PATH_CLEARANCE = 0.15;
+const PATH_CLEARANCE = 0.3;
 /** Frames per keyframe interval of the trajectory. */
 const FRAMES_PER_KEY = 10;
 const DEG = Math.PI / 180;
@@ -264,10 +264,11 @@ const wrapAngle = (a: number): number => a - 2 * Math.PI * Math.round(a / (2 * M
 
 /**
  * Keyframes of the camera path: a walk over free floor (steps 0.4-1.4 m along straight free
- * segments, preferring to move away from where it was), eye height 1.2-1.8 m, the view sweeping
- * 20-65 degrees of yaw per keyframe (mostly the same way round): towards a piece of furniture near
- * the intended direction when there is one, else turning on until the view reaches 2.5 m into the
- * room; pitch -40..5 degrees (mostly looking down, as a hand-held scan does), roll within 3 degrees.
+ * segments, preferring to move away from where it was and to keep off the walls), eye height
+ * 1.2-1.8 m, the view sweeping 20-65 degrees of yaw per keyframe (mostly the same way round):
+ * towards a piece of furniture near the intended direction when there is one, else turning on (or
+ * back) until the view reaches 2.5 m into the room, never more than 75 degrees per keyframe; pitch
+ * -40..5 degrees (mostly looking down, as a hand-held scan does), roll within 3 degrees.
  */
 function keyframes(rng: Rng, count: number, room: Vec3, furniture: Placed[], cells: [number, number][]): Key[] {
   const keys: Key[] = [];
@@ -303,7 +304,7 @@ function keyframes(rng: Rng, count: number, room: Vec3, furniture: Placed[], cel
       if (Math.hypot(c[0] - p[0], c[1] - p[1]) < 1) continue;
       const turn = wrapAngle(Math.atan2(c[1] - p[1], c[0] - p[0]) - yaw);
       const sameWay = k === 0 || turn * dir >= -10 * DEG;
-      if (sameWay && Math.abs(turn) <= 90 * DEG && Math.abs(turn - delta) < miss) [target, miss] = [c, Math.abs(turn - delta)];
+      if (sameWay && Math.abs(turn) <= 75 * DEG && Math.abs(turn - delta) < miss) [target, miss] = [c, Math.abs(turn - delta)];
     }
     let pitch: number;
     if (target) {
@@ -311,11 +312,12 @@ function keyframes(rng: Rng, count: number, room: Vec3, furniture: Placed[], cel
       yaw += wrapAngle(Math.atan2(target[1] - p[1], target[0] - p[0]) - yaw);
       pitch = Math.min(5 * DEG, Math.max(-40 * DEG, Math.atan2(target[2] - p[2], dist)));
     } else {
+      // The intended turn, then larger turns the same way, then turns back, at most 75 degrees.
+      const turns = [delta, ...[30, 45, 60, 75].filter((t) => t * DEG > Math.abs(delta)).map((t) => dir * t * DEG), ...[20, 40, 60].map((t) => -dir * t * DEG)];
       let bestYaw = yaw + delta, bestReach = -1;
-      for (let step = 0; step <= 6; step++) {
-        const candidate = yaw + delta + dir * step * 15 * DEG;
-        const reach = wallDistance(p, candidate, room);
-        if (reach > bestReach) [bestYaw, bestReach] = [candidate, reach];
+      for (const turn of turns) {
+        const reach = wallDistance(p, yaw + turn, room);
+        if (reach > bestReach) [bestYaw, bestReach] = [yaw + turn, reach];
         if (reach >= 2.5) break;
       }
       yaw = bestYaw;
@@ -431,10 +433,13 @@ function samplePoints(instances: Instance[], furniture: RaycastBox[], room: Vec3
  *   flat box; furniture (ids from 7: table, chair, sofa, cabinet, bed, desk, bookshelf, box, lamp,
  *   nightstand, refrigerator; stacked box, monitor, plant) as axis-aligned boxes that rest on the
  *   floor or on another box and never intersect (standing ones keep 10 cm apart).
- * - Trajectory: a keyframe every 10 frames (random walk over free floor 0.4-1.4 m per step, eye
- *   height 1.2-1.8 m, yaw sweeping 20-65 degrees per keyframe, pitch -35..10 degrees towards
- *   furniture, roll within 3 degrees), Catmull-Rom interpolated; it keeps >= 0.15 m from furniture
- *   footprints and walls (else it follows the straight free segments with eased timing).
+ * - Trajectory: a keyframe every 10 frames (a walk over free floor, 0.4-1.4 m per step, at least
+ *   0.7 m from walls and 0.6 m from furniture footprints; eye height 1.2-1.8 m; yaw sweeping
+ *   20-75 degrees per keyframe, often towards a piece of furniture; pitch -40..5 degrees; roll within
+ *   3 degrees), Catmull-Rom interpolated; every frame keeps >= 0.3 m from walls and furniture
+ *   footprints (else the path follows the straight free segments with eased timing). Consecutive
+ *   frames overlap strongly; frames far apart see different parts of the room.
+ * - Camera never inside furniture: it stands over free floor only.
  * - Intrinsics: fx = fy = 525 * W / 640, cx = (W - 1) / 2, cy = (H - 1) / 2. Poses camera-to-world,
  *   OpenCV axes.
  * - Per frame: `depth` (camera z in metres at each pixel centre, exact up to float rounding),
