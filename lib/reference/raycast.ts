@@ -56,8 +56,8 @@ function cellHash(a: number, b: number, salt: number): number {
   return (h >>> 0) / 4294967296;
 }
 
-function cellIndex(x: number, size: number): number {
-  let c = Math.floor(x / size);
+function cellIndex(x: number, perMetre: number): number {
+  let c = Math.floor(x * perMetre);
   c = c < -1073741824 ? -1073741824 : c;
   c = c > 1073741824 ? 1073741824 : c;
   return c | 0;
@@ -123,8 +123,8 @@ export function raycastBoxes(scene: RaycastScene, camera: Camera, opts?: Raycast
       const a2 = bestAxis === 2 ? 1 : 2;
       const face = 2 * bestAxis + (dir[bestAxis] > 0 ? 0 : 1);
       const salt = (bestId * 8 + face) >>> 0;
-      const coarse = cellHash(cellIndex(hit[a1], 0.25), cellIndex(hit[a2], 0.25), salt);
-      const fine = cellHash(cellIndex(hit[a1], 0.05), cellIndex(hit[a2], 0.05), (salt ^ 0x9e3779b9) >>> 0);
+      const coarse = cellHash(cellIndex(hit[a1], 4), cellIndex(hit[a2], 4), salt);
+      const fine = cellHash(cellIndex(hit[a1], 20), cellIndex(hit[a2], 20), (salt ^ 0x9e3779b9) >>> 0);
       const k = lambertShade(bestAxis, dir[bestAxis]) * (0.9 + 0.1 * coarse) * (0.94 + 0.06 * fine);
       for (let c = 0; c < 3; c++) {
         const v = Math.floor(s.palette[3 * bestId + c] * k + 0.5);

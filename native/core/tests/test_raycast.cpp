@@ -152,14 +152,49 @@ SPATIAL_TEST(testRaycastThreadCountDoesNotChangeResults) {
   CHECK(distinct > 10);
 }
 
+SPATIAL_TEST(testRaycastRowRendererMatchesSingleRay) {
+  // The CPU renderer runs the box loop over a row of pixels (so it vectorises); castRay runs one
+  // ray at a time (as a CUDA thread would). Same steps per pixel: the same bits.
+  const double room[6] = {-1, -2, -0.5, 6, 4, 2.5};
+  const uint16_t faces[6] = {1, 2, 3, 4, 5, 6};
+  BoxScene s = roomScene(room, faces);
+  const double boxes[24] = {2, -1, -0.5, 3, 0, 0.5, 3.5, 0.5, -0.5, 4, 1.5, 1.8, 1, 1, -0.5, 1.5, 1.3, 0.2,
+                            2, -1, 0.5, 2.5, -0.5, 0.9};
+  const uint16_t ids[4] = {7, 8, 9, 10};
+  s.boxes = boxes;
+  s.ids = ids;
+  s.count = 4;
+  // Looking along (0.8, 0, -0.6): towards +x and down at the boxes.
+  const double pose[16] = {0, -0.6, 0.8, 0.3, -1, 0, 0, 0.2, 0, -0.8, -0.6, 1.1, 0, 0, 0, 1};
+  const double packed[22] = {40, 40, 30.5, 20.5, 61, 43, pose[0], pose[1], pose[2], pose[3], pose[4], pose[5], pose[6],
+                             pose[7], pose[8], pose[9], pose[10], pose[11], 0, 0, 0, 1};
+  const Camera c = makeCamera(packed, "camera");
+  const Render r = render(s, c, false);
+  const RayFrame f = makeRayFrame(c);
+  std::vector<double> rel(24), roomRel(6);
+  for (int k = 0; k < 24; ++k) rel[k] = boxes[k] - f.o[k % 3];
+  for (int k = 0; k < 6; ++k) roomRel[k] = room[k] - f.o[k % 3];
+  int mismatches = 0, seen = 0;
+  for (int i = 0; i < 43; ++i)
+    for (int j = 0; j < 61; ++j) {
+      const RayHit h = castRay(f, rayCoordinate(j, f.cx, f.fx), rayCoordinate(i, f.cy, f.fy), rel.data(), ids, 4,
+                               roomRel.data(), faces);
+      mismatches += static_cast<float>(h.t) != r.depth[i * 61 + j] || h.id != r.ids[i * 61 + j];
+      seen += h.id >= 7;
+    }
+  CHECK(mismatches == 0);
+  CHECK(seen > 0);
+}
+
 SPATIAL_TEST(testRaycastShading) {
   // The floor (+z facing) is lit by the key light more than the ceiling (ambient only).
   CHECK_NEAR(lambertShade(2, -1.0), 0.5 + 0.45 * 0.9 + 0.2 * 0.1, 1e-12);
   CHECK_NEAR(lambertShade(2, 1.0), 0.5, 1e-12);
   CHECK(visibleFace(0, 1.0) == 0 && visibleFace(0, -1.0) == 1 && visibleFace(2, -0.5) == 5);
   // cellIndex clamps instead of overflowing.
-  CHECK(cellIndex(1e300, 0.05) == 1073741824);
-  CHECK(cellIndex(-0.01, 0.05) == -1);
+  CHECK(cellIndex(1e300, 20.0) == 1073741824);
+  CHECK(cellIndex(-0.01, 20.0) == -1);
+  CHECK(cellIndex(0.26, 4.0) == 1);
   const double h = cellHash(3, -4, 17);
   CHECK(h >= 0.0 && h < 1.0);
 }

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "spatial_geom/camera.h"
 #include "spatial_geom/common.h"
 
 namespace spatial {
@@ -25,6 +26,20 @@ struct RayFrame {
   double o[3];
   double fx, fy, cx, cy;
 };
+
+// The ray-casting view of a validated camera (host side).
+inline RayFrame makeRayFrame(const Camera& cam) {
+  RayFrame f;
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) f.r[3 * r + c] = cam.worldFromCam[4 * r + c];
+    f.o[r] = cam.worldFromCam[4 * r + 3];
+  }
+  f.fx = cam.k.fx;
+  f.fy = cam.k.fy;
+  f.cx = cam.k.cx;
+  f.cy = cam.k.cy;
+  return f;
+}
 
 // The nearest surface along one pixel's ray. t = 0 means no hit (the pixel sees nothing).
 struct RayHit {
@@ -74,16 +89,42 @@ SPATIAL_HD int32_t slabAxis(const double* rel, const double* inv, bool exit) {
   return 2;
 }
 
+// The hit record once the nearest box (`bestBox`, -1 for none) or the room exit (`roomHit`) at
+// parameter `best` is known: the face axis and the instance id.
+SPATIAL_HD RayHit resolveHit(const double* dir, const double* inv, double best, int64_t bestBox, bool roomHit,
+                             const double* rel, const uint16_t* ids, const double* roomRel, const uint16_t* roomIds) {
+  RayHit hit;
+  hit.dir[0] = dir[0];
+  hit.dir[1] = dir[1];
+  hit.dir[2] = dir[2];
+  if (bestBox >= 0) {
+    hit.t = best;
+    hit.id = ids[bestBox];
+    hit.axis = slabAxis(rel + 6 * bestBox, inv, false);
+  } else if (roomHit) {
+    hit.t = best;
+    hit.axis = slabAxis(roomRel, inv, true);
+    hit.id = roomIds[2 * hit.axis + (dir[hit.axis] > 0.0 ? 1 : 0)];
+  } else {
+    hit.t = 0.0;
+    hit.id = 0;
+    hit.axis = -1;
+  }
+  return hit;
+}
+
 // Casts the camera-frame ray (xc, yc, 1) against `count` solid boxes (relative to the origin, 6
 // values each) and, when `roomRel` is not null, the inside of an enclosing room box whose six
 // faces carry `roomIds` (-x, +x, -y, +y, -z, +z). Solid boxes are closed: a ray grazing an edge hits
 // it. A solid box is hit only when entered in front of the camera (t > 0), the room on exit.
 // The nearest hit wins; on an exact tie the room, then the box listed first, is kept.
+// (One ray at a time, as a CUDA thread would run it; the CPU renderer runs the same steps a row of
+// pixels at a time so the box loop vectorises, and gives the same bits.)
 SPATIAL_HD RayHit castRay(const RayFrame& f, double xc, double yc, const double* rel, const uint16_t* ids, int64_t count,
                           const double* roomRel, const uint16_t* roomIds) {
-  RayHit hit;
-  worldRayDirection(f, xc, yc, hit.dir);
-  const double inv[3] = {safeInverse(hit.dir[0]), safeInverse(hit.dir[1]), safeInverse(hit.dir[2])};
+  double dir[3];
+  worldRayDirection(f, xc, yc, dir);
+  const double inv[3] = {safeInverse(dir[0]), safeInverse(dir[1]), safeInverse(dir[2])};
   double best = INFINITY;
   bool roomHit = false;
   if (roomRel) {
@@ -100,20 +141,7 @@ SPATIAL_HD RayHit castRay(const RayFrame& f, double xc, double yc, const double*
     best = closer ? tEnter : best;
     bestBox = closer ? b : bestBox;
   }
-  if (bestBox >= 0) {
-    hit.t = best;
-    hit.id = ids[bestBox];
-    hit.axis = slabAxis(rel + 6 * bestBox, inv, false);
-  } else if (roomHit) {
-    hit.t = best;
-    hit.axis = slabAxis(roomRel, inv, true);
-    hit.id = roomIds[2 * hit.axis + (hit.dir[hit.axis] > 0.0 ? 1 : 0)];
-  } else {
-    hit.t = 0.0;
-    hit.id = 0;
-    hit.axis = -1;
-  }
-  return hit;
+  return resolveHit(dir, inv, best, bestBox, roomHit, rel, ids, roomRel, roomIds);
 }
 
 // --- Shading of the colour image: base colour x Lambert (two fixed lights + ambient) x texture.
@@ -143,10 +171,10 @@ SPATIAL_HD double cellHash(int32_t a, int32_t b, uint32_t salt) {
   return static_cast<double>(h) / 4294967296.0;
 }
 
-// Texture cell index of coordinate x for cells of `size` metres, clamped so huge coordinates never
-// overflow the integer conversion.
-SPATIAL_HD int32_t cellIndex(double x, double size) {
-  double c = std::floor(x / size);
+// Texture cell index of coordinate x for `perMetre` cells per metre, clamped so huge coordinates
+// never overflow the integer conversion.
+SPATIAL_HD int32_t cellIndex(double x, double perMetre) {
+  double c = std::floor(x * perMetre);
   c = c < -1073741824.0 ? -1073741824.0 : c;
   c = c > 1073741824.0 ? 1073741824.0 : c;
   return static_cast<int32_t>(c);
@@ -164,8 +192,8 @@ SPATIAL_HD void shadeHit(const RayFrame& f, const RayHit& hit, const uint8_t* pa
   const int32_t a1 = hit.axis == 0 ? 1 : 0;
   const int32_t a2 = hit.axis == 2 ? 1 : 2;
   const uint32_t salt = static_cast<uint32_t>(hit.id) * 8u + static_cast<uint32_t>(visibleFace(hit.axis, hit.dir[hit.axis]));
-  const double coarse = cellHash(cellIndex(p[a1], 0.25), cellIndex(p[a2], 0.25), salt);
-  const double fine = cellHash(cellIndex(p[a1], 0.05), cellIndex(p[a2], 0.05), salt ^ 0x9e3779b9u);
+  const double coarse = cellHash(cellIndex(p[a1], 4.0), cellIndex(p[a2], 4.0), salt);
+  const double fine = cellHash(cellIndex(p[a1], 20.0), cellIndex(p[a2], 20.0), salt ^ 0x9e3779b9u);
   const double k = lambertShade(hit.axis, hit.dir[hit.axis]) * (0.9 + 0.1 * coarse) * (0.94 + 0.06 * fine);
   for (int c = 0; c < 3; ++c) {
     const double v = std::floor(static_cast<double>(palette[3 * hit.id + c]) * k + 0.5);
