@@ -9,7 +9,7 @@ import type { Camera } from './types.js';
 import { checkCamera, packCameras } from './validate.js';
 
 export type {
-  PackedRaycastScene, RaycastBox, RaycastOptions, RaycastOut, RaycastResult, RaycastRoom, RaycastScene, Vec3,
+  PackedRaycastScene, RaycastBox, RaycastOptions, RaycastOut, RaycastResult, RaycastRoom, RaycastScene,
 } from './raycast-args.js';
 
 /**

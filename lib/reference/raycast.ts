@@ -9,7 +9,7 @@ import type { Camera } from '../types.js';
 import { checkCamera } from '../validate.js';
 
 export type {
-  PackedRaycastScene, RaycastBox, RaycastOptions, RaycastOut, RaycastResult, RaycastRoom, RaycastScene, Vec3,
+  PackedRaycastScene, RaycastBox, RaycastOptions, RaycastOut, RaycastResult, RaycastRoom, RaycastScene,
 } from '../raycast-args.js';
 
 // Ternaries, as in the C++ (std::min/max and Math.min/max differ on signed zeros).

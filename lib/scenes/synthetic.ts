@@ -126,7 +126,11 @@ function boxesTouch(a: RaycastBox, b: RaycastBox): boolean {
   return true;
 }
 
-/** Whether two boxes share interior volume (touching does not count). */
+/**
+ * Whether two axis-aligned boxes share interior volume (touching faces or edges do not count).
+ * @example
+ * boxesIntersect({ min: [0, 0, 0], max: [1, 1, 1] }, { min: [1, 0, 0], max: [2, 1, 1] }); // false
+ */
 export function boxesIntersect(a: { min: Vec3; max: Vec3 }, b: { min: Vec3; max: Vec3 }): boolean {
   for (let k = 0; k < 3; k++) if (a.min[k] >= b.max[k] || b.min[k] >= a.max[k]) return false;
   return true;
@@ -334,7 +338,13 @@ function catmullRom(a: number, b: number, c: number, d: number, t: number): numb
   return 0.5 * (2 * b + (c - a) * t + (2 * a - 5 * b + 4 * c - d) * t2 + (3 * b - a - 3 * c + d) * t3);
 }
 
-/** Camera-to-world pose (OpenCV axes) from a position and yaw (about world z), pitch (up) and roll. */
+/**
+ * Camera-to-world pose (OpenCV axes) in a z-up world from the camera centre `p` (metres) and yaw
+ * (radians about world z, 0 = looking along +x), pitch (radians, positive looks up, |pitch| < pi/2)
+ * and roll (radians about the optical axis). Rigid by construction.
+ * @example
+ * poseFromYawPitchRoll([1, 2, 1.5], 0, 0, 0); // looks along +x: camera x = -y_world, y = -z_world
+ */
 export function poseFromYawPitchRoll(p: Vec3, yaw: number, pitch: number, roll: number): Pose {
   const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
   const cr = Math.cos(roll), sr = Math.sin(roll);

@@ -3,7 +3,7 @@
 // the surfaces seen), determinism, the overlap range, and option validation.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  backprojectDepth, boxesIntersect, configure, FIRST_FURNITURE_ID, info, overlapMatrix, projectPoints, STRUCTURAL_IDS,
+  backprojectDepth, boxesIntersect, configure, FIRST_FURNITURE_ID, info, overlapMatrix, poseFromYawPitchRoll, projectPoints, STRUCTURAL_IDS,
   synthesizeScene, visibleSets, type Camera, type Scene,
 } from '../../lib/index.js';
 import { checkPose } from '../../lib/validate.js';
@@ -295,6 +295,17 @@ describe('synthesizeScene: colour, determinism, options', () => {
     } catch (e) {
       expect((e as { code: string }).code).toBe(code);
     }
+  });
+
+  it('builds poses from yaw, pitch and roll in a z-up world (OpenCV axes)', () => {
+    // Yaw 0: looking along +x; camera x (right) = -y world, camera y (down) = -z world.
+    expect(Array.from(poseFromYawPitchRoll([1, 2, 1.5], 0, 0, 0))).toEqual([0, 0, 1, 1, -1, 0, 0, 2, 0, -1, 0, 1.5, 0, 0, 0, 1]);
+    // Yaw 90 degrees, pitch -30 degrees: looking along +y and down, optical axis (0, cos 30, -sin 30).
+    const p = poseFromYawPitchRoll([0, 0, 0], Math.PI / 2, -Math.PI / 6, 0.05);
+    expect([p[2], p[6], p[10]].map((v) => Number(v.toFixed(12)))).toEqual([0, Number(Math.cos(Math.PI / 6).toFixed(12)), -0.5]);
+    expect(() => checkPose(p)).not.toThrow();
+    expect(boxesIntersect({ min: [0, 0, 0], max: [1, 1, 1] }, { min: [1, 0, 0], max: [2, 1, 1] })).toBe(false);
+    expect(boxesIntersect({ min: [0, 0, 0], max: [1, 1, 1] }, { min: [0.9, 0.5, 0.5], max: [2, 1, 1] })).toBe(true);
   });
 
   it('rejects a non-object options argument', () => {
