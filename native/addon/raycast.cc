@@ -1,60 +1,88 @@
-// Binding of the box-scene renderer (synthetic scene).
+// Bindings of the box ray caster (native/core/src/raycast.cpp). Convert + validate only; the raw
+// interface is declared as NativeBinding.raycastBoxes in lib/native.ts.
 #include <napi.h>
 
-#include <cmath>
-#include <vector>
+#include <string>
 
 #include "async.h"
 #include "convert.h"
 #include "registry.h"
 #include "spatial_geom/raycast.h"
 
-namespace {
-
+using addon::requireArgs;
 using addon::throwJs;
 using spatial::ErrorCode;
 
-// renderBoxes(boxes: Float64Array(13 * B) = [min3, max3, faceIds6, inside], cameras (packed, F),
-//   palette: Uint8Array(3 * P)): { depth: Float32Array(F*H*W), ids: Uint16Array, rgb: Uint8Array }
-Napi::Value RenderBoxes(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  addon::requireArgs(info, 3, "renderBoxes");
-  const auto packed = addon::float64Array(env, info[0], "boxes");
-  if (packed.size % 13) throwJs(env, ErrorCode::Shape, "boxes.length must be a multiple of 13 (got " + std::to_string(packed.size) + ")");
-  std::vector<spatial::SceneBox> boxes(packed.size / 13);
-  for (size_t b = 0; b < boxes.size(); ++b) {
-    const double* v = packed.data + 13 * b;
-    for (int a = 0; a < 3; ++a) {
-      boxes[b].min[a] = v[a];
-      boxes[b].max[a] = v[3 + a];
-      if (!(std::isfinite(v[a]) && std::isfinite(v[3 + a]) && v[a] <= v[3 + a]))
-        throwJs(env, ErrorCode::Shape, "boxes[" + std::to_string(b) + "] must have finite min <= max");
-    }
-    for (int k = 0; k < 6; ++k) {
-      if (!(v[6 + k] >= 0 && v[6 + k] <= 65535)) throwJs(env, ErrorCode::Shape, "boxes[" + std::to_string(b) + "] face ids must be in [0, 65535]");
-      boxes[b].faceIds[k] = static_cast<uint16_t>(v[6 + k]);
-    }
-    boxes[b].inside = v[12] != 0;
-  }
-  const auto cams = addon::cameras(env, info[1]);
-  if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    throwJs(env, ErrorCode::Type, "Expected a Uint8Array for palette but received " + addon::describe(info[2]));
-  const auto pal = info[2].As<Napi::Uint8Array>();
-  const size_t pixels = cams.empty() ? 0 : size_t(cams[0].k.width) * cams[0].k.height;
-  const size_t total = pixels * cams.size();
-  auto depth = Napi::Float32Array::New(env, total);
-  auto ids = Napi::Uint16Array::New(env, total);
-  auto rgb = Napi::Uint8Array::New(env, 3 * total);
-  spatial::renderBoxes(boxes.data(), static_cast<int>(boxes.size()), cams.data(), cams.size(), pal.ElementLength() ? pal.Data() : nullptr,
-                       pal.ElementLength() / 3, depth.Data(), ids.Data(), rgb.Data());
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("depth", depth);
-  out.Set("ids", ids);
-  out.Set("rgb", rgb);
-  return out;
+namespace {
+
+template <typename T>
+addon::Span<T> typedArrayOf(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
+                            const std::string& what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+    throwJs(env, ErrorCode::Type, "Expected a " + std::string(typeName) + " for " + what + " but received " + addon::describe(v));
+  auto arr = v.As<Napi::TypedArrayOf<T>>();
+  return addon::Span<T>{arr.ElementLength() ? arr.Data() : nullptr, arr.ElementLength()};
 }
 
-void registerRaycast(Napi::Env env, Napi::Object exports) { addon::exportFunction<RenderBoxes>(env, exports, "renderBoxes"); }
+addon::Span<uint16_t> uint16Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArrayOf<uint16_t>(env, v, napi_uint16_array, "Uint16Array", what);
+}
+addon::Span<uint8_t> uint8Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArrayOf<uint8_t>(env, v, napi_uint8_array, "Uint8Array", what);
+}
+
+void requireLength(Napi::Env env, size_t got, size_t expected, const std::string& what, const char* rule) {
+  if (got != expected)
+    throwJs(env, ErrorCode::Shape, what + ".length must be " + rule + " = " + std::to_string(expected) + " (got " + std::to_string(got) + ")");
+}
+
+// raycastBoxes(boxes: Float64Array(6B), ids: Uint16Array(B), room: Float64Array(0 | 6),
+//              roomIds: Uint16Array(0 | 6), palette: Uint8Array(3P), camera: Float64Array(22),
+//              depth: Float32Array(W*H), instanceIds: Uint16Array(W*H), color: Uint8Array(3*W*H) | undefined): undefined
+Napi::Value RaycastBoxes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 8, "raycastBoxes");
+  const auto boxes = addon::float64Array(env, info[0], "boxes");
+  if (boxes.size % 6 != 0) throwJs(env, ErrorCode::Shape, "boxes.length must be a multiple of 6 (got " + std::to_string(boxes.size) + ")");
+  const auto ids = uint16Array(env, info[1], "ids");
+  requireLength(env, ids.size, boxes.size / 6, "ids", "boxes.length / 6");
+  const auto room = addon::float64Array(env, info[2], "room");
+  const auto roomIds = uint16Array(env, info[3], "roomIds");
+  if (room.size != 0 && room.size != 6) throwJs(env, ErrorCode::Shape, "room.length must be 0 or 6 (got " + std::to_string(room.size) + ")");
+  requireLength(env, roomIds.size, room.size, "roomIds", "room.length");
+  const auto palette = uint8Array(env, info[4], "palette");
+  if (palette.size % 3 != 0) throwJs(env, ErrorCode::Shape, "palette.length must be a multiple of 3 (got " + std::to_string(palette.size) + ")");
+  const auto cams = addon::cameras(env, info[5], "camera");
+  if (cams.size() != 1) throwJs(env, ErrorCode::Shape, "camera must hold exactly 1 packed camera (got " + std::to_string(cams.size()) + ")");
+  const size_t pixels = size_t(cams[0].k.width) * cams[0].k.height;
+  const auto depth = addon::float32Array(env, info[6], "out.depth");
+  requireLength(env, depth.size, pixels, "out.depth", "width*height");
+  const auto outIds = uint16Array(env, info[7], "out.instanceIds");
+  requireLength(env, outIds.size, pixels, "out.instanceIds", "width*height");
+  uint8_t* rgb = nullptr;
+  if (info.Length() > 8 && !info[8].IsUndefined()) {
+    const auto color = uint8Array(env, info[8], "out.color");
+    requireLength(env, color.size, 3 * pixels, "out.color", "3*width*height");
+    rgb = color.data;
+  }
+  spatial::BoxScene scene;
+  scene.boxes = boxes.data;
+  scene.ids = ids.data;
+  scene.count = static_cast<int64_t>(ids.size);
+  scene.hasRoom = room.size == 6;
+  for (size_t k = 0; k < room.size; ++k) {
+    scene.room[k] = room.data[k];
+    scene.roomIds[k] = roomIds.data[k];
+  }
+  scene.palette = palette.data;
+  scene.paletteSize = static_cast<int64_t>(palette.size / 3);
+  spatial::raycastBoxes(scene, cams[0], depth.data, outIds.data, rgb);
+  return env.Undefined();
+}
+
+void registerRaycast(Napi::Env env, Napi::Object exports) {
+  addon::exportFunction<RaycastBoxes>(env, exports, "raycastBoxes");
+}
 SPATIAL_ADDON_MODULE(registerRaycast);
 
 }  // namespace
