@@ -27,6 +27,16 @@ export interface NativeBinding {
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
   info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+  voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
+  visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
+  boxIou3d(a: Float64Array, b: Float64Array): number;
+  boxIou3dMatrix(a: Float64Array, b: Float64Array, out: Float64Array): void;
+  /** Bilinear colour resample; `map` = [scaleX, offsetX, scaleY, offsetY] (source = scale * dst + offset). */
+  resampleImage(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number, map: Float64Array, fill: Uint8Array): void;
+  /** Nearest-neighbour depth resample (outside -> 0). */
+  resampleDepth(src: Float32Array, srcWidth: number, srcHeight: number, dst: Float32Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
+  /** Nearest-neighbour uint16 id resample (outside -> 0). */
+  resampleIds(src: Uint16Array, srcWidth: number, srcHeight: number, dst: Uint16Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
   // Box ray caster (native/addon/raycast.cc), wrapped by lib/raycast.ts. room/roomIds: length 0 or 6.
   raycastBoxes(
     boxes: Float64Array, ids: Uint16Array, room: Float64Array, roomIds: Uint16Array, palette: Uint8Array, camera: Float64Array,

@@ -8,4 +8,7 @@ export * from './pointcloud.js';
 export * from './compat.js';
 export * from '../types.js';
 export * from '../errors.js';
+export * from './box_iou.js';
+export * from './resample.js';
+export * from './augment.js';
 export * from './raycast.js';

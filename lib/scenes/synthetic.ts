@@ -153,6 +153,12 @@ function placeFurniture(rng: Rng, room: Vec3, count: number): Placed[] {
   const maxFootprint = 0.45 * X * Y;
   let footprint = 0;
   let nextId = FIRST_FURNITURE_ID;
+  // Prefer kinds not placed yet: a label names one object, so semantic questions ("the height of
+  // the table") stay unambiguous; repeats only once every kind is used.
+  const unused = (kinds: FurnitureKind[]) => {
+    const fresh = kinds.filter((kd) => !placed.some((p) => p.label === kd.label));
+    return fresh.length ? fresh : kinds;
+  };
   for (let k = 0; k < count; k++) {
     const bases = placed.filter((p) => p.onFloor && p.kind.base);
     const stacked = k >= 3 && bases.length > 0 && rng.next() < 0.25;
@@ -160,7 +166,7 @@ function placeFurniture(rng: Rng, room: Vec3, count: number): Placed[] {
     for (let attempt = 0; attempt < 60 && !done; attempt++) {
       if (stacked) {
         const base = rng.pick(bases);
-        const kind = rng.pick(STACKED);
+        const kind = rng.pick(unused(STACKED));
         let [w, d, h] = kind.size.map((r) => sizeIn(rng, r));
         if (rng.next() < 0.5) [w, d] = [d, w];
         const bw = base.max[0] - base.min[0], bd = base.max[1] - base.min[1];
@@ -174,7 +180,7 @@ function placeFurniture(rng: Rng, room: Vec3, count: number): Placed[] {
         placed.push(box);
         done = true;
       } else {
-        const kind = rng.pick(FURNITURE);
+        const kind = rng.pick(unused(FURNITURE));
         const [w, d, h] = kind.size.map((r) => sizeIn(rng, r));
         if (h > Z - 0.3) continue;
         let min: Vec3, max: Vec3;

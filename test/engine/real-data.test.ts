@@ -48,7 +48,7 @@ describe('generate on the real samples', () => {
   it.skipIf(!single)('tum-single-frame through a manifest (one frame: depth questions only)', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
-      id: 'tum-single-frame', depthScale: 5000,
+      version: 1, id: 'tum-single-frame', depthScale: 5000,
       intrinsics: { fx: 517.3, fy: 516.5, cx: 318.6, cy: 255.3, width: 640, height: 480 },
       frames: [{ id: '0', depth: join(single!, 'depth.png'), color: join(single!, 'color.png'), pose: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] }],
     }));
