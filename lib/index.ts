@@ -11,3 +11,6 @@ export * from './errors.js';
 export { PACKED_CAMERA_LENGTH } from './validate.js';
 export { createRng, hashString, type Rng } from './random.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
+export * from './sampling.js';
+export * from './targets.js';
+export * from './camera-tokens.js';

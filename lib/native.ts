@@ -27,6 +27,15 @@ export interface NativeBinding {
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
   info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+  // Space-aware frame sampling and Sim(3) alignment (native/addon/sampling.cc). voxelSize 0 = automatic.
+  voxelCoverageSelect(pointMaps: (Float32Array | Float64Array)[], confidences: Float32Array[] | undefined, k: number, candidates: number, voxelSize: number): {
+    frames: Uint32Array; order: Uint32Array; coverage: Float64Array; greedyPicks: number; voxelSize: number;
+    totalVoxels: number; keptPoints: number; confidenceThreshold: number; candidates: Uint32Array;
+  };
+  voxelCoverageSelectAsync(pointMaps: (Float32Array | Float64Array)[], confidences: Float32Array[] | undefined, k: number, candidates: number, voxelSize: number): Promise<ReturnType<NativeBinding['voxelCoverageSelect']>>;
+  alignSim3(src: Float32Array | Float64Array, dst: Float32Array | Float64Array, withScale: boolean): {
+    scale: number; rotation: Float64Array; translation: Float64Array; rmse: number; count: number;
+  };
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */

@@ -6,3 +6,6 @@
 export * from './geometry.js';
 export * from '../types.js';
 export * from '../errors.js';
+export * from './sampling.js';
+export * from './targets.js';
+export * from './camera-tokens.js';

@@ -26,6 +26,7 @@ struct Moments {
   double varS = 0;                               // sum ||s - muS||^2
   double sq = 0;                                 // sum of squared residuals
   size_t count = 0;
+  bool differs = false;                          // a finite src point differs from the first one
 };
 
 template <typename S, typename D>
@@ -65,6 +66,11 @@ Sim3 alignTyped(const S* src, const D* dst, size_t n, bool withScale) {
   const double cnt = double(tot.count);
   const double muS[3] = {tot.sumS[0] / cnt, tot.sumS[1] / cnt, tot.sumS[2] / cnt};
   const double muD[3] = {tot.sumD[0] / cnt, tot.sumD[1] / cnt, tot.sumD[2] / cnt};
+  // The first finite pair: all-identical src points are detected exactly, not through a variance
+  // that rounding of the mean can leave slightly above zero.
+  size_t firstValid = 0;
+  while (!finitePair(src + 3 * firstValid, dst + 3 * firstValid)) ++firstValid;
+  const S ref[3] = {src[3 * firstValid], src[3 * firstValid + 1], src[3 * firstValid + 2]};
   // Pass 2: centred cross-covariance and src variance (two passes: no cancellation far from the origin).
   parallelChunks(chunks, n, [&](size_t c) {
     size_t b, e;
@@ -79,13 +85,15 @@ Sim3 alignTyped(const S* src, const D* dst, size_t n, bool withScale) {
       for (int r = 0; r < 3; ++r)
         for (int q = 0; q < 3; ++q) m.cov[3 * r + q] += cd[r] * cs[q];
       m.varS += cs[0] * cs[0] + cs[1] * cs[1] + cs[2] * cs[2];
+      m.differs = m.differs || s[0] != ref[0] || s[1] != ref[1] || s[2] != ref[2];
     }
   });
   for (const Moments& m : part) {
     for (int i = 0; i < 9; ++i) tot.cov[i] += m.cov[i];
     tot.varS += m.varS;
+    tot.differs = tot.differs || m.differs;
   }
-  if (!(tot.varS > 0))
+  if (!tot.differs || !(tot.varS > 0))
     throw Error(ErrorCode::Shape, "alignSim3: every finite src point is the same point, so the rotation and scale are undefined");
 
   Eigen::Matrix3d sigma;
