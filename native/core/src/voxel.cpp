@@ -1,10 +1,15 @@
 #include "spatial_geom/voxel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "spatial_geom/parallel.h"
 
@@ -53,9 +58,12 @@ ArrayChunks arrayChunks(size_t arrays) {
 
 }  // namespace
 
-bool medianFloat32(const float* const* values, const size_t* counts, size_t arrays, float* out) {
-  // Radix select in two passes (top 16 bits, then low 16 bits of the matching buckets): O(n)
-  // with no copy of the data, instead of sorting tens of millions of confidences.
+namespace {
+
+// The order statistics of ranks (count - 1) / 2 and count / 2 among the non-NaN values, by radix
+// select in two passes (top 16 bits, then the low 16 bits of the matching buckets): O(n) with no
+// copy, whatever the distribution. Returns false when there is no non-NaN value.
+bool radixMiddle(const float* const* values, const size_t* counts, size_t arrays, float mid[2]) {
   constexpr size_t kBins = 65536;
   size_t total = 0;
   for (size_t a = 0; a < arrays; ++a) total += counts[a];
@@ -101,7 +109,6 @@ bool medianFloat32(const float* const* values, const size_t* counts, size_t arra
       }
     }
   });
-  float vals[2];
   for (int r = 0; r < 2; ++r) {
     // Both ranks may sit in the first bucket; the second bucket's histogram is only used when distinct.
     const size_t base = (bucket[r] == bucket[0]) ? 0 : kBins;
@@ -113,14 +120,113 @@ bool medianFloat32(const float* const* values, const size_t* counts, size_t arra
       if (acc + n > within[r]) break;
       acc += n;
     }
-    vals[r] = keyFloat((bucket[r] << 16) | static_cast<uint32_t>(b));
+    mid[r] = keyFloat((bucket[r] << 16) | static_cast<uint32_t>(b));
   }
-  // numpy's _lerp for t = 0.5 (b - (b - a) * 0.5, in double for float32 data), then rounded to
-  // float32 as torch does when it compares a float32 tensor with that Python scalar.
-  const double a = vals[0], b = vals[1];
-  *out = ranks[0] == ranks[1] ? vals[0] : static_cast<float>(b - (b - a) * 0.5);
   return true;
 }
+
+// Counts the non-NaN values and those below lo, and copies the values in [lo, hi] to `inside`
+// (which holds n floats); returns how many were copied. AVX-512 compress-store when available.
+size_t scanBlock(const float* __restrict v, size_t n, float lo, float hi, uint64_t& valid, uint64_t& below, float* __restrict inside) {
+  size_t m = 0, i = 0;
+  uint64_t nv = 0, nb = 0;
+#if defined(__AVX512F__)
+  const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  for (; i + 16 <= n; i += 16) {
+    const __m512 x = _mm512_loadu_ps(v + i);
+    const __mmask16 ord = _mm512_cmp_ps_mask(x, x, _CMP_ORD_Q);
+    const __mmask16 lt = _mm512_cmp_ps_mask(x, vlo, _CMP_LT_OQ);
+    const __mmask16 in = _mm512_cmp_ps_mask(x, vlo, _CMP_GE_OQ) & _mm512_cmp_ps_mask(x, vhi, _CMP_LE_OQ);
+    nv += static_cast<uint64_t>(__builtin_popcount(ord));
+    nb += static_cast<uint64_t>(__builtin_popcount(lt));
+    _mm512_mask_compressstoreu_ps(inside + m, in, x);
+    m += static_cast<size_t>(__builtin_popcount(in));
+  }
+#endif
+  for (; i < n; ++i) {
+    const float x = v[i];
+    nv += (x == x);
+    nb += (x < lo);
+    inside[m] = x;
+    m += (x >= lo) & (x <= hi);
+  }
+  valid += nv;
+  below += nb;
+  return m;
+}
+
+// The same order statistics, usually in one pass: a strided sample brackets the median, one pass
+// counts the values below the bracket and copies those inside it, and nth_element finishes on the
+// copy. Returns false when the bracket misses (then radixMiddle decides); exact either way.
+bool bracketMiddle(const float* const* values, const size_t* counts, size_t arrays, size_t total, float mid[2]) {
+  constexpr size_t kSample = 1 << 16;
+  const size_t stride = std::max<size_t>(1, total / kSample) | 1;
+  std::vector<float> sample;
+  sample.reserve(total / stride + 2);
+  size_t pos = 0;  // global index of the next sample
+  for (size_t a = 0, base = 0; a < arrays; base += counts[a], ++a)
+    for (; pos < base + counts[a]; pos += stride)
+      if (values[a][pos - base] == values[a][pos - base]) sample.push_back(values[a][pos - base]);
+  if (sample.size() < 64) return false;
+  std::sort(sample.begin(), sample.end());
+  // The sample median's rank error has a standard deviation of ~sqrt(S) / 2 sample ranks: a
+  // bracket of +-8 of them (in sample ranks) fails with negligible probability, and holds ~3% of the data.
+  const size_t half = sample.size() / 2, delta = 8 * static_cast<size_t>(std::sqrt(double(sample.size())) / 2) + 1;
+  const float lo = sample[half > delta ? half - delta : 0];
+  const float hi = sample[std::min(sample.size() - 1, half + delta)];
+  const ArrayChunks ch = arrayChunks(arrays);
+  std::vector<uint64_t> below(ch.chunks, 0), valid(ch.chunks, 0);
+  std::vector<std::vector<float>> inside(ch.chunks);
+  const size_t cap = total / 8 + 1024;  // more than this inside the bracket: heavy ties, use radix
+  std::atomic<bool> overflow{false};
+  parallelChunks(ch.chunks, total, [&](size_t c) {
+    uint64_t nb = 0, nv = 0;
+    auto& in = inside[c];
+    std::vector<float> block(kSample);
+    for (size_t a = ch.begin(c); a < ch.end(c); ++a) {
+      const float* __restrict v = values[a];
+      for (size_t i0 = 0; i0 < counts[a]; i0 += kSample) {
+        if (overflow.load(std::memory_order_relaxed)) return;
+        const size_t i1 = std::min(counts[a], i0 + kSample);
+        const size_t m = scanBlock(v + i0, i1 - i0, lo, hi, nv, nb, block.data());
+        in.insert(in.end(), block.begin(), block.begin() + static_cast<ptrdiff_t>(m));
+        if (in.size() > cap / ch.chunks + 1) overflow = true;
+      }
+    }
+    below[c] = nb;
+    valid[c] = nv;
+  });
+  if (overflow) return false;
+  uint64_t nb = 0, nv = 0;
+  size_t m = 0;
+  for (size_t c = 0; c < ch.chunks; ++c) nb += below[c], nv += valid[c], m += inside[c].size();
+  const uint64_t ranks[2] = {(nv - 1) / 2, nv / 2};
+  if (nv == 0 || ranks[0] < nb || ranks[1] >= nb + m) return false;
+  std::vector<float> in;
+  in.reserve(m);
+  for (auto& part : inside) in.insert(in.end(), part.begin(), part.end());
+  for (int r = 0; r < 2; ++r) {
+    auto nth = in.begin() + static_cast<ptrdiff_t>(ranks[r] - nb);
+    std::nth_element(in.begin(), nth, in.end());
+    mid[r] = *nth;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool medianFloat32(const float* const* values, const size_t* counts, size_t arrays, float* out) {
+  size_t total = 0;
+  for (size_t a = 0; a < arrays; ++a) total += counts[a];
+  float mid[2];
+  if (!bracketMiddle(values, counts, arrays, total, mid) && !radixMiddle(values, counts, arrays, mid)) return false;
+  // numpy's _lerp for t = 0.5 (b - (b - a) * 0.5, in double for float32 data), then rounded to
+  // float32 as torch does when it compares a float32 tensor with that Python scalar.
+  const double a = mid[0], b = mid[1];
+  *out = static_cast<float>(b - (b - a) * 0.5);
+  return true;
+}
+
 
 CoverageSelection greedyCoverage(const std::vector<std::vector<uint32_t>>& sets, size_t universe,
                                  const std::vector<uint32_t>& times, size_t k) {
@@ -243,12 +349,12 @@ struct Key3 {
   bool operator!=(const Key3& o) const { return !(*this == o); }
 };
 
-// Finite-and-confident test, branch-free so the block loops below vectorise ((v - v) == 0 is the
+// Finite-and-confident test, branch-free so the loops below vectorise ((v - v) == 0 is the
 // finiteness test: inf - inf and NaN - NaN are NaN).
-template <typename T>
-inline bool keptPoint(T x, T y, T z, const float* conf, size_t i, float tau) {
+template <typename T, bool UseConf>
+inline bool keptPoint(T x, T y, T z, const float* __restrict conf, size_t i, float tau) {
   bool ok = ((x - x) == T(0)) & ((y - y) == T(0)) & ((z - z) == T(0));
-  if (conf) ok = ok & (conf[i] >= tau) & (conf[i] > 0.1f);
+  if constexpr (UseConf) ok = ok & (conf[i] >= tau) & (conf[i] > 0.1f);
   return ok;
 }
 
@@ -260,26 +366,54 @@ struct Box {
   uint64_t kept = 0;
 };
 
-template <typename T>
-Box frameBox(const T* __restrict p, size_t n, const float* conf, float tau) {
+// Lanes of independent running min/max (an element-wise update the compiler vectorises, where a
+// single floating-point min reduction would not be).
+constexpr size_t kLanes = 16;
+
+template <typename T, bool UseConf>
+Box frameBox(const T* __restrict p, const float* __restrict conf, size_t n, float tau) {
   const T inf = std::numeric_limits<T>::infinity();
-  T mn0 = inf, mn1 = inf, mn2 = inf, mx0 = -inf, mx1 = -inf, mx2 = -inf;
-  uint64_t kept = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const T x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
-    const bool ok = keptPoint(x, y, z, conf, i, tau);
-    kept += ok;
-    mn0 = std::min(mn0, ok ? x : inf);
-    mn1 = std::min(mn1, ok ? y : inf);
-    mn2 = std::min(mn2, ok ? z : inf);
-    mx0 = std::max(mx0, ok ? x : -inf);
-    mx1 = std::max(mx1, ok ? y : -inf);
-    mx2 = std::max(mx2, ok ? z : -inf);
+  T mn[3][kLanes], mx[3][kLanes];
+  uint32_t kept[kLanes];
+  for (size_t j = 0; j < kLanes; ++j) {
+    for (int a = 0; a < 3; ++a) mn[a][j] = inf, mx[a][j] = -inf;
+    kept[j] = 0;
+  }
+  uint64_t keptTotal = 0;
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) {
+      const T x = p[3 * (i + j)], y = p[3 * (i + j) + 1], z = p[3 * (i + j) + 2];
+      const bool ok = keptPoint<T, UseConf>(x, y, z, conf, i + j, tau);
+      kept[j] += ok;
+      const T lx = ok ? x : inf, ly = ok ? y : inf, lz = ok ? z : inf;
+      const T hx = ok ? x : -inf, hy = ok ? y : -inf, hz = ok ? z : -inf;
+      mn[0][j] = lx < mn[0][j] ? lx : mn[0][j];
+      mn[1][j] = ly < mn[1][j] ? ly : mn[1][j];
+      mn[2][j] = lz < mn[2][j] ? lz : mn[2][j];
+      mx[0][j] = hx > mx[0][j] ? hx : mx[0][j];
+      mx[1][j] = hy > mx[1][j] ? hy : mx[1][j];
+      mx[2][j] = hz > mx[2][j] ? hz : mx[2][j];
+    }
+    if ((i & 0xffffffu) == 0)  // drain the 32-bit lane counters long before they can overflow
+      for (size_t j = 0; j < kLanes; ++j) keptTotal += kept[j], kept[j] = 0;
   }
   Box b;
-  b.mn[0] = mn0, b.mn[1] = mn1, b.mn[2] = mn2;
-  b.mx[0] = mx0, b.mx[1] = mx1, b.mx[2] = mx2;
-  b.kept = kept;
+  for (; i < n; ++i) {
+    const T x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
+    if (!keptPoint<T, UseConf>(x, y, z, conf, i, tau)) continue;
+    ++keptTotal;
+    b.mn[0] = std::min<double>(b.mn[0], x), b.mn[1] = std::min<double>(b.mn[1], y), b.mn[2] = std::min<double>(b.mn[2], z);
+    b.mx[0] = std::max<double>(b.mx[0], x), b.mx[1] = std::max<double>(b.mx[1], y), b.mx[2] = std::max<double>(b.mx[2], z);
+  }
+  for (size_t j = 0; j < kLanes; ++j) {
+    keptTotal += kept[j];
+    for (int a = 0; a < 3; ++a) {
+      b.mn[a] = std::min<double>(b.mn[a], mn[a][j]);
+      b.mx[a] = std::max<double>(b.mx[a], mx[a][j]);
+    }
+  }
+  b.kept = keptTotal;
   return b;
 }
 
@@ -294,36 +428,46 @@ struct Grid {
 
 constexpr size_t kBlock = 1024;
 
+// Packed keys of a block of points (kNoKey for rejected ones). Plain loop over __restrict
+// pointers with parameters by value: it vectorises (division and floor included).
+template <typename T, bool UseConf>
+void blockKeys(const T* __restrict q, const float* __restrict c, size_t b, float tau, T mn0, T mn1, T mn2, T voxel,
+               uint64_t strideX, uint64_t strideY, uint64_t* __restrict keys) {
+  for (size_t i = 0; i < b; ++i) {
+    const T x = q[3 * i], y = q[3 * i + 1], z = q[3 * i + 2];
+    const bool ok = keptPoint<T, UseConf>(x, y, z, c, i, tau);
+    const T fx = std::floor((x - mn0) / voxel);
+    const T fy = std::floor((y - mn1) / voxel);
+    const T fz = std::floor((z - mn2) / voxel);
+    // Select before converting: converting the NaN of a rejected point would be undefined.
+    const int64_t ix = static_cast<int64_t>(ok ? fx : T(0));
+    const int64_t iy = static_cast<int64_t>(ok ? fy : T(0));
+    const int64_t iz = static_cast<int64_t>(ok ? fz : T(0));
+    const uint64_t key = uint64_t(ix) * strideX + uint64_t(iy) * strideY + uint64_t(iz);
+    keys[i] = ok ? key : kNoKey;
+  }
+}
+
 // One frame's distinct voxels as packed 64-bit keys, ascending.
-template <typename T>
+template <typename T, bool UseConf>
 void framePackedKeys(const T* __restrict p, size_t n, const float* conf, float tau, Grid<T> g, std::vector<uint64_t>& out) {
   uint64_t keys[kBlock];
   KeySet set;
   uint64_t last = kNoKey;
   for (size_t s = 0; s < n; s += kBlock) {
     const size_t b = std::min(kBlock, n - s);
-    const T* __restrict q = p + 3 * s;
-    const float* c = conf ? conf + s : nullptr;
-    // Branch-free key computation (vectorises); rejected points get kNoKey.
-    for (size_t i = 0; i < b; ++i) {
-      const T x = q[3 * i], y = q[3 * i + 1], z = q[3 * i + 2];
-      const bool ok = keptPoint(x, y, z, c, i, tau);
-      const T fx = std::floor((x - g.mn[0]) / g.voxel);
-      const T fy = std::floor((y - g.mn[1]) / g.voxel);
-      const T fz = std::floor((z - g.mn[2]) / g.voxel);
-      const uint64_t ix = static_cast<uint64_t>(ok ? fx : T(0));
-      const uint64_t iy = static_cast<uint64_t>(ok ? fy : T(0));
-      const uint64_t iz = static_cast<uint64_t>(ok ? fz : T(0));
-      const uint64_t key = ix * g.strideX + iy * g.strideY + iz;
-      keys[i] = ok ? key : kNoKey;
-    }
-    // Neighbouring pixels mostly share a voxel: skip repeats before hashing.
+    blockKeys<T, UseConf>(p + 3 * s, UseConf ? conf + s : nullptr, b, tau, g.mn[0], g.mn[1], g.mn[2], g.voxel, g.strideX,
+                          g.strideY, keys);
+    // Neighbouring pixels mostly share a voxel: drop repeats (and rejected points) before hashing,
+    // branch-free (which point is rejected or starts a new voxel is unpredictable).
+    size_t m = 0;
     for (size_t i = 0; i < b; ++i) {
       const uint64_t k = keys[i];
-      if (k == kNoKey || k == last) continue;
-      last = k;
-      set.insert(k);
+      keys[m] = k;
+      m += (k != kNoKey) & (k != last);
+      last = k == kNoKey ? last : k;
     }
+    for (size_t i = 0; i < m; ++i) set.insert(keys[i]);
   }
   out.clear();
   set.drain(out);
@@ -331,13 +475,13 @@ void framePackedKeys(const T* __restrict p, size_t n, const float* conf, float t
 }
 
 // The same for grids whose packed key would overflow 64 bits: triples, sorted and deduplicated.
-template <typename T>
+template <typename T, bool UseConf>
 void frameTripleKeys(const T* __restrict p, size_t n, const float* conf, float tau, Grid<T> g, std::vector<Key3>& out) {
   out.clear();
   Key3 last{-1, -1, -1};
   for (size_t i = 0; i < n; ++i) {
     const T x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
-    if (!keptPoint(x, y, z, conf, i, tau)) continue;
+    if (!keptPoint<T, UseConf>(x, y, z, conf, i, tau)) continue;
     const Key3 k{static_cast<int64_t>(std::floor((x - g.mn[0]) / g.voxel)),
                  static_cast<int64_t>(std::floor((y - g.mn[1]) / g.voxel)),
                  static_cast<int64_t>(std::floor((z - g.mn[2]) / g.voxel))};
@@ -409,7 +553,7 @@ std::vector<std::vector<uint32_t>> toVoxelIds(const std::vector<std::vector<Key>
 
 std::string axisName(int a) { return a == 0 ? "x" : a == 1 ? "y" : "z"; }
 
-template <typename T>
+template <typename T, bool UseConf>
 void selectTyped(const PointMapView* maps, const std::vector<uint32_t>& cand, size_t k, const VoxelCoverageOptions& opts,
                  float tau, VoxelCoverageResult& res) {
   const size_t m = cand.size();
@@ -420,7 +564,7 @@ void selectTyped(const PointMapView* maps, const std::vector<uint32_t>& cand, si
   for (size_t c = 0; c < m; ++c) totalPoints += maps[cand[c]].n;
 
   std::vector<Box> boxes(m);
-  parallelChunks(m, totalPoints, [&](size_t c) { boxes[c] = frameBox(pointsOf(c), maps[cand[c]].n, confOf(c), sentinelTau); });
+  parallelChunks(m, totalPoints, [&](size_t c) { boxes[c] = frameBox<T, UseConf>(pointsOf(c), confOf(c), maps[cand[c]].n, sentinelTau); });
   Box box;
   for (const Box& b : boxes) {
     box.kept += b.kept;
@@ -472,11 +616,11 @@ void selectTyped(const PointMapView* maps, const std::vector<uint32_t>& cand, si
       g.strideY = g.dims[2];
       g.strideX = g.dims[1] * g.dims[2];
       std::vector<std::vector<uint64_t>> keys(m);
-      parallelChunks(m, totalPoints, [&](size_t c) { framePackedKeys(pointsOf(c), maps[cand[c]].n, confOf(c), sentinelTau, g, keys[c]); });
+      parallelChunks(m, totalPoints, [&](size_t c) { framePackedKeys<T, UseConf>(pointsOf(c), maps[cand[c]].n, confOf(c), sentinelTau, g, keys[c]); });
       ids = toVoxelIds(keys, universe);
     } else {
       std::vector<std::vector<Key3>> keys(m);
-      parallelChunks(m, totalPoints, [&](size_t c) { frameTripleKeys(pointsOf(c), maps[cand[c]].n, confOf(c), sentinelTau, g, keys[c]); });
+      parallelChunks(m, totalPoints, [&](size_t c) { frameTripleKeys<T, UseConf>(pointsOf(c), maps[cand[c]].n, confOf(c), sentinelTau, g, keys[c]); });
       ids = toVoxelIds(keys, universe);
     }
   } else if (opts.voxelSize > 0) {
@@ -520,8 +664,13 @@ VoxelCoverageResult voxelCoverageSelect(const PointMapView* maps, size_t frames,
     }
     if (medianFloat32(conf.data(), counts.data(), m, &tau)) res.confidenceThreshold = static_cast<double>(tau) + 0.0;
   }
-  if (opts.isDouble) selectTyped<double>(maps, res.candidates, k, opts, tau, res);
-  else selectTyped<float>(maps, res.candidates, k, opts, tau, res);
+  if (opts.isDouble) {
+    if (opts.useConfidence) selectTyped<double, true>(maps, res.candidates, k, opts, tau, res);
+    else selectTyped<double, false>(maps, res.candidates, k, opts, tau, res);
+  } else {
+    if (opts.useConfidence) selectTyped<float, true>(maps, res.candidates, k, opts, tau, res);
+    else selectTyped<float, false>(maps, res.candidates, k, opts, tau, res);
+  }
   return res;
 }
 

@@ -54,6 +54,38 @@ SPATIAL_TEST(testMedianFloat32) {
   }
 }
 
+SPATIAL_TEST(testMedianFloat32Large) {
+  // Large inputs take the sampled-bracket path; heavy ties overflow the bracket and take the radix
+  // path; both must give the exact order statistics.
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal(1.5f, 0.3f);
+  std::uniform_int_distribution<int> coarse(0, 3);
+  for (int kind = 0; kind < 4; ++kind) {
+    std::vector<std::vector<float>> frames(7, std::vector<float>(40000 + kind * 999));
+    for (auto& fr : frames)
+      for (size_t i = 0; i < fr.size(); ++i) {
+        if (kind == 0) fr[i] = normal(rng);                                   // continuous
+        else if (kind == 1) fr[i] = float(coarse(rng));                       // four values: ties
+        else if (kind == 2) fr[i] = (i % 3 == 0) ? NAN : normal(rng);         // a third NaN
+        else fr[i] = float(i % 1000) * (i % 2 ? 1.f : -1.f) + (i > 30000 ? 1e30f : 0.f);  // structured, wide range
+      }
+    std::vector<const float*> p;
+    std::vector<size_t> n;
+    std::vector<float> all;
+    for (auto& fr : frames) {
+      p.push_back(fr.data());
+      n.push_back(fr.size());
+      for (float x : fr)
+        if (x == x) all.push_back(x);
+    }
+    std::sort(all.begin(), all.end());
+    const double lo = all[(all.size() - 1) / 2], hi = all[all.size() / 2];
+    float got = 0;
+    CHECK(medianFloat32(p.data(), n.data(), p.size(), &got));
+    CHECK(got == static_cast<float>(hi - (hi - lo) * 0.5));
+  }
+}
+
 static std::vector<uint32_t> iota(size_t n) {
   std::vector<uint32_t> t(n);
   for (size_t i = 0; i < n; ++i) t[i] = uint32_t(i);
