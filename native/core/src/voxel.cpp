@@ -557,14 +557,13 @@ template <typename T, bool UseConf>
 void selectTyped(const PointMapView* maps, const std::vector<uint32_t>& cand, size_t k, const VoxelCoverageOptions& opts,
                  float tau, VoxelCoverageResult& res) {
   const size_t m = cand.size();
-  const float sentinelTau = tau;
   auto pointsOf = [&](size_t c) { return static_cast<const T*>(maps[cand[c]].points); };
   auto confOf = [&](size_t c) { return opts.useConfidence ? maps[cand[c]].confidence : nullptr; };
   uint64_t totalPoints = 0;
   for (size_t c = 0; c < m; ++c) totalPoints += maps[cand[c]].n;
 
   std::vector<Box> boxes(m);
-  parallelChunks(m, totalPoints, [&](size_t c) { boxes[c] = frameBox<T, UseConf>(pointsOf(c), confOf(c), maps[cand[c]].n, sentinelTau); });
+  parallelChunks(m, totalPoints, [&](size_t c) { boxes[c] = frameBox<T, UseConf>(pointsOf(c), confOf(c), maps[cand[c]].n, tau); });
   Box box;
   for (const Box& b : boxes) {
     box.kept += b.kept;
@@ -616,11 +615,11 @@ void selectTyped(const PointMapView* maps, const std::vector<uint32_t>& cand, si
       g.strideY = g.dims[2];
       g.strideX = g.dims[1] * g.dims[2];
       std::vector<std::vector<uint64_t>> keys(m);
-      parallelChunks(m, totalPoints, [&](size_t c) { framePackedKeys<T, UseConf>(pointsOf(c), maps[cand[c]].n, confOf(c), sentinelTau, g, keys[c]); });
+      parallelChunks(m, totalPoints, [&](size_t c) { framePackedKeys<T, UseConf>(pointsOf(c), maps[cand[c]].n, confOf(c), tau, g, keys[c]); });
       ids = toVoxelIds(keys, universe);
     } else {
       std::vector<std::vector<Key3>> keys(m);
-      parallelChunks(m, totalPoints, [&](size_t c) { frameTripleKeys<T, UseConf>(pointsOf(c), maps[cand[c]].n, confOf(c), sentinelTau, g, keys[c]); });
+      parallelChunks(m, totalPoints, [&](size_t c) { frameTripleKeys<T, UseConf>(pointsOf(c), maps[cand[c]].n, confOf(c), tau, g, keys[c]); });
       ids = toVoxelIds(keys, universe);
     }
   } else if (opts.voxelSize > 0) {
