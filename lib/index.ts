@@ -26,3 +26,6 @@ export * from './box_iou.js';
 export * from './engine/scoring/index.js';
 export * from './resample.js';
 export * from './augment.js';
+export * from './sampling.js';
+export * from './targets.js';
+export * from './camera-tokens.js';

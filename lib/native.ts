@@ -42,6 +42,15 @@ export interface NativeBinding {
     boxes: Float64Array, ids: Uint16Array, room: Float64Array, roomIds: Uint16Array, palette: Uint8Array, camera: Float64Array,
     depth: Float32Array, instanceIds: Uint16Array, color?: Uint8Array,
   ): void;
+  // Space-aware frame sampling and Sim(3) alignment (native/addon/sampling.cc). voxelSize 0 = automatic.
+  voxelCoverageSelect(pointMaps: (Float32Array | Float64Array)[], confidences: Float32Array[] | undefined, k: number, candidates: number, voxelSize: number): {
+    frames: Uint32Array; order: Uint32Array; coverage: Float64Array; greedyPicks: number; voxelSize: number;
+    totalVoxels: number; keptPoints: number; confidenceThreshold: number; candidates: Uint32Array;
+  };
+  voxelCoverageSelectAsync(pointMaps: (Float32Array | Float64Array)[], confidences: Float32Array[] | undefined, k: number, candidates: number, voxelSize: number): Promise<ReturnType<NativeBinding['voxelCoverageSelect']>>;
+  alignSim3(src: Float32Array | Float64Array, dst: Float32Array | Float64Array, withScale: boolean): {
+    scale: number; rotation: Float64Array; translation: Float64Array; rmse: number; count: number;
+  };
 }
 
 /** Package root (lib/ and dist/ both sit directly under it). */

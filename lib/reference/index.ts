@@ -12,3 +12,6 @@ export * from './box_iou.js';
 export * from './resample.js';
 export * from './augment.js';
 export * from './raycast.js';
+export * from './sampling.js';
+export * from './targets.js';
+export * from './camera-tokens.js';
