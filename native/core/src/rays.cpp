@@ -3,7 +3,9 @@
 #include <cmath>
 #include <string>
 
+#include "cuda_dispatch.h"
 #include "spatial_geom/parallel.h"
+#include "spatial_geom/rays_impl.h"
 
 namespace spatial {
 
@@ -24,9 +26,9 @@ PatchGrid patchGridFromCount(const Intrinsics& k, int32_t rows, int32_t cols) {
 
 void rayGrid(const Intrinsics& k, const PatchGrid& g, float* out) {
   for (int32_t r = 0; r < g.rows; ++r) {
-    const double y = (patchCentre(r, g.stepY) - k.cy) / k.fy;
+    const double y = rayComponent(r, g.stepY, k.cy, k.fy);
     for (int32_t c = 0; c < g.cols; ++c) {
-      const double x = (patchCentre(c, g.stepX) - k.cx) / k.fx;
+      const double x = rayComponent(c, g.stepX, k.cx, k.fx);
       out[(size_t(r) * g.cols + c) * 2] = static_cast<float>(x);
       out[(size_t(r) * g.cols + c) * 2 + 1] = static_cast<float>(y);
     }
@@ -38,34 +40,24 @@ void checkFrequencies(int32_t frequencies) {
     throw Error(ErrorCode::Shape, "opts.frequencies must be an integer in [1, 32] (got " + std::to_string(frequencies) + ")");
 }
 
-namespace {
-void encode(double value, int32_t frequencies, float* out) {
-  const double pi = 3.14159265358979323846;
-  double scale = pi;  // 2^k * pi, exact doubling
-  for (int32_t k = 0; k < frequencies; ++k, scale *= 2) {
-    const double a = scale * value;
-    out[2 * k] = static_cast<float>(std::sin(a));
-    out[2 * k + 1] = static_cast<float>(std::cos(a));
-  }
-}
-}  // namespace
-
 void rayEmbedding(const Intrinsics& k, const PatchGrid& g, int32_t frequencies, bool includeFocal, float* out) {
   checkFrequencies(frequencies);
+  SPATIAL_TRY_CUDA(Rays, rayEmbeddingSize(g, frequencies, includeFocal),
+                   rayEmbedding(k, g, frequencies, includeFocal, out));
   const int32_t q = rayEmbeddingComponents(includeFocal);
   const size_t perPatch = size_t(q) * 2 * frequencies;
   const double fxn = k.fx / k.width, fyn = k.fy / k.height;
   parallelChunks(size_t(g.rows), size_t(g.rows) * g.cols * perPatch * 8, [&](size_t rr) {
     const int32_t r = static_cast<int32_t>(rr);
-    const double y = (patchCentre(r, g.stepY) - k.cy) / k.fy;
+    const double y = rayComponent(r, g.stepY, k.cy, k.fy);
     for (int32_t c = 0; c < g.cols; ++c) {
       float* p = out + (size_t(r) * g.cols + c) * perPatch;
-      const double x = (patchCentre(c, g.stepX) - k.cx) / k.fx;
-      encode(x, frequencies, p);
-      encode(y, frequencies, p + 2 * frequencies);
+      const double x = rayComponent(c, g.stepX, k.cx, k.fx);
+      encodeSinusoid(x, frequencies, p);
+      encodeSinusoid(y, frequencies, p + 2 * frequencies);
       if (includeFocal) {
-        encode(fxn, frequencies, p + 4 * frequencies);
-        encode(fyn, frequencies, p + 6 * frequencies);
+        encodeSinusoid(fxn, frequencies, p + 4 * frequencies);
+        encodeSinusoid(fyn, frequencies, p + 6 * frequencies);
       }
     }
   });
