@@ -23,7 +23,11 @@ if(NOT _spatial_cuda_mode STREQUAL "OFF")
 endif()
 
 if(NOT SPATIAL_GEOM_CUDA_BUILT)
-  message(STATUS "spatial_geom: CUDA kernels not built (SPATIAL_GEOM_CUDA=${_spatial_cuda_mode}; CPU core only)")
+  if(_spatial_cuda_mode STREQUAL "AUTO")
+    message(STATUS "spatial_geom: CUDA kernels not built (SPATIAL_GEOM_CUDA=AUTO, no working nvcc found; CPU core only)")
+  else()
+    message(STATUS "spatial_geom: CUDA kernels not built (SPATIAL_GEOM_CUDA=OFF; CPU core only)")
+  endif()
   return()
 endif()
 
@@ -46,10 +50,8 @@ target_include_directories(spatial_cuda PUBLIC "${CMAKE_CURRENT_LIST_DIR}/includ
 target_include_directories(spatial_cuda PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/core/include")
 # --fmad=false: no fused multiply-add, so the device rounds every operation like the CPU build
 # (-ffp-contract=off) and projection/visibility agree bit for bit. No --use_fast_math (it would
-# flush denormals and approximate division and sin/cos). Per-thread default streams let calls from
-# several host threads (Node's thread pool) run concurrently.
-target_compile_options(spatial_cuda PRIVATE
-  $<$<COMPILE_LANGUAGE:CUDA>:--fmad=false --default-stream per-thread -O3 -Xcompiler=-O3>)
+# flush denormals and approximate division and sin/cos).
+target_compile_options(spatial_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--fmad=false>)
 target_link_libraries(spatial_cuda PUBLIC CUDA::cudart_static)
 
 target_link_libraries(spatial_core PRIVATE spatial_cuda)

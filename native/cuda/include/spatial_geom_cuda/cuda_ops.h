@@ -9,7 +9,9 @@
 //  - host data (same signature as the CPU function): copies inputs to the device, runs the kernel,
 //    copies the result back, synchronously; `times`, when given, receives the three phases apart;
 //  - device data (suffix `OnDevice`): pointers named d* are device memory; the call queues its
-//    kernels on the calling thread's default stream and returns; synchronize() waits for them.
+//    kernels on the calling thread's default stream (cudaStreamPerThread) and returns, and
+//    synchronize() waits for them. The overlap and back-projection variants use scratch memory
+//    and wait for their kernels before returning.
 // Inputs are not validated here: the core's dispatchers (and tests) call these after the CPU
 // function's checks. Device failures (no memory, launch errors) throw cuda::DeviceError; the core
 // catches it and runs the CPU version instead.
