@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   const size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
   const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
   if (threads > 0) setThreadCount(threads);
+  setBackendPreference(BackendPreference::Cpu);  // the CPU core's figures, even where CUDA is available
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> U(-3.f, 3.f);
   std::vector<float> pts(3 * n);

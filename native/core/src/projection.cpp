@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "cuda_dispatch.h"
 #include "spatial_geom/parallel.h"
 #include "spatial_geom/projection_impl.h"
 
@@ -74,6 +75,7 @@ void checkVisibilityOptions(const VisibilityOptions& o) {
 template <typename Real>
 void projectPoints(const Real* points, size_t n, const Camera* cams, size_t frames, float* uv, float* depth) {
   checkPointCount(n);
+  SPATIAL_TRY_CUDA(Project, n * frames, projectPoints(points, n, cams, frames, uv, depth));
   std::vector<CameraParams<Real>> params(frames);
   for (size_t f = 0; f < frames; ++f) params[f] = kernelParams<Real>(cams[f]);
   const size_t chunks = (n + kChunkPoints - 1) / kChunkPoints;
@@ -90,6 +92,7 @@ void visibilityMasks(const Real* points, size_t n, const Camera* cams, const Dep
   checkPointCount(n);
   checkDepthMaps(cams, depths, frames);
   checkVisibilityOptions(opts);
+  SPATIAL_TRY_CUDA(Visibility, n * frames, visibilityMasks(points, n, cams, depths, frames, opts, masks));
   std::vector<CameraParams<Real>> params(frames);
   for (size_t f = 0; f < frames; ++f) params[f] = kernelParams<Real>(cams[f]);
   const size_t words = maskWords(n);
@@ -153,6 +156,8 @@ size_t backprojectCount(const DepthView& depth, int32_t stride) {
 
 void backprojectDepth(const DepthView& depth, const Camera& cam, int32_t stride, float* out) {
   checkBackprojectArgs(depth, cam, stride);
+  SPATIAL_TRY_CUDA(Backproject, size_t(depth.width) * depth.height / (size_t(stride) * stride),
+                   backprojectDepth(depth, cam, stride, out));
   size_t k = 0;
   for (int32_t i = 0; i < depth.height; i += stride) {
     const float* row = depth.data + static_cast<size_t>(i) * depth.width;

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "cuda_dispatch.h"
 #include "spatial_geom/parallel.h"
+#include "spatial_geom/rays_impl.h"
 
 namespace spatial {
 
@@ -26,9 +28,9 @@ PatchGrid patchGridFromCount(const Intrinsics& k, int32_t rows, int32_t cols) {
 
 void rayGrid(const Intrinsics& k, const PatchGrid& g, float* out) {
   for (int32_t r = 0; r < g.rows; ++r) {
-    const double y = (patchCentre(r, g.stepY) - k.cy) / k.fy;
+    const double y = rayComponent(r, g.stepY, k.cy, k.fy);
     for (int32_t c = 0; c < g.cols; ++c) {
-      const double x = (patchCentre(c, g.stepX) - k.cx) / k.fx;
+      const double x = rayComponent(c, g.stepX, k.cx, k.fx);
       out[(size_t(r) * g.cols + c) * 2] = static_cast<float>(x);
       out[(size_t(r) * g.cols + c) * 2 + 1] = static_cast<float>(y);
     }
@@ -40,29 +42,19 @@ void checkFrequencies(int32_t frequencies) {
     throw Error(ErrorCode::Shape, "opts.frequencies must be an integer in [1, 32] (got " + std::to_string(frequencies) + ")");
 }
 
-namespace {
-void encode(double value, int32_t frequencies, float* out) {
-  const double pi = 3.14159265358979323846;
-  double scale = pi;  // 2^k * pi, exact doubling
-  for (int32_t k = 0; k < frequencies; ++k, scale *= 2) {
-    const double a = scale * value;
-    out[2 * k] = static_cast<float>(std::sin(a));
-    out[2 * k + 1] = static_cast<float>(std::cos(a));
-  }
-}
-}  // namespace
-
 void rayEmbedding(const Intrinsics& k, const PatchGrid& g, int32_t frequencies, bool includeFocal, float* out) {
   checkFrequencies(frequencies);
+  SPATIAL_TRY_CUDA(Rays, rayEmbeddingSize(g, frequencies, includeFocal),
+                   rayEmbedding(k, g, frequencies, includeFocal, out));
   const int32_t q = rayEmbeddingComponents(includeFocal);
   const size_t perPatch = size_t(q) * 2 * frequencies, block = size_t(2) * frequencies;
   // Ray x depends only on the column, ray y only on the row, and the focal terms on neither: encode
   // each distinct value once (cols + rows + 2 encodings instead of rows * cols * Q), then copy.
   std::vector<float> encX(size_t(g.cols) * block), encY(size_t(g.rows) * block), encF(2 * block);
-  for (int32_t c = 0; c < g.cols; ++c) encode((patchCentre(c, g.stepX) - k.cx) / k.fx, frequencies, &encX[c * block]);
-  for (int32_t r = 0; r < g.rows; ++r) encode((patchCentre(r, g.stepY) - k.cy) / k.fy, frequencies, &encY[r * block]);
-  encode(k.fx / k.width, frequencies, &encF[0]);
-  encode(k.fy / k.height, frequencies, &encF[block]);
+  for (int32_t c = 0; c < g.cols; ++c) encodeSinusoid(rayComponent(c, g.stepX, k.cx, k.fx), frequencies, &encX[c * block]);
+  for (int32_t r = 0; r < g.rows; ++r) encodeSinusoid(rayComponent(r, g.stepY, k.cy, k.fy), frequencies, &encY[r * block]);
+  encodeSinusoid(k.fx / k.width, frequencies, &encF[0]);
+  encodeSinusoid(k.fy / k.height, frequencies, &encF[block]);
   parallelChunks(size_t(g.rows), size_t(g.rows) * g.cols * perPatch, [&](size_t r) {
     for (int32_t c = 0; c < g.cols; ++c) {
       float* p = out + (r * g.cols + c) * perPatch;

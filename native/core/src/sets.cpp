@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "cuda_dispatch.h"
 #include "spatial_geom/parallel.h"
 
 namespace spatial {
@@ -49,6 +50,14 @@ size_t mergeIntersect(const IndexSet& a, const IndexSet& b, uint32_t* out) {
 float iou(size_t inter, size_t na, size_t nb) {
   const size_t uni = na + nb - inter;
   return uni == 0 ? 0.f : static_cast<float>(static_cast<double>(inter) / static_cast<double>(uni));
+}
+
+// 64-bit words of a bitset holding every index of the sets.
+size_t bitsetWords(const IndexSet* sets, size_t m) {
+  uint64_t universe = 0;
+  for (size_t i = 0; i < m; ++i)
+    if (sets[i].size) universe = std::max<uint64_t>(universe, uint64_t(sets[i].data[sets[i].size - 1]) + 1);
+  return static_cast<size_t>((universe + 63) / 64);
 }
 
 // Words of 64 points per cache tile: M tiles of this size stay in L2 while all pairs read them.
@@ -107,7 +116,11 @@ OverlapMethod chooseOverlapMethod(const IndexSet* sets, size_t m) {
 }
 
 void overlapMatrix(const IndexSet* sets, size_t m, float* out, OverlapMethod method) {
-  if (method == OverlapMethod::Auto) method = chooseOverlapMethod(sets, m);
+  if (method == OverlapMethod::Auto) {
+    method = chooseOverlapMethod(sets, m);
+    if (method == OverlapMethod::Bitset)
+      SPATIAL_TRY_CUDA(Overlap, m * (m - 1) / 2 * bitsetWords(sets, m), overlapMatrix(sets, m, out));
+  }
   for (size_t i = 0; i < m; ++i) out[i * m + i] = sets[i].size ? 1.f : 0.f;
   if (m < 2) return;
   uint64_t total = 0;
@@ -124,10 +137,7 @@ void overlapMatrix(const IndexSet* sets, size_t m, float* out, OverlapMethod met
     return;
   }
 
-  uint64_t universe = 0;
-  for (size_t i = 0; i < m; ++i)
-    if (sets[i].size) universe = std::max<uint64_t>(universe, uint64_t(sets[i].data[sets[i].size - 1]) + 1);
-  const size_t words = static_cast<size_t>((universe + 63) / 64);
+  const size_t words = bitsetWords(sets, m);
   std::vector<uint64_t> bits(m * words, 0);
   // Each set's occupied word range lets tiles skip pairs that cannot meet.
   std::vector<size_t> lo(m, 0), hi(m, 0);

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cmath>
-#include <limits>
 
 #include "spatial_geom/camera.h"
 
@@ -36,7 +35,8 @@ SPATIAL_HD Real projectPoint(const CameraParams<Real>& c, Real x, Real y, Real z
   Real xc, yc, zc;
   camFromWorldPoint(c, x, y, z, xc, yc, zc);
   pixelOf(c, xc, yc, zc, u, v);
-  const Real nan = std::numeric_limits<Real>::quiet_NaN();
+  // NAN/INFINITY (<cmath>) rather than std::numeric_limits: its constexpr members are host-only for nvcc.
+  const Real nan = static_cast<Real>(NAN);
   const bool front = zc > Real(0);
   u = front ? u : nan;
   v = front ? v : nan;
@@ -65,7 +65,7 @@ SPATIAL_HD bool visibleIn(const CameraParams<Real>& c, const float* depth, Real 
   ci = ci < h ? ci : h - Real(1);
   const int32_t idx = static_cast<int32_t>(ci) * c.width + static_cast<int32_t>(cj);
   const Real d = static_cast<Real>(depth[idx]);
-  const bool valid = (d > Real(0)) & (d < std::numeric_limits<Real>::infinity());
+  const bool valid = (d > Real(0)) & (d < static_cast<Real>(INFINITY));
   return (zc > nearPlane) & inside & valid & (zc <= d + tolerance);
 }
 

@@ -27,6 +27,7 @@ double overlap(const IndexSet& a, const IndexSet& b);
 
 enum class OverlapMethod { Auto, Bitset, Merge };
 // out: M*M floats, symmetric, diagonal 1 (0 for an empty set). Sets must already be checked.
+// With Auto, large bitset-method calls run on CUDA when it is active (bit-identical results).
 void overlapMatrix(const IndexSet* sets, size_t m, float* out, OverlapMethod method = OverlapMethod::Auto);
 // The method Auto picks for these sets (exposed for tests and the bench).
 OverlapMethod chooseOverlapMethod(const IndexSet* sets, size_t m);
