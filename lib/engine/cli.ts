@@ -8,14 +8,16 @@
  *   spatial-geom overlap --scene DIR --format F --png overlap.png
  *   spatial-geom stats qa.jsonl
  *   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format multispa] [--json | --markdown]
+ *   spatial-geom sample-frames --scene DIR --format F [-k 16] [--json]
  * @module
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { isSpatialError, spatialError } from '../errors.js';
-import { overlapMatrix } from '../geometry.js';
-import { loadScene } from '../scenes/load.js';
+import { backprojectDepth, overlapMatrix } from '../geometry.js';
+import { voxelCoverageSelectDetailed } from '../sampling.js';
+import { loadFrameDepth, loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
 import { ALL_TASKS, type TaskName } from './context.js';
@@ -28,7 +30,8 @@ const USAGE = `usage:
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
   spatial-geom stats FILE.jsonl
-  spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format ours|multispa] [--json | --markdown]`;
+  spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format ours|multispa] [--json | --markdown]
+  spatial-geom sample-frames --scene DIR --format scannet|tum|manifest [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]`;
 
 /** Progress bars on stderr, one per stage (silent when stderr is not a terminal). */
 function progressBars(): { progress: GenerateOptions['progress']; stop: () => void } {
@@ -171,6 +174,41 @@ async function cmdEval(argv: string[]): Promise<void> {
   else process.stdout.write((values.markdown ? formatScoreMarkdown(result) : formatScoreTable(result)) + '\n');
 }
 
+/**
+ * Space-aware frame sampling (Spatial-MLLM) on a posed RGB-D scene: each frame's depth is
+ * back-projected into a world point map (every `stride`-th pixel), then `k` frames are chosen by
+ * greedy voxel coverage (voxel = smallest extent / 20 unless given).
+ */
+async function cmdSampleFrames(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { scene: { type: 'string' }, format: { type: 'string' }, k: { type: 'string', short: 'k', default: '16' }, candidates: { type: 'string', default: '128' }, stride: { type: 'string', default: '4' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const k = parseInteger(values.k, '-k')!;
+  const candidates = parseInteger(values.candidates, '--candidates')!;
+  const stride = parseInteger(values.stride, '--stride')!;
+  const voxelSize = values['voxel-size'] === undefined ? undefined : Number(values['voxel-size']);
+  if (voxelSize !== undefined && !(voxelSize > 0)) throw spatialError('ERR_SPATIAL_FORMAT', `--voxel-size must be > 0 (got ${values['voxel-size']})`);
+  const scene = await loadSceneArg(values);
+  if (!scene.frames.length) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
+  const bars = progressBars();
+  const maps: Float32Array[] = [];
+  for (const [i, f] of scene.frames.entries()) {
+    maps.push(backprojectDepth(await loadFrameDepth(f), { intrinsics: f.intrinsics, pose: f.pose }, { stride }));
+    bars.progress?.('point maps', i + 1, scene.frames.length);
+  }
+  bars.stop();
+  const sel = voxelCoverageSelectDetailed(maps, k, { candidates, voxelSize });
+  const ids = sel.frames.map((f) => scene.frames[f].id);
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ scene: scene.id, frames: sel.frames, ids, coverage: sel.coverage, greedyPicks: sel.greedyPicks, voxelSize: sel.voxelSize, totalVoxels: sel.totalVoxels }) + '\n');
+    return;
+  }
+  process.stdout.write(`scene ${scene.id}: ${scene.frames.length} frames, ${sel.frames.length} chosen (${sel.greedyPicks} by coverage), voxel ${sel.voxelSize.toFixed(4)} m\n`);
+  process.stdout.write(`frames (temporal order): ${ids.join(' ')}\n`);
+  process.stdout.write(`coverage after each pick: ${sel.coverage.join(' ')} of ${sel.totalVoxels} voxels\n`);
+}
+
 async function cmdStats(argv: string[]): Promise<void> {
   const file = argv[0];
   if (!file) throw spatialError('ERR_SPATIAL_FORMAT', 'stats needs a JSONL file');
@@ -221,6 +259,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'overlap': await cmdOverlap(rest); break;
       case 'stats': await cmdStats(rest); break;
       case 'eval': await cmdEval(rest); break;
+      case 'sample-frames': await cmdSampleFrames(rest); break;
       case undefined: case '-h': case '--help': process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2;
       default: process.stderr.write(`spatial-geom: unknown command '${cmd}'\n${USAGE}\n`); return 2;
     }

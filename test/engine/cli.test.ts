@@ -7,6 +7,7 @@ import { main } from '../../lib/engine/cli.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('spatial-cli-');
+const repoRootDir = join(new URL('.', import.meta.url).pathname, '..', '..');
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';
@@ -45,6 +46,18 @@ describe('spatial-geom CLI', () => {
     expect(s.code).toBe(0);
     expect(s.out).toMatch(/total\s+\d+/);
   }, 120_000);
+
+  it('sample-frames picks k frames by voxel coverage on a scene (JSON output)', async () => {
+    const holo = join(repoRootDir, '..', 'shared', 'data', 'hololens-scannet');
+    if (!existsSync(holo)) return console.warn('hololens-scannet absent: sample-frames checked on bad input only');
+    const r = await run(['sample-frames', '--scene', holo, '--format', 'scannet', '-k', '5', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const sel = JSON.parse(r.out);
+    expect(sel.frames.length).toBe(5);
+    expect([...sel.frames].sort((a: number, b: number) => a - b)).toEqual(sel.frames);
+    for (let i = 1; i < sel.coverage.length; i++) expect(sel.coverage[i]).toBeGreaterThanOrEqual(sel.coverage[i - 1]);
+    expect((await run(['sample-frames', '--scene', holo, '--format', 'scannet', '-k', '0'])).err).toMatch(/-k must be an integer >= 1/);
+  }, 60_000);
 
   it('bad input: one line on stderr, non-zero exit, no finished-looking output', async () => {
     const out = tmp();
