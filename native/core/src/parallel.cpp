@@ -14,9 +14,10 @@ int defaultThreads() {
   return hw == 0 ? 1 : static_cast<int>(hw);
 }
 std::atomic<int> gThreads{0};
-// 2^20 point-camera pairs is ~0.5 ms of projection on one core: below that, waking a second
-// thread costs about as much as it saves (bench/threshold measures this).
-std::atomic<size_t> gThreshold{size_t(1) << 20};
+// Measured with bench/threshold.mjs on 2 cores (projection / visibility, 2 threads vs 1):
+// 16k point-camera pairs 0.90 / 1.02, 65k 1.71 / 1.42, 262k 2.02 / 2.9, 1M 1.86 / 2.1. Threads pay
+// from about 32k pairs; below it, waking the second thread costs what it saves.
+std::atomic<size_t> gThreshold{size_t(1) << 15};
 }  // namespace
 
 int threadCount() {
