@@ -38,6 +38,12 @@ inline Span<double> float64Array(Napi::Env env, const Napi::Value& v, const std:
 inline Span<uint32_t> uint32Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
   return typedArray<uint32_t>(env, v, napi_uint32_array, "Uint32Array", what);
 }
+inline Span<uint16_t> uint16Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArray<uint16_t>(env, v, napi_uint16_array, "Uint16Array", what);
+}
+inline Span<uint8_t> uint8Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArray<uint8_t>(env, v, napi_uint8_array, "Uint8Array", what);
+}
 
 // Points: Float32Array or Float64Array of length 3N.
 struct PointsArg {

@@ -15,21 +15,8 @@ using spatial::ErrorCode;
 
 namespace {
 
-template <typename T>
-addon::Span<T> typedArrayOf(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
-                            const std::string& what) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
-    throwJs(env, ErrorCode::Type, "Expected a " + std::string(typeName) + " for " + what + " but received " + addon::describe(v));
-  auto arr = v.As<Napi::TypedArrayOf<T>>();
-  return addon::Span<T>{arr.ElementLength() ? arr.Data() : nullptr, arr.ElementLength()};
-}
-
-addon::Span<uint16_t> uint16Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
-  return typedArrayOf<uint16_t>(env, v, napi_uint16_array, "Uint16Array", what);
-}
-addon::Span<uint8_t> uint8Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
-  return typedArrayOf<uint8_t>(env, v, napi_uint8_array, "Uint8Array", what);
-}
+using addon::uint16Array;
+using addon::uint8Array;
 
 void requireLength(Napi::Env env, size_t got, size_t expected, const std::string& what, const char* rule) {
   if (got != expected)

@@ -21,15 +21,6 @@ using spatial::ErrorCode;
 
 namespace {
 
-// convert.h instantiates only float/double/uint32 arrays; the 8- and 16-bit ones are read here.
-template <typename T>
-addon::Span<T> typed(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
-                     const std::string& what) {
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
-    throwJs(env, ErrorCode::Type, "Expected a " + std::string(typeName) + " for " + what + " but received " + addon::describe(v));
-  auto arr = v.As<Napi::TypedArrayOf<T>>();
-  return addon::Span<T>{arr.ElementLength() ? arr.Data() : nullptr, arr.ElementLength()};
-}
 
 int32_t side(const Napi::CallbackInfo& info, size_t at, const char* what) {
   return static_cast<int32_t>(addon::integer(info.Env(), info[at], 1, spatial::kMaxImageSide, what));
@@ -67,12 +58,12 @@ void checkBuffers(Napi::Env env, const addon::Span<T>& src, const addon::Span<T>
 Napi::Value ResampleImage(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireArgs(info, 9, "resampleImage");
-  const auto src = typed<uint8_t>(env, info[0], napi_uint8_array, "Uint8Array", "src");
+  const auto src = addon::uint8Array(env, info[0], "src");
   const int32_t channels = static_cast<int32_t>(addon::integer(env, info[3], 1, 4, "channels"));
   if (channels == 2) throwJs(env, ErrorCode::Shape, "channels must be 1, 3 or 4 (got 2)");
-  const auto dst = typed<uint8_t>(env, info[4], napi_uint8_array, "Uint8Array", "dst");
+  const auto dst = addon::uint8Array(env, info[4], "dst");
   const auto g = geometry(info, 1, 5, 7);
-  const auto fill = typed<uint8_t>(env, info[8], napi_uint8_array, "Uint8Array", "fill");
+  const auto fill = addon::uint8Array(env, info[8], "fill");
   if (fill.size != size_t(channels))
     throwJs(env, ErrorCode::Shape, "fill.length must equal channels = " + std::to_string(channels) + " (got " + std::to_string(fill.size) + ")");
   checkBuffers(env, src, dst, size_t(g.srcWidth) * g.srcHeight * channels, size_t(g.dstWidth) * g.dstHeight * channels);
@@ -94,8 +85,8 @@ Napi::Value ResampleDepth(const Napi::CallbackInfo& info) {
 Napi::Value ResampleIds(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireArgs(info, 7, "resampleIds");
-  const auto src = typed<uint16_t>(env, info[0], napi_uint16_array, "Uint16Array", "src");
-  const auto dst = typed<uint16_t>(env, info[3], napi_uint16_array, "Uint16Array", "dst");
+  const auto src = addon::uint16Array(env, info[0], "src");
+  const auto dst = addon::uint16Array(env, info[3], "dst");
   const auto g = geometry(info, 1, 4, 6);
   checkBuffers(env, src, dst, size_t(g.srcWidth) * g.srcHeight, size_t(g.dstWidth) * g.dstHeight);
   spatial::resampleIds(src.data, dst.data, g);
