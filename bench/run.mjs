@@ -13,7 +13,7 @@ import * as native from '../dist/index.js';
 import * as ref from '../dist/reference/index.js';
 import { writeNpy } from './npy.mjs';
 import { randomPoints, ringCameras, wavyDepths } from './scenes.mjs';
-import { projectTuned, visibleTuned } from './tuned-js.mjs';
+import { overlapTuned, projectTuned, visibleTuned } from './tuned-js.mjs';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 200_000 : 1_000_000;
@@ -110,8 +110,9 @@ for (const F of quick ? [64] : [64, 300]) {
   const out = new Float32Array(F * F);
   const nat = hz(`overlap ${F}`, () => native.overlapMatrix(sets, out));
   const r = F <= 64 ? hz(`overlap ref ${F}`, () => ref.overlapMatrix(sets, out), slow) : undefined;
+  const js = F <= 64 ? hz(`overlap js ${F}`, () => overlapTuned(sets), slow) : undefined;
   const mean = Math.round(sets.reduce((s, x) => s + x.length, 0) / F);
-  record({ op: 'overlapMatrix', size: `${F} frames, mean |set| ${mean}`, nativeHz: nat, xReference: ratio(nat, r), xNumpy: np && F === 64 ? nat * (np.overlap_64 / 1000) : undefined });
+  record({ op: 'overlapMatrix', size: `${F} frames, mean |set| ${mean}`, nativeHz: nat, xReference: ratio(nat, r), xTunedJs: ratio(nat, js), xNumpy: np && F === 64 ? nat * (np.overlap_64 / 1000) : undefined });
 }
 
 {

@@ -58,3 +58,36 @@ export function visibleTuned(pts, cams, depths, tolerance = 0.05, near = 1e-6) {
   }
   return sets;
 }
+
+/** popcount of a 32-bit word (SWAR). */
+function popcount32(x) {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** All-pairs IoU of ascending index sets through 32-bit bitsets and SWAR popcounts. */
+export function overlapTuned(sets) {
+  const m = sets.length;
+  let universe = 0;
+  for (const s of sets) if (s.length) universe = Math.max(universe, s[s.length - 1] + 1);
+  const words = (universe + 31) >>> 5;
+  const bits = sets.map((s) => {
+    const b = new Uint32Array(words);
+    for (let k = 0; k < s.length; k++) b[s[k] >>> 5] |= 1 << (s[k] & 31);
+    return b;
+  });
+  const out = new Float32Array(m * m);
+  for (let i = 0; i < m; i++) {
+    out[i * m + i] = sets[i].length ? 1 : 0;
+    const a = bits[i];
+    for (let j = i + 1; j < m; j++) {
+      const b = bits[j];
+      let inter = 0;
+      for (let w = 0; w < words; w++) inter += popcount32(a[w] & b[w]);
+      const union = sets[i].length + sets[j].length - inter;
+      out[i * m + j] = out[j * m + i] = union ? inter / union : 0;
+    }
+  }
+  return out;
+}
