@@ -12,29 +12,11 @@ import { describeValue, spatialError } from './errors.js';
 import { native } from './native.js';
 import { checkAlignArgs } from './sampling-args.js';
 import type { DepthMap, Intrinsics, Points, Pose } from './types.js';
+import { invertRigidPose, multiplyPoses } from './pose.js';
 import { checkDepthMap, checkInteger, checkIntrinsics, checkOptionsObject, checkPoints, checkPose } from './validate.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small rigid-transform helpers (row-major 4x4 Float64Array poses).
-
-/** Inverse of a rigid row-major 4x4: `[R^T | -R^T t]`. */
-function invertRigid(p: Float64Array): Float64Array {
-  const o = new Float64Array(16);
-  for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) o[r * 4 + c] = p[c * 4 + r];
-    o[r * 4 + 3] = -(p[r] * p[3] + p[4 + r] * p[7] + p[8 + r] * p[11]);
-  }
-  o[15] = 1;
-  return o;
-}
-
-/** Product of two row-major 4x4 matrices. */
-function mul4(a: Float64Array, b: Float64Array): Float64Array {
-  const o = new Float64Array(16);
-  for (let r = 0; r < 4; r++)
-    for (let c = 0; c < 4; c++) o[r * 4 + c] = a[r * 4] * b[c] + a[r * 4 + 1] * b[4 + c] + a[r * 4 + 2] * b[8 + c] + a[r * 4 + 3] * b[12 + c];
-  return o;
-}
 
 /** Unit quaternion [x, y, z, w] of a rotation matrix (row-major 3x3 inside a 4x4 or 3x3 with `stride`), w >= 0. */
 function quatFromRotation(m: ArrayLike<number>, stride: number): [number, number, number, number] {
@@ -114,7 +96,7 @@ export function encodePoseAbsTQuatFov(poses: Pose[], intrinsics: Intrinsics[] | 
     if (i === 0) {
       out[o + 6] = 1;
     } else {
-      const camFromFirst = mul4(invertRigid(pose), ps[0]);
+      const camFromFirst = multiplyPoses(invertRigidPose(pose), ps[0]);
       out[o] = camFromFirst[3];
       out[o + 1] = camFromFirst[7];
       out[o + 2] = camFromFirst[11];
@@ -201,7 +183,7 @@ export function decodePoseAbsTQuatFov(enc: Float64Array | Float32Array, opts: Po
  * relativePose(pose, pose); // identity
  */
 export function relativePose(a: Pose, b: Pose): Pose {
-  return mul4(invertRigid(checkPose(a, 'a')), checkPose(b, 'b'));
+  return multiplyPoses(invertRigidPose(checkPose(a, 'a')), checkPose(b, 'b'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,10 +256,10 @@ export function normalizeScene(scene: SceneToNormalize): NormalizedScene {
   });
   if (valid === 0) throw spatialError('ERR_SPATIAL_SHAPE', 'scene.points holds no valid point (finite and not masked out), so the scale is undefined');
   const scale = Math.min(1e3, Math.max(1e-3, sum / valid));
-  const firstFromWorld = invertRigid(first);
+  const firstFromWorld = invertRigidPose(first);
   const outPoses = poses.map((p, i) => {
     if (i === 0) return Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
-    const q = mul4(firstFromWorld, p);
+    const q = multiplyPoses(firstFromWorld, p);
     q[3] /= scale; q[7] /= scale; q[11] /= scale;
     return q;
   });
@@ -310,7 +292,7 @@ export function denormalizeScene(
     out.poses = checkPoses(s.poses, 'scene.poses').map((p) => {
       const q = Float64Array.from(p);
       q[3] *= scale; q[7] *= scale; q[11] *= scale;
-      return mul4(base, q);
+      return multiplyPoses(base, q);
     });
   if (s.points !== undefined) {
     if (!Array.isArray(s.points)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Array of Points for scene.points but received ${describeValue(s.points)}`);

@@ -3,32 +3,10 @@
  * axes, distance, and the yaw/pitch differences of the optical axes about the world's up axis.
  * @module
  */
+import { invertRigidPose, multiplyPoses } from '../pose.js';
 import type { Pose } from '../types.js';
 
 export type Vec3 = [number, number, number];
-
-/** 4x4 row-major product a * b. */
-export function matMul4(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(16);
-  for (let r = 0; r < 4; r++)
-    for (let c = 0; c < 4; c++) {
-      let s = 0;
-      for (let k = 0; k < 4; k++) s += a[r * 4 + k] * b[k * 4 + c];
-      out[r * 4 + c] = s;
-    }
-  return out;
-}
-
-/** Inverse of a rigid 4x4 transform [R t; 0 1] = [R^T -R^T t; 0 1]. */
-export function invertRigid(p: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(16);
-  for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) out[r * 4 + c] = p[c * 4 + r];
-    out[r * 4 + 3] = -(p[0 * 4 + r] * p[3] + p[1 * 4 + r] * p[7] + p[2 * 4 + r] * p[11]);
-  }
-  out[15] = 1;
-  return out;
-}
 
 /** Up vector of a scene: from its declared axis, else estimated from the cameras (see {@link estimateUp}). */
 export function upVector(up: 'x' | 'y' | 'z' | '-y' | undefined, poses: Pose[]): Vec3 {
@@ -99,7 +77,7 @@ export interface CameraRelation {
 
 /** Relation of camera 2 to camera 1 (MultiSPA's camera-movement quantities, SEEDS.md 1.4/1.7.4). */
 export function cameraRelation(pose1: Pose, pose2: Pose, up: Vec3): CameraRelation {
-  const relativePose = matMul4(invertRigid(pose1), pose2);
+  const relativePose = multiplyPoses(invertRigidPose(pose1), pose2);
   const displacement: Vec3 = [relativePose[3], relativePose[7], relativePose[11]];
   const a = yawPitch(pose1, up), b = yawPitch(pose2, up);
   return {

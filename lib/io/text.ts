@@ -66,18 +66,6 @@ export function parseMatrix4(text: string, file: string, what = 'matrix'): Float
   return m;
 }
 
-/** Row-major 4x4 product `a * b`. */
-export function multiply4(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(16);
-  for (let r = 0; r < 4; r++)
-    for (let c = 0; c < 4; c++) {
-      let s = 0;
-      for (let k = 0; k < 4; k++) s += a[4 * r + k] * b[4 * k + c];
-      out[4 * r + c] = s;
-    }
-  return out;
-}
-
 /** Applies the rigid row-major 4x4 `m` to interleaved xyz points in place (double-precision math). */
 export function transformPointsInPlace(m: ArrayLike<number>, points: Float32Array): void {
   for (let i = 0; i < points.length; i += 3) {

@@ -19,7 +19,8 @@ import { spatialError } from '../errors.js';
 import { readImageInfo } from '../io/image.js';
 import { isFile, readText } from '../io/files.js';
 import { readPlyPoints } from '../io/ply.js';
-import { formatError, multiply4, parseMatrix4, parseNumberToken, transformPointsInPlace } from '../io/text.js';
+import { multiplyPoses } from '../pose.js';
+import { formatError, parseMatrix4, parseNumberToken, transformPointsInPlace } from '../io/text.js';
 import type { Intrinsics } from '../types.js';
 import { checkInteger } from '../validate.js';
 import {
@@ -240,7 +241,7 @@ export async function loadScanNet(dir: string, opts?: ScanNetOptions): Promise<S
     const frame: Frame = {
       id: frameId,
       intrinsics: depthK,
-      pose: alignment ? multiply4(alignment, pose) : pose,
+      pose: alignment ? multiplyPoses(alignment, pose) : pose,
       depthPath: join(depthDir, depthFiles.get(n) as string),
       depthScale,
     };

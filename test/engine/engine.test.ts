@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../helpers/tmp.js';
 import type { QASample } from '../../lib/engine/context.js';
 import { generateScene, type GenerateReport } from '../../lib/engine/pipeline.js';
-import { invertRigid, matMul4 } from '../../lib/engine/relations.js';
+import { invertRigidPose, multiplyPoses } from '../../lib/pose.js';
 import { scoreSample } from '../../lib/engine/scoring/index.js';
 import * as ref from '../../lib/reference/index.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
@@ -120,7 +120,7 @@ describe('data engine on the synthetic scene', () => {
       const yawOf = (p: Float64Array) => (Math.atan2(p[6], p[2]) * 180) / Math.PI;
       let yaw = yawOf(p2) - yawOf(p1);
       yaw = yaw > 180 ? yaw - 360 : yaw <= -180 ? yaw + 360 : yaw;
-      const rel = matMul4(invertRigid(p1), p2);
+      const rel = multiplyPoses(invertRigidPose(p1), p2);
       expect(rel[3]).toBeCloseTo(d[0], 9);
       switch (s.question_type) {
         case 'x_movement': expect(s.gt_value).toBe(d[0] > 0 ? 'right' : 'left'); break;
