@@ -23,6 +23,7 @@ export { loadTum, poseFromQuaternion, TUM_INTRINSICS, type TumOptions, type TumI
 export { loadManifest, type SceneManifest, type SceneManifestFrame } from './scenes/manifest.js';
 export { generateScene, type GenerateOptions, type GenerateReport } from './engine/pipeline.js';
 export * from './box_iou.js';
+export * from './motion.js';
 export * from './engine/scoring/index.js';
 export * from './resample.js';
 export * from './augment.js';

@@ -31,6 +31,11 @@ export interface NativeBinding {
   visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
   boxIou3d(a: Float64Array, b: Float64Array): number;
   boxIou3dMatrix(a: Float64Array, b: Float64Array, out: Float64Array): void;
+  // Rigid-body segmentation (native/addon/motion.cc), wrapped by lib/motion.ts.
+  trackDistanceChange(tracks: Float32Array | Float64Array, frames: number, smoothing: number, out: Float64Array): void;
+  averageLinkageCut(condensed: Float64Array, n: number, cut: number, labels: Int32Array): number;
+  rigidSegmentation(tracks: Float32Array | Float64Array, frames: number, smoothing: number, cut: number, labels: Int32Array): number;
+  rigidSegmentationAsync(tracks: Float32Array | Float64Array, frames: number, smoothing: number, cut: number, labels: Int32Array): Promise<number>;
   /** Bilinear colour resample; `map` = [scaleX, offsetX, scaleY, offsetY] (source = scale * dst + offset). */
   resampleImage(src: Uint8Array, srcWidth: number, srcHeight: number, channels: number, dst: Uint8Array, dstWidth: number, dstHeight: number, map: Float64Array, fill: Uint8Array): void;
   /** Nearest-neighbour depth resample (outside -> 0). */

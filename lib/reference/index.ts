@@ -9,6 +9,7 @@ export * from './compat.js';
 export * from '../types.js';
 export * from '../errors.js';
 export * from './box_iou.js';
+export * from './motion.js';
 export * from './resample.js';
 export * from './augment.js';
 export * from './raycast.js';

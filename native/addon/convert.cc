@@ -49,6 +49,7 @@ template Span<double> typedArray<double>(Napi::Env, const Napi::Value&, napi_typ
 template Span<uint32_t> typedArray<uint32_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
 template Span<uint16_t> typedArray<uint16_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
 template Span<uint8_t> typedArray<uint8_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
+template Span<int32_t> typedArray<int32_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
 
 PointsArg points(Napi::Env env, const Napi::Value& v, const std::string& what) {
   if (!v.IsTypedArray())

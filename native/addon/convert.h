@@ -41,6 +41,9 @@ inline Span<uint32_t> uint32Array(Napi::Env env, const Napi::Value& v, const std
 inline Span<uint16_t> uint16Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
   return typedArray<uint16_t>(env, v, napi_uint16_array, "Uint16Array", what);
 }
+inline Span<int32_t> int32Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return typedArray<int32_t>(env, v, napi_int32_array, "Int32Array", what);
+}
 inline Span<uint8_t> uint8Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
   return typedArray<uint8_t>(env, v, napi_uint8_array, "Uint8Array", what);
 }

@@ -114,6 +114,7 @@ describe('raw native binding survives random malformed calls', () => {
     fc.integer({ min: 0, max: 70 }).map((n) => new Float64Array(n).fill(0.5)),
     fc.integer({ min: 0, max: 70 }).map((n) => Uint32Array.from({ length: n }, (_, i) => i)),
     fc.integer({ min: 0, max: 70 }).map((n) => new Uint8Array(n)),
+    fc.integer({ min: 0, max: 70 }).map((n) => new Int32Array(n)),
     fc.constant(new Float64Array(new ArrayBuffer(0))),
     // A valid packed camera (22 doubles) and a depth map that fits it: malformed calls then get
     // past the first checks more often.
@@ -129,7 +130,7 @@ describe('raw native binding survives random malformed calls', () => {
   );
   const fnNames = [
     'projectPoints', 'visibleSets', 'intersect', 'overlap', 'overlapMatrix', 'correspondences',
-    'backprojectDepth', 'rayGrid', 'rayEmbedding', 'configure',
+    'backprojectDepth', 'rayGrid', 'rayEmbedding', 'configure', 'trackDistanceChange', 'averageLinkageCut', 'rigidSegmentation',
   ] as const;
 
   it('every call returns or throws a coded TypeError/RangeError', () => {
@@ -158,7 +159,7 @@ describe('raw native binding survives random malformed calls', () => {
   it('async raw calls with malformed arguments reject or throw coded errors', async () => {
     const raw = rawBinding() as unknown as Record<string, (...args: unknown[]) => unknown>;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('visibleSetsAsync', 'overlapMatrixAsync'), fc.array(anyArg, { maxLength: 6 }), async (fn, args) => {
+      fc.asyncProperty(fc.constantFrom('visibleSetsAsync', 'overlapMatrixAsync', 'rigidSegmentationAsync'), fc.array(anyArg, { maxLength: 6 }), async (fn, args) => {
         try {
           await raw[fn](...args);
         } catch (e) {

@@ -4,6 +4,7 @@
 #include "spatial_geom/backend.h"
 #include "spatial_geom/camera.h"
 #include "spatial_geom/common.h"
+#include "spatial_geom/motion.h"
 #include "spatial_geom/parallel.h"
 #include "spatial_geom/projection.h"
 #include "spatial_geom/rays.h"
