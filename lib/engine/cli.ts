@@ -5,6 +5,7 @@
  *   spatial-geom demo [--out DIR] [--seed S]
  *   spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks a,b] [--per-task N]
  *                         [--seed S] [--overlap 0.06,0.35] [--frame-step K] [--compat multispa] [--no-prompts]
+ *   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks object_movement,camera] [--image-size WxH]
  *   spatial-geom overlap --scene DIR --format F --png overlap.png
  *   spatial-geom stats qa.jsonl
  *   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format multispa] [--json | --markdown]
@@ -20,7 +21,11 @@ import { voxelCoverageSelectDetailed } from '../sampling.js';
 import { loadFrameDepth, loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
-import { ALL_TASKS, type TaskName } from './context.js';
+import { join } from 'node:path';
+import { loadClip } from '../scenes/clip.js';
+import { synthesizeClip } from '../scenes/synthetic-clip.js';
+import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName } from './context.js';
+import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import { type GenerateOptions, type GenerateReport, cleanOutputs, generateScene, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from './pipeline.js';
 
@@ -28,6 +33,8 @@ const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
   spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks depth,correspondence,camera,object_size]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
+  spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks object_movement,camera] [--per-task N] [--seed S]
+                        [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
   spatial-geom stats FILE.jsonl
   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format ours|multispa] [--json | --markdown]
@@ -73,6 +80,30 @@ function parseTasks(s: string | undefined): TaskName[] | undefined {
   return names as TaskName[];
 }
 
+function parseClipTasks(s: string | undefined): ClipTaskName[] | undefined {
+  if (s === undefined) return undefined;
+  const names = s.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const n of names) if (!ALL_CLIP_TASKS.includes(n as ClipTaskName)) throw spatialError('ERR_SPATIAL_FORMAT', `--tasks: unknown task '${n}' for a clip (known: ${ALL_CLIP_TASKS.join(', ')})`);
+  return names as ClipTaskName[];
+}
+
+function parseImageSize(s: string | undefined): [number, number] | undefined {
+  if (s === undefined) return undefined;
+  const m = /^(\d+)x(\d+)$/.exec(s);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw spatialError('ERR_SPATIAL_FORMAT', `--image-size must be WxH, e.g. 640x480 (got ${s})`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function printClipReport(r: ClipReport, out: string): void {
+  const p = (s: string) => process.stdout.write(s + '\n');
+  p(`clip ${r.clip}: ${r.frames} frames, ${r.tracks} tracks`);
+  p(`rigid groups (size, moving): ${r.groups.map((g) => `${g.size}${g.moving ? ' moving' : ' static'}`).join(', ')}`);
+  p(`object-movement candidates: ${r.candidates.moving} moving (per distance bin: ${r.candidates.perBin.join(' ')}), ${r.candidates.static} static; camera pairs ${r.cameraPairs}`);
+  p(`samples: ${Object.entries(r.samples).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  p(`train ${r.train}, eval ${r.eval} -> ${out}`);
+  p(`time per stage (ms): ${Object.entries(r.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
+
 function printReport(r: GenerateReport, out: string): void {
   const p = (s: string) => process.stdout.write(s + '\n');
   p(`scene ${r.scene}: ${r.frames} frames, ${r.points} points (${r.pointsSource})`);
@@ -99,12 +130,40 @@ async function cmdDemo(argv: string[]): Promise<void> {
   bars.stop();
   report.timingsMs = { synthesize: synthMs, ...report.timingsMs };
   printReport(report, values.out!);
+
+  // The dynamic half: moving boxes seen by a moving camera (object-movement and camera questions).
+  const dynOut = join(values.out!, 'dynamic');
+  const t1 = performance.now();
+  const clip = synthesizeClip({ seed, frames: 40, width: 640 });
+  const clipMs = Math.round(performance.now() - t1);
+  const bars2 = progressBars();
+  await cleanOutputs(dynOut);
+  const clipReport = await generateClip(clip, { outDir: dynOut, seed, perTask: 10, progress: bars2.progress });
+  bars2.stop();
+  clipReport.timingsMs = { synthesize: clipMs, ...clipReport.timingsMs };
+  printClipReport(clipReport, dynOut);
+}
+
+async function cmdGenerateClip(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const out = values.out as string;
+  const clip = await loadClip(values.scene as string, { imageSize: parseImageSize(values['image-size'] as string | undefined) });
+  const bars = progressBars();
+  await cleanOutputs(out);
+  const report = await generateClip(clip, {
+    outDir: out, seed: parseInteger(values.seed as string, '--seed', 0), tasks: parseClipTasks(values.tasks as string | undefined),
+    perTask: parseInteger(values['per-task'] as string | undefined, '--per-task'), overlapBand: parseOverlap(values.overlap as string | undefined),
+    pointsPerGroup: parseInteger(values['points-per-group'] as string | undefined, '--points-per-group'),
+    pairsPerBin: parseInteger(values['pairs-per-bin'] as string | undefined, '--pairs-per-bin'),
+    compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], progress: bars.progress,
+  });
+  bars.stop();
+  printClipReport(report, out);
 }
 
 async function loadSceneArg(values: { scene?: string; format?: string }): Promise<Scene> {
   if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene DIR is required');
   const format = values.format ?? 'scannet';
-  if (!['scannet', 'tum', 'manifest'].includes(format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum or manifest (got ${format})`);
+  if (!['scannet', 'tum', 'manifest'].includes(format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum, manifest or tapvid3d (got ${format})`);
   return loadScene(values.scene, format as 'scannet' | 'tum' | 'manifest');
 }
 
@@ -115,10 +174,15 @@ async function cmdGenerate(argv: string[]): Promise<void> {
       scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, tasks: { type: 'string' }, 'per-task': { type: 'string' },
       seed: { type: 'string', default: '0' }, overlap: { type: 'string' }, 'frame-step': { type: 'string' }, 'voxel-size': { type: 'string' },
       compat: { type: 'string' }, 'no-prompts': { type: 'boolean', default: false }, tolerance: { type: 'string' },
+      'image-size': { type: 'string' }, 'points-per-group': { type: 'string' }, 'pairs-per-bin': { type: 'string' },
     },
   });
   if (!values.out) throw spatialError('ERR_SPATIAL_FORMAT', '--out DIR is required');
   if (values.compat !== undefined && values.compat !== 'multispa') throw spatialError('ERR_SPATIAL_FORMAT', `--compat must be multispa (got ${values.compat})`);
+  if (values.format === 'tapvid3d') {
+    if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene CLIP.npz|CLIP.json is required');
+    return cmdGenerateClip(values);
+  }
   const voxel = values['voxel-size'] === undefined ? undefined : Number(values['voxel-size']);
   if (voxel !== undefined && !(voxel > 0)) throw spatialError('ERR_SPATIAL_FORMAT', `--voxel-size must be > 0 metres (got ${values['voxel-size']})`);
   const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);

@@ -45,6 +45,8 @@ export interface TaskContext {
   prompts: boolean;
   /** Writes a prompt image and returns its path relative to the output directory. */
   writePrompt(name: string, image: Image): Promise<string>;
+  /** Preamble of camera-movement questions [CAMERA_NOTE: objects are static]. */
+  cameraNote?: string;
 }
 
 /** One QA sample (train form). Eval samples drop `conversations` and carry `text` instead. */
@@ -66,6 +68,9 @@ export interface QASample {
 }
 
 export type TaskName = 'depth' | 'correspondence' | 'camera' | 'object_size';
+/** Task families of dynamic clips. */
+export type ClipTaskName = 'object_movement' | 'camera';
+export const ALL_CLIP_TASKS: ClipTaskName[] = ['object_movement', 'camera'];
 export const ALL_TASKS: TaskName[] = ['depth', 'correspondence', 'camera', 'object_size'];
 
 export type TaskGenerator = (ctx: TaskContext, perSubtask: number) => Promise<QASample[]>;

@@ -4,7 +4,8 @@
  * `floor(x / W * 1000)` in [0, 999] (the paper's rule), lengths in millimetres rounded to the
  * nearest integer, angles rounded to whole degrees, vectors in mm with `gt_value` in mm.
  * MultiSPA's code: coordinates `round(x / W * 1000)` half-to-even, truncated mm for camera distances
- * and vectors, truncated degrees, camera-vector `gt_value` in metres.
+ * and vectors, truncated degrees, camera-vector `gt_value` in metres; object movement: text rounded
+ * half-to-even, distance `gt_value` truncated, vector `gt_value` in metres (SEEDS.md 1.7.6).
  * @module
  */
 import { roundHalfEven } from '../reference/compat.js';
@@ -27,6 +28,12 @@ export interface NumberRules {
   angleDeg(a: number): number;
   /** Object size (metres) -> mm. */
   sizeMm(s: number): number;
+  /** Object movement (metres) -> mm in the text (distance and vector components). */
+  motionMm(m: number): number;
+  /** Object movement distance gt_value (mm; MultiSPA truncates, its text rounds). */
+  motionDistanceGt(d: number): number;
+  /** Object displacement vector gt_value (mm for ours, metres for MultiSPA). */
+  motionVectorGt(v: [number, number, number]): [number, number, number];
   /** Minimum |component| (metres) / |angle| (degrees) for a direction question to be asked. */
   directionDeadZone: { metres: number; degrees: number };
 }
@@ -42,6 +49,9 @@ export const OUR_RULES: NumberRules = {
   vectorGt: (v) => [roundMm(v[0]), roundMm(v[1]), roundMm(v[2])],
   angleDeg: (a) => Math.round(Math.abs(a)),
   sizeMm: roundMm,
+  motionMm: roundMm,
+  motionDistanceGt: roundMm,
+  motionVectorGt: (v) => [roundMm(v[0]), roundMm(v[1]), roundMm(v[2])],
   // A sideways motion of 2 cm or a 1 degree turn is not a question a person could answer from two
   // images; MultiSPA asks them anyway (no dead zone).
   directionDeadZone: { metres: 0.05, degrees: 3 },
@@ -56,6 +66,9 @@ export const MULTISPA_RULES: NumberRules = {
   vectorGt: (v) => [v[0], v[1], v[2]],
   angleDeg: (a) => Math.trunc(Math.abs(a)),
   sizeMm: (s) => roundHalfEven(s * 1000),
+  motionMm: (m) => roundHalfEven(m * 1000),
+  motionDistanceGt: (d) => Math.trunc(d * 1000),
+  motionVectorGt: (v) => [v[0], v[1], v[2]],
   directionDeadZone: { metres: 0, degrees: 0 },
 };
 

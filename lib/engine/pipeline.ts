@@ -11,7 +11,7 @@ import { visibleSetsMultiSpa } from '../compat.js';
 import { spatialError } from '../errors.js';
 import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
 import { voxelDownsample } from '../pointcloud.js';
-import { createRng } from '../random.js';
+import { createRng, type Rng } from '../random.js';
 import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image } from '../types.js';
@@ -250,20 +250,8 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('tasks', t);
 
   t = performance.now();
-  const split = rng.fork('split');
-  const train: string[] = [];
-  const evalLines: string[] = [];
-  const counts: Record<string, number> = {};
-  for (const s of samples) {
-    counts[s.question_type] = (counts[s.question_type] ?? 0) + 1;
-    if (split.next() < (opts.evalFraction ?? 0.1)) {
-      const { conversations, ...rest } = s;
-      evalLines.push(JSON.stringify({ ...rest, text: conversations[0].value }));
-    } else train.push(JSON.stringify(s));
-  }
+  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1);
   const files = ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json'];
-  await writeFileAtomic(join(outDir, 'qa_train.jsonl'), train.map((l) => l + '\n').join(''));
-  await writeFileAtomic(join(outDir, 'qa_eval.jsonl'), evalLines.map((l) => l + '\n').join(''));
   await writePng(join(outDir, 'overlap.png'), overlapHeatmap(overlap, m));
   const sizes = visible.map((v) => v.length);
   const { pairs, ...pairStats } = selection;
@@ -272,7 +260,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     visible: { min: Math.min(...sizes), mean: sizes.reduce((a, b) => a + b, 0) / m, max: Math.max(...sizes) },
     overlapHistogram: overlapHistogram(overlap, m),
     pairSelection: { ...pairStats, selected: pairs.length },
-    samples: counts, train: train.length, eval: evalLines.length, timingsMs: timings, files,
+    samples: counts, train, eval: evalCount, timingsMs: timings, files,
   };
   lap('write', t);
   timings.total = Math.round(performance.now() - t0);
@@ -280,6 +268,29 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   const { timingsMs: _timings, ...deterministic } = report;
   await writeFileAtomic(join(outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n');
   return report;
+}
+
+/**
+ * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval) and writes
+ * `qa_train.jsonl` (LLaVA conversations) and `qa_eval.jsonl` (the human turn as `text`, no
+ * conversations), each atomically. Returns the line counts and samples per question type.
+ */
+export async function writeSplits(
+  outDir: string, samples: QASample[], split: Rng, evalFraction: number,
+): Promise<{ train: number; eval: number; counts: Record<string, number> }> {
+  const train: string[] = [];
+  const evalLines: string[] = [];
+  const counts: Record<string, number> = {};
+  for (const s of samples) {
+    counts[s.question_type] = (counts[s.question_type] ?? 0) + 1;
+    if (split.next() < evalFraction) {
+      const { conversations, ...rest } = s;
+      evalLines.push(JSON.stringify({ ...rest, text: conversations[0].value }));
+    } else train.push(JSON.stringify(s));
+  }
+  await writeFileAtomic(join(outDir, 'qa_train.jsonl'), train.map((l) => l + '\n').join(''));
+  await writeFileAtomic(join(outDir, 'qa_eval.jsonl'), evalLines.map((l) => l + '\n').join(''));
+  return { train: train.length, eval: evalLines.length, counts };
 }
 
 /** Removes a previous run's outputs (used by the CLI before a fresh run into the same directory). */

@@ -19,6 +19,8 @@ export function choose(rng: Rng, templates: readonly string[], values: Fill): st
 }
 
 export const COORD_NOTE = 'Coordinates are normalised to [0, 1000) with the origin at the top-left corner of the image, x to the right and y down.';
+export const MOTION_NOTE = 'Image-1 and Image-2 are two frames of one video, Image-1 the earlier; the camera may move too. Vectors are in the camera axes of Image-1: positive X is right, Y is down, and Z is forward.';
+export const DYNAMIC_CAMERA_NOTE = 'The first image is oriented such that positive X is right, Y is down, and Z is forward. The movement is relative to the first image; some objects in the images may move.';
 export const CAMERA_NOTE = 'The first image is oriented such that positive X is right, Y is down, and Z is forward. The movement is relative to the first image; objects in the images are static.';
 
 export const T = {
@@ -80,6 +82,28 @@ export const T = {
     pitch_angle: { q: ['By how many degrees did the camera tilt up or down between the two images?', 'What is the vertical rotation angle of the camera between the two images, in degrees?'], a: ['The camera tilted about `{value}` degrees.', '`{value}` degrees'] },
     total_distance: { q: ['How far did the camera travel between the two images, in millimeters?', 'What is the distance between the two camera positions in millimeters?'], a: ['The camera traveled a total of `{value}` mm.', '`{value}` mm'] },
     displacement_vector: { q: ['What is the displacement of the camera from Image-1 to Image-2, as a vector [x, y, z] in millimeters in the first camera\'s axes?', 'Give the camera\'s translation between the images as [x, y, z] in millimeters, in the coordinate frame of Image-1.'], a: ['The displacement is `[ {x} , {y} , {z} ]` mm.', '`[ {x} , {y} , {z} ]`'] },
+  },
+  objectMotionDistance: {
+    coord: [
+      'How far did the object point at [ {x} , {y} ] in Image-1 move between the two frames, in millimeters?',
+      'The point [ {x} , {y} ] of Image-1 lies on an object. What distance did it travel by Image-2? Answer in millimeters.',
+    ],
+    dot: [
+      'How far did the object point marked by the {color} dot in Image-1 move between the two frames, in millimeters?',
+      'The {color} dot in Image-1 marks a point on an object. What distance did that point travel by Image-2? Answer in millimeters.',
+    ],
+    a: ['{prefix}The point moved a total of `{value}` mm.', '{prefix}`{value}` mm'],
+  },
+  objectMotionVector: {
+    coord: [
+      'What is the displacement of the object point at [ {x} , {y} ] in Image-1 from Image-1 to Image-2, as [x, y, z] in millimeters?',
+      'Give the 3D displacement vector [x, y, z] in millimeters of the point at [ {x} , {y} ] in Image-1 between the two frames.',
+    ],
+    dot: [
+      'What is the displacement of the object point marked by the {color} dot in Image-1 from Image-1 to Image-2, as [x, y, z] in millimeters?',
+      'Give the 3D displacement vector [x, y, z] in millimeters of the {color}-dotted point of Image-1 between the two frames.',
+    ],
+    a: ['{prefix}The displacement is `[ {x} , {y} , {z} ]` mm.', '{prefix}`[ {x} , {y} , {z} ]`'],
   },
   objectSize: {
     q: [

@@ -92,8 +92,7 @@ async function decodeHeader(bytes: Buffer, path: string, what: string): Promise<
  */
 export async function readImageInfo(path: string): Promise<ImageInfo> {
   checkPath(path);
-  const meta = await decodeHeader(await readBytes(path, 'image'), path, 'image');
-  return { format: meta.format ?? 'unknown', width: meta.width ?? 0, height: meta.height ?? 0, channels: meta.channels ?? 0, depth: meta.depth ?? 'unknown' };
+  return decodeImageInfo(await readBytes(path, 'image'), path);
 }
 
 /**
@@ -112,23 +111,40 @@ export async function readImageInfo(path: string): Promise<ImageInfo> {
  */
 export async function readImage(path: string): Promise<Image> {
   checkPath(path);
-  const bytes = await readBytes(path, 'image');
-  const meta = await decodeHeader(bytes, path, 'image');
+  return decodeImage(await readBytes(path, 'image'), path);
+}
+
+/**
+ * Decodes PNG or JPEG bytes held in memory (e.g. TAPVid-3D's `images_jpeg_bytes`) like
+ * {@link readImage} decodes a file.
+ * @param bytes - the encoded image.
+ * @param source - what the bytes are, for error messages (`clip.npz images_jpeg_bytes[3]`).
+ * @throws ERR_SPATIAL_FORMAT when the bytes are not a PNG or JPEG sharp can decode.
+ */
+export async function decodeImage(bytes: Uint8Array, source: string): Promise<Image> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const meta = await decodeHeader(buf, source, 'image');
   if (meta.format !== 'png' && meta.format !== 'jpeg')
-    throw spatialError('ERR_SPATIAL_FORMAT', `Expected a PNG or JPEG image in ${path} but received ${meta.format ?? 'an unknown format'}`);
-  let pipeline = sharp(bytes);
+    throw spatialError('ERR_SPATIAL_FORMAT', `Expected a PNG or JPEG image in ${source} but received ${meta.format ?? 'an unknown format'}`);
+  let pipeline = sharp(buf);
   // sharp turns 1-channel input into sRGB on output unless told to stay grey.
   if (meta.channels === 1) pipeline = pipeline.toColourspace('b-w');
   let out: { data: Buffer; info: sharp.OutputInfo };
   try {
     out = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (e) {
-    throw spatialError('ERR_SPATIAL_FORMAT', `Cannot decode image ${path}: ${(e as Error).message}`);
+    throw spatialError('ERR_SPATIAL_FORMAT', `Cannot decode image ${source}: ${(e as Error).message}`);
   }
   const { width, height, channels } = out.info;
   if (channels !== 1 && channels !== 3 && channels !== 4)
-    throw spatialError('ERR_SPATIAL_FORMAT', `Expected 1, 3 or 4 channels from image ${path} but received ${channels}`);
+    throw spatialError('ERR_SPATIAL_FORMAT', `Expected 1, 3 or 4 channels from image ${source} but received ${channels}`);
   return { width, height, channels, data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length) };
+}
+
+/** Size and format of PNG or JPEG bytes, without decoding the pixels. */
+export async function decodeImageInfo(bytes: Uint8Array, source: string): Promise<ImageInfo> {
+  const meta = await decodeHeader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), source, 'image');
+  return { format: meta.format ?? 'unknown', width: meta.width ?? 0, height: meta.height ?? 0, channels: meta.channels ?? 0, depth: meta.depth ?? 'unknown' };
 }
 
 function checkImage(image: unknown, name = 'image'): Image {

@@ -61,7 +61,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
         const templates = subtype in T.cameraDirection ? T.cameraDirection[subtype as keyof typeof T.cameraDirection].q : T.cameraValue[subtype as keyof typeof T.cameraValue].q;
         out.push(await makeSample(ctx, {
           key: String(made), task: 'camera_movement', subtask: subtype, questionType: subtype, frames: [f1, f2],
-          question: `${CAMERA_NOTE}\n${choose(rng, templates, {})}`, answer,
+          question: `${ctx.cameraNote ?? CAMERA_NOTE}\n${choose(rng, templates, {})}`, answer,
           answerValues: {
             displacement_m: d, distance_m: rel.distance, yaw_deg: rel.yaw, pitch_deg: rel.pitch,
             relative_pose: Array.from(rel.relativePose), overlap: ctx.overlap[f1 * ctx.frames.length + f2],

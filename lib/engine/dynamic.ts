@@ -1,0 +1,178 @@
+/**
+ * The dynamic-clip data engine (MultiSPA's object-movement data): clip -> rigid-body segmentation
+ * -> world tracks -> balanced (point, frame pair) candidates -> object-movement questions, plus
+ * camera-movement questions when the clip has camera poses. Writes the same files as the static
+ * engine (qa_train.jsonl, qa_eval.jsonl, stats.json), deterministic for a seed.
+ * @module
+ */
+import { join } from 'node:path';
+import { spatialError } from '../errors.js';
+import { overlapMatrix } from '../geometry.js';
+import { rigidSegmentationAsync } from '../motion.js';
+import { createRng } from '../random.js';
+import type { DynamicClip } from '../scenes/clip.js';
+import { ALL_CLIP_TASKS, type ClipTaskName, type EngineFrame, type QASample, type TaskContext } from './context.js';
+import { type CompatMode, numberRules } from './format.js';
+import { selectPairs } from './pairs.js';
+import { type GenerateOptions, writeFileAtomic, writePng, writeSplits } from './pipeline.js';
+import { upVector } from './relations.js';
+import { cameraTasks } from './tasks/camera.js';
+import { type MotionCandidate, STATIC_DISPLACEMENT, motionCandidates, objectMotionTasks, worldTracks } from './tasks/objectMotion.js';
+import { DYNAMIC_CAMERA_NOTE } from './templates.js';
+
+/** Options of {@link generateClip} (defaults in brackets). */
+export interface ClipGenerateOptions {
+  outDir: string;
+  /** Run seed [0]; the clip's generator is seeded from (seed, clip id). */
+  seed?: number;
+  /** Task families [object_movement, and camera when the clip has poses]. */
+  tasks?: ClipTaskName[];
+  /** Samples per question type [20]. */
+  perTask?: number;
+  /** Tracks drawn per rigid group [15]. */
+  pointsPerGroup?: number;
+  /** Frame pairs per distance bin at most [30]. */
+  pairsPerBin?: number;
+  /** Segmentation: per-frame distance change treated as noise (m) [0.01]. */
+  smoothing?: number;
+  /** Segmentation: average-linkage cut [0.1]. */
+  cut?: number;
+  /** Segmentation: smallest group [6]. */
+  minGroupSize?: number;
+  /** Overlap band of camera-movement pairs (IoU of the visible static tracks) [0.06, 0.35]. */
+  overlapBand?: [number, number];
+  compat?: CompatMode;
+  prompts?: boolean;
+  evalFraction?: number;
+  progress?: GenerateOptions['progress'];
+}
+
+/** What {@link generateClip} did. */
+export interface ClipReport {
+  clip: string;
+  frames: number;
+  tracks: number;
+  /** Rigid groups, largest first: size and whether its tracks move in the world. */
+  groups: { size: number; moving: boolean }[];
+  candidates: { static: number; moving: number; perBin: number[] };
+  cameraPairs: number;
+  samples: Record<string, number>;
+  train: number;
+  eval: number;
+  timingsMs: Record<string, number>;
+  files: string[];
+}
+
+/** The clip's frames as the task generators see them (one camera, images on demand). */
+function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
+  const cache = new Map<number, Promise<string>>();
+  return Array.from({ length: clip.frames }, (_, t) => {
+    const camera = { intrinsics: clip.intrinsics, pose: clip.poses?.[t] ?? Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1) };
+    const id = `frame-${String(t).padStart(6, '0')}`;
+    const loadColor = () => {
+      if (!clip.images) throw spatialError('ERR_SPATIAL_FORMAT', `clip ${clip.id} has no images: use the coordinate variants only (prompts: false / --no-prompts)`);
+      return clip.images.load(t);
+    };
+    return {
+      index: t, id, colorCamera: camera, depthCamera: camera, loadColor,
+      imagePath: () => {
+        let p = cache.get(t);
+        if (!p) {
+          const encoded = clip.images?.encoded?.(t);
+          const rel = join('images', clip.id, `${id}${encoded?.ext ?? '.png'}`);
+          p = encoded ? writeFileAtomic(join(outDir, rel), encoded.bytes).then(() => rel) : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
+          cache.set(t, p);
+        }
+        return p;
+      },
+    };
+  });
+}
+
+/** Tracks that stay within 1 cm of where they started, in the world, over the whole clip. */
+function staticTracks(world: Float64Array, frames: number, n: number): boolean[] {
+  return Array.from({ length: n }, (_, i) => {
+    for (let t = 1; t < frames; t++) {
+      const a = 3 * i, b = 3 * (t * n + i);
+      if (Math.hypot(world[b] - world[a], world[b + 1] - world[a + 1], world[b + 2] - world[a + 2]) >= STATIC_DISPLACEMENT) return false;
+    }
+    return true;
+  });
+}
+
+/** Runs the dynamic engine on one clip and writes its outputs into `opts.outDir`. */
+export async function generateClip(clip: DynamicClip, opts: ClipGenerateOptions): Promise<ClipReport> {
+  if (!clip.images)
+    throw spatialError('ERR_SPATIAL_FORMAT', `clip ${clip.id} has no images: the questions need the frames they ask about (images_jpeg_bytes in the .npz, images in the JSON form)`);
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (stage: string, since: number) => (timings[stage] = Math.round(performance.now() - since));
+  const rng = createRng(`${opts.seed ?? 0}/${clip.id}`);
+  const perTask = opts.perTask ?? 20;
+  const prompts = opts.prompts ?? true;
+  const tasks = opts.tasks ?? ALL_CLIP_TASKS;
+  const { frames: T, tracks: n } = clip;
+
+  let t = performance.now();
+  const seg = await rigidSegmentationAsync(clip.tracksXYZ, T, { smoothing: opts.smoothing, cut: opts.cut, minGroupSize: opts.minGroupSize });
+  lap('segmentation', t);
+  opts.progress?.('segment', 1, 1);
+
+  t = performance.now();
+  const world = worldTracks(clip);
+  const isStatic = staticTracks(world, T, n);
+  const candidates: MotionCandidate[] = tasks.includes('object_movement')
+    ? motionCandidates(clip, world, seg, rng.fork('candidates'), { pointsPerGroup: opts.pointsPerGroup, pairsPerBin: opts.pairsPerBin })
+    : [];
+  lap('candidates', t);
+
+  // Camera pairs: overlap of the visible static tracks, as the static engine does with scene points.
+  t = performance.now();
+  const visible = Array.from({ length: T }, (_, f) => {
+    const idx: number[] = [];
+    for (let i = 0; i < n; i++) if (isStatic[i] && clip.visibility[f * n + i]) idx.push(i);
+    return Uint32Array.from(idx);
+  });
+  const overlap = overlapMatrix(visible);
+  const pairs = clip.poses && tasks.includes('camera')
+    ? selectPairs(overlap, T, rng.fork('pairs'), { band: opts.overlapBand, count: Math.max(2 * perTask, 58) }).pairs
+    : [];
+  lap('pairs', t);
+
+  const points = new Float32Array(world.subarray(0, 3 * n));
+  const ctx: TaskContext = {
+    sceneId: clip.id, points, instances: [], frames: clipFrames(clip, opts.outDir), visible, overlap, pairs,
+    up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? 'ours'), rng, prompts,
+    writePrompt: async (name, img) => {
+      const rel = join('images', 'prompts', clip.id, `${name.replace(/[^\w.-]/g, '_')}.png`);
+      await writePng(join(opts.outDir, rel), img);
+      return rel;
+    },
+    cameraNote: DYNAMIC_CAMERA_NOTE,
+  };
+
+  t = performance.now();
+  const samples: QASample[] = [];
+  if (tasks.includes('object_movement')) samples.push(...(await objectMotionTasks(ctx, clip, world, candidates, perTask)));
+  opts.progress?.('tasks', 1, 2);
+  if (pairs.length) samples.push(...(await cameraTasks(ctx, perTask)));
+  opts.progress?.('tasks', 2, 2);
+  lap('tasks', t);
+
+  t = performance.now();
+  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1);
+  const perBin = new Array<number>(10).fill(0);
+  for (const c of candidates) if (c.moving) perBin[c.bin]++;
+  const report: ClipReport = {
+    clip: clip.id, frames: T, tracks: n,
+    groups: seg.groups.map((g) => ({ size: g.length, moving: g.some((i) => !isStatic[i]) })),
+    candidates: { static: candidates.filter((c) => !c.moving).length, moving: candidates.filter((c) => c.moving).length, perBin },
+    cameraPairs: pairs.length, samples: counts, train, eval: evalCount, timingsMs: timings,
+    files: ['qa_train.jsonl', 'qa_eval.jsonl', 'stats.json'],
+  };
+  const { timingsMs: _t, ...deterministic } = report;
+  await writeFileAtomic(join(opts.outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n');
+  lap('write', t);
+  timings.total = Math.round(performance.now() - t0);
+  return report;
+}
