@@ -33,6 +33,14 @@ describe('spatial-geom CLI', () => {
     expect(r.out).toMatch(/time per stage/);
     const first = JSON.parse(readFileSync(join(out, 'qa_train.jsonl'), 'utf8').split('\n')[0]);
     for (const img of first.image) expect(existsSync(join(out, img)), img).toBe(true);
+    // The dynamic half: object-movement (coord and dot) and camera questions from the moving-box clip.
+    const dyn = JSON.parse(readFileSync(join(out, 'dynamic', 'stats.json'), 'utf8'));
+    expect(dyn.groups.filter((g: { moving: boolean }) => g.moving).length).toBe(3);
+    for (const t of ['tapvid3d_total_distance_coord', 'tapvid3d_total_distance_dot', 'tapvid3d_displacement_vector_coord', 'tapvid3d_displacement_vector_dot', 'total_distance'])
+      expect(dyn.samples[t], t).toBe(10);
+    expect(r.out).toMatch(/clip synthetic-clip-0: 40 frames/);
+    const dynFirst = JSON.parse(readFileSync(join(out, 'dynamic', 'qa_train.jsonl'), 'utf8').split('\n')[0]);
+    for (const img of dynFirst.image) expect(existsSync(join(out, 'dynamic', img)), img).toBe(true);
     // eval: perfect predictions score 100 %, letters shifted to a wrong option score 0 on those.
     const evalLines = readFileSync(join(out, 'qa_train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const gtFile = join(out, 'gt.jsonl'), predFile = join(out, 'pred.jsonl');
@@ -64,7 +72,7 @@ describe('spatial-geom CLI', () => {
     const cases: [string[], RegExp][] = [
       [['generate', '--out', out], /--scene DIR is required/],
       [['generate', '--scene', join(out, 'missing'), '--format', 'scannet', '--out', out], /missing/],
-      [['generate', '--scene', out, '--format', 'nope', '--out', out], /--format must be scannet, tum or manifest/],
+      [['generate', '--scene', out, '--format', 'nope', '--out', out], /--format must be scannet, tum, manifest or tapvid3d/],
       [['generate', '--scene', out, '--format', 'tum', '--out', out, '--overlap', '0.5,0.1'], /--overlap must be LO,HI/],
       [['generate', '--scene', out, '--format', 'tum', '--out', out, '--tasks', 'depth,poetry'], /unknown task 'poetry'/],
       [['stats', join(out, 'nothing.jsonl')], /cannot read/],
