@@ -163,7 +163,7 @@ export async function waitForUnits(units: Unit[], out: string, o: WaitOptions): 
   out = resolve(out);
   const pollMs = o.pollMs ?? 1000;
   const planned = new Set(units.map((u) => u.key));
-  const queue = openQueue(o);
+  let queue = openQueue(o);
   let idlePolls = 0;
   let reachable = true;
   try {
@@ -175,21 +175,27 @@ export async function waitForUnits(units: Unit[], out: string, o: WaitOptions): 
       if (missing.length === 0) return;
       let failed: Job<UnitJobData>[] = [];
       try {
-        const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'paused', 'waiting-children', 'failed');
+        // A bounded wait on every call: a connection lost during a restart may never answer.
+        const counts = await answerWithin(queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'paused', 'waiting-children', 'failed'), 5000);
         if (!reachable) o.log?.(`redis reachable again at ${o.redis}`);
         reachable = true;
-        if (counts.failed > 0) failed = (await queue.getFailed()).filter((j) => j.id && planned.has(j.id) && !done.has(j.id));
+        if (counts.failed > 0) failed = (await answerWithin(queue.getFailed(), 5000)).filter((j) => j.id && planned.has(j.id) && !done.has(j.id));
         const pending = counts.active + counts.waiting + counts.delayed + counts.prioritized + counts.paused + counts['waiting-children'];
         idlePolls = pending === 0 && failed.length === 0 ? idlePolls + 1 : 0;
         if (idlePolls >= 2) {
           o.log?.(`queue holds no job for ${missing.length} missing unit(s): enqueueing them again`);
-          await addUnits(queue, missing, out, o);
+          await answerWithin(addUnits(queue, missing, out, o), 30_000);
           idlePolls = 0;
         }
       } catch (e) {
         if (reachable) o.log?.(`redis unreachable (${(e as Error).message}); still counting shards`);
         reachable = false;
         idlePolls = 0;
+        if (e instanceof NoAnswer) {
+          // Start afresh rather than wait on a connection that stopped answering.
+          void closeQuietly(queue);
+          queue = openQueue(o);
+        }
       }
       if (failed.length)
         throw spatialError('ERR_SPATIAL_IO', `${failed.length} unit(s) failed after all attempts: ${failed.slice(0, 3).map((j) => `${j.id}: ${j.failedReason}`).join('; ')}${failed.length > 3 ? '; ...' : ''} (resubmit to retry them)`);
@@ -197,6 +203,18 @@ export async function waitForUnits(units: Unit[], out: string, o: WaitOptions): 
     }
   } finally {
     await closeQuietly(queue);
+  }
+}
+
+class NoAnswer extends Error {}
+
+/** `p`, or a {@link NoAnswer} rejection after `ms`. */
+async function answerWithin<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
