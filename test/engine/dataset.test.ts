@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/engine/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TASKS } from '../../lib/engine/context.js';
 import {
   ENGINE_VERSION, type Manifest, mergeShards, parseSceneList, parseShardArg, planUnits, runUnit, type ShardMeta, shardDir, shardUnits, type Unit, writePlan,
@@ -14,6 +13,7 @@ import { generateScene } from '../../lib/engine/pipeline.js';
 import { runUnits } from '../../lib/engine/pool.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import { ensureBuilt } from '../helpers/processes.js';
+import { runCli } from '../helpers/cli.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('spatial-dataset-');
@@ -28,17 +28,7 @@ async function tinyUnits(spec: string, extra: Parameters<typeof planUnits>[1] = 
   return planUnits(await parseSceneList(spec, { syntheticFrames: 8, syntheticSize: [160, 120] }), { options: OPTIONS, ...extra });
 }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 const MERGED = ['qa_train.jsonl', 'qa_eval.jsonl', 'manifest.json', 'plan.json'];
 function expectSameMerged(a: string, b: string): void {

@@ -4,8 +4,8 @@
 // never skip, without redis-server: .ci/run installs it.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/engine/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { type Child, ensureBuilt, startCli, startRedis, type TestRedis, waitFor } from '../helpers/processes.js';
 import { tempDirs } from '../helpers/tmp.js';
 
@@ -27,12 +27,8 @@ beforeAll(async () => {
   redis = await startRedis();
   // The one-process run every queue run must reproduce byte for byte.
   reference = tmp();
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    expect(await main(['dataset', ...SCENES, '--out', reference])).toBe(0);
-  } finally {
-    o.mockRestore();
-  }
+  const r = await runCli(['dataset', ...SCENES, '--out', reference]);
+  expect(r.code, r.err).toBe(0);
 }, 120_000);
 
 function queueArgs(): string[] {
