@@ -14,6 +14,7 @@ import { runUnits } from '../../lib/engine/pool.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import { ensureBuilt } from '../helpers/processes.js';
 import { runCli } from '../helpers/cli.js';
+import { sample } from '../helpers/shared-data.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('spatial-dataset-');
@@ -199,6 +200,18 @@ describe('spatial-geom dataset / merge', () => {
     const again = await run([...args, '--out', one]);
     expect(again.out).toMatch(/3 of 3 units: 0 generated, 3 already done/);
   }, 120_000);
+
+  it('a real scene: merged image paths (frames stay in the dataset, prompts in the shard) resolve from the output directory', async () => {
+    const holo = sample('hololens-scannet');
+    if (!holo.present) return;
+    const out = tmp();
+    const r = await run(['dataset', '--scenes', `scannet:${holo.dir}`, '--frame-step', '10', '--per-task', '2', '--overlap', '0.02,0.9', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const images = read(join(out, 'qa_train.jsonl')).trim().split('\n').flatMap((l) => JSON.parse(l).image as string[]);
+    expect(images.some((p) => p.startsWith('shards/hololens-scannet.all.s0.'))).toBe(true);
+    expect(images.some((p) => p.startsWith('..'))).toBe(true);
+    for (const p of images) expect(existsSync(join(out, p)), p).toBe(true);
+  }, 60_000);
 
   it('bad arguments: one line naming the argument, exit 1', async () => {
     const out = tmp();

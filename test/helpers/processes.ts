@@ -5,8 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-
-export const repoRoot = join(new URL('.', import.meta.url).pathname, '..', '..');
+import { repoRoot } from './shared-data.js';
 const cliJs = join(repoRoot, 'dist', 'engine', 'cli.js');
 
 function newestMtime(dir: string): number {
