@@ -22,6 +22,8 @@ export { loadScanNet, type ScanNetOptions } from './scenes/scannet.js';
 export { loadTum, poseFromQuaternion, TUM_INTRINSICS, type TumOptions, type TumIntrinsicsPreset, type PinholeParameters } from './scenes/tum.js';
 export { loadManifest, type SceneManifest, type SceneManifestFrame } from './scenes/manifest.js';
 export { generateScene, type GenerateOptions, type GenerateReport } from './engine/pipeline.js';
+export * from './engine/dataset.js';
+export { runUnits, UnitPool, type RunUnitsOptions } from './engine/pool.js';
 export * from './box_iou.js';
 export * from './motion.js';
 export * from './engine/scoring/index.js';

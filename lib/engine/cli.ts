@@ -10,23 +10,29 @@
  *   spatial-geom stats qa.jsonl
  *   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format multispa] [--json | --markdown]
  *   spatial-geom sample-frames --scene DIR --format F [-k 16] [--json]
+ *   spatial-geom dataset --scenes LIST --out DIR [--shard i/n] [--workers K] ...   (README: Scale out)
+ *   spatial-geom merge --out DIR
+ *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL [--concurrency K]
  * @module
  */
 import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { isSpatialError, spatialError } from '../errors.js';
 import { backprojectDepth, overlapMatrix } from '../geometry.js';
 import { voxelCoverageSelectDetailed } from '../sampling.js';
-import { loadFrameDepth, loadScene } from '../scenes/load.js';
+import { loadFrameDepth, loadScene, type SceneFormat } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
-import { join } from 'node:path';
 import { loadClip } from '../scenes/clip.js';
 import { synthesizeClip } from '../scenes/synthetic-clip.js';
 import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName } from './context.js';
 import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
+import { completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
+import { runUnits } from './pool.js';
+import { DEFAULT_QUEUE, parseRedisUrl, type QueueTarget, queueCounts, startQueueWorker, submitUnits, waitForUnits } from './queue.js';
 import { type GenerateOptions, type GenerateReport, cleanOutputs, generateScene, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from './pipeline.js';
 
 const USAGE = `usage:
@@ -38,7 +44,15 @@ const USAGE = `usage:
   spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
   spatial-geom stats FILE.jsonl
   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format ours|multispa] [--json | --markdown]
-  spatial-geom sample-frames --scene DIR --format scannet|tum|manifest [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]`;
+  spatial-geom sample-frames --scene DIR --format scannet|tum|manifest [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]
+  spatial-geom dataset --scenes LIST --out DIR [--format F] [--synthetic-frames N] [--synthetic-size WxH] [--split-tasks]
+                       [--shard I/N] [--workers K] [--no-merge] [generate's --tasks ... --no-prompts]
+  spatial-geom merge --out DIR
+  spatial-geom queue submit --redis URL --scenes LIST --out DIR [--queue NAME] [--attempts 3] [--backoff-ms 1000]
+                            [--wait [--poll-ms 1000] [--no-merge]] [dataset's scene and generate options]
+  spatial-geom queue status --redis URL [--queue NAME] [--out DIR]
+  spatial-geom worker --redis URL [--queue NAME] [--concurrency K] [--lock-ms 30000] [--stalled-ms 30000] [--max-stalled 3]
+  LIST: comma-separated synthetic:A..B | FORMAT:PATH | PATH (with --format; a folder of scenes expands) | @FILE (one a line)`;
 
 /** Progress bars on stderr, one per stage (silent when stderr is not a terminal). */
 function progressBars(): { progress: GenerateOptions['progress']; stop: () => void } {
@@ -167,31 +181,43 @@ async function loadSceneArg(values: { scene?: string; format?: string }): Promis
   return loadScene(values.scene, format as 'scannet' | 'tum' | 'manifest');
 }
 
-async function cmdGenerate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, tasks: { type: 'string' }, 'per-task': { type: 'string' },
-      seed: { type: 'string', default: '0' }, overlap: { type: 'string' }, 'frame-step': { type: 'string' }, 'voxel-size': { type: 'string' },
-      compat: { type: 'string' }, 'no-prompts': { type: 'boolean', default: false }, tolerance: { type: 'string' },
-      'image-size': { type: 'string' }, 'points-per-group': { type: 'string' }, 'pairs-per-bin': { type: 'string' },
-    },
-  });
-  if (!values.out) throw spatialError('ERR_SPATIAL_FORMAT', '--out DIR is required');
+/** The options of every command that generates QA (generate, dataset, queue submit). */
+const GENERATION_OPTIONS = {
+  tasks: { type: 'string' }, 'per-task': { type: 'string' }, seed: { type: 'string', default: '0' }, overlap: { type: 'string' },
+  'frame-step': { type: 'string' }, 'voxel-size': { type: 'string' }, tolerance: { type: 'string' }, compat: { type: 'string' },
+  'no-prompts': { type: 'boolean', default: false },
+} as const;
+
+type GenerationValues = { [K in keyof typeof GENERATION_OPTIONS]?: (typeof GENERATION_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function generationOptions(values: GenerationValues): Omit<GenerateOptions, 'outDir'> {
   if (values.compat !== undefined && values.compat !== 'multispa') throw spatialError('ERR_SPATIAL_FORMAT', `--compat must be multispa (got ${values.compat})`);
-  if (values.format === 'tapvid3d') {
-    if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene CLIP.npz|CLIP.json is required');
-    return cmdGenerateClip(values);
-  }
   const voxel = values['voxel-size'] === undefined ? undefined : Number(values['voxel-size']);
   if (voxel !== undefined && !(voxel > 0)) throw spatialError('ERR_SPATIAL_FORMAT', `--voxel-size must be > 0 metres (got ${values['voxel-size']})`);
   const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
   if (tolerance !== undefined && !(tolerance >= 0)) throw spatialError('ERR_SPATIAL_FORMAT', `--tolerance must be >= 0 metres (got ${values.tolerance})`);
-  const opts: GenerateOptions = {
-    outDir: values.out, seed: parseInteger(values.seed, '--seed', 0), tasks: parseTasks(values.tasks), perTask: parseInteger(values['per-task'], '--per-task'),
+  return {
+    seed: parseInteger(values.seed, '--seed', 0), tasks: parseTasks(values.tasks), perTask: parseInteger(values['per-task'], '--per-task'),
     overlapBand: parseOverlap(values.overlap), frameStep: parseInteger(values['frame-step'], '--frame-step'), voxelSize: voxel, tolerance,
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'],
   };
+}
+
+async function cmdGenerate(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, ...GENERATION_OPTIONS,
+      'image-size': { type: 'string' }, 'points-per-group': { type: 'string' }, 'pairs-per-bin': { type: 'string' },
+    },
+  });
+  if (!values.out) throw spatialError('ERR_SPATIAL_FORMAT', '--out DIR is required');
+  if (values.format === 'tapvid3d') {
+    if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene CLIP.npz|CLIP.json is required');
+    if (values.compat !== undefined && values.compat !== 'multispa') throw spatialError('ERR_SPATIAL_FORMAT', `--compat must be multispa (got ${values.compat})`);
+    return cmdGenerateClip(values);
+  }
+  const opts: GenerateOptions = { outDir: values.out, ...generationOptions(values) };
   const scene = await loadSceneArg(values);
   if (scene.frames.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
   const bars = progressBars();
@@ -201,6 +227,127 @@ async function cmdGenerate(argv: string[]): Promise<void> {
   if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => t === 'camera' || t === 'correspondence'))
     process.stderr.write(`spatial-geom: warning: no frame pair has an overlap in the band; camera and correspondence questions were not generated\n`);
   printReport(report, values.out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scale out: a dataset of many scenes as units (lib/engine/dataset.ts), run here, by a batch-job
+// array (--shard i/n), or through a BullMQ queue (lib/engine/queue.ts).
+
+/** The options that define a dataset's units (dataset, queue submit). */
+const DATASET_OPTIONS = {
+  scenes: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'synthetic-frames': { type: 'string' }, 'synthetic-size': { type: 'string' },
+  'split-tasks': { type: 'boolean', default: false }, ...GENERATION_OPTIONS,
+} as const;
+
+type DatasetValues = GenerationValues & { scenes?: string; format?: string; out?: string; 'synthetic-frames'?: string; 'synthetic-size'?: string; 'split-tasks'?: boolean };
+
+function requireOut(out: string | undefined): string {
+  if (!out) throw spatialError('ERR_SPATIAL_FORMAT', '--out DIR is required');
+  return resolve(out);
+}
+
+async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
+  if (!values.scenes) throw spatialError('ERR_SPATIAL_FORMAT', '--scenes LIST is required (e.g. synthetic:0..5, scannet:DIR, @list.txt)');
+  if (values.format !== undefined && !['scannet', 'tum', 'manifest'].includes(values.format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum or manifest (got ${values.format})`);
+  let size: [number, number] | undefined;
+  if (values['synthetic-size'] !== undefined) {
+    const m = /^(\d+)x(\d+)$/.exec(values['synthetic-size']);
+    if (!m || !(Number(m[1]) >= 1 && Number(m[1]) <= 8192 && Number(m[2]) >= 1 && Number(m[2]) <= 8192)) throw spatialError('ERR_SPATIAL_FORMAT', `--synthetic-size must be WxH, 1..8192 each (got ${values['synthetic-size']})`);
+    size = [Number(m[1]), Number(m[2])];
+  }
+  const { seed, tasks, ...options } = generationOptions(values);
+  const scenes = await parseSceneList(values.scenes, { format: values.format as SceneFormat | undefined, syntheticFrames: parseInteger(values['synthetic-frames'], '--synthetic-frames', 2), syntheticSize: size });
+  return planUnits(scenes, { seed, tasks, options, splitTasks: values['split-tasks'] });
+}
+
+async function mergeAndReport(out: string): Promise<void> {
+  const bars = progressBars();
+  const m = await mergeShards(out, { progress: (done, total) => bars.progress?.('merge', done, total) });
+  bars.stop();
+  const train = m.splits['qa_train.jsonl'], evalSplit = m.splits['qa_eval.jsonl'];
+  process.stdout.write(`merged ${m.units} units: train ${train.samples} (sha256 ${train.sha256.slice(0, 16)}), eval ${evalSplit.samples} (sha256 ${evalSplit.sha256.slice(0, 16)}) -> ${join(out, 'manifest.json')}\n`);
+}
+
+async function cmdDataset(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { ...DATASET_OPTIONS, shard: { type: 'string' }, workers: { type: 'string', default: '1' }, 'no-merge': { type: 'boolean', default: false } } });
+  const out = requireOut(values.out);
+  const shard = values.shard === undefined ? undefined : parseShardArg(values.shard);
+  const workers = parseInteger(values.workers, '--workers')!;
+  const units = await datasetUnits(values);
+  const mine = shard ? shardUnits(units, shard.index, shard.count) : units;
+  await writePlan(out, units);
+  const bars = progressBars();
+  const t = performance.now();
+  const results = await runUnits(mine, out, { workers, onUnit: (_, done, total) => bars.progress?.('units', done, total) }).finally(() => bars.stop());
+  const done = results.filter((r) => r.status === 'done').length;
+  const minutes = (performance.now() - t) / 60_000;
+  process.stdout.write(`${shard ? `shard ${shard.index}/${shard.count}: ` : ''}${mine.length} of ${units.length} units: ${done} generated, ${mine.length - done} already done` +
+    `${done ? ` (${(done / minutes).toFixed(1)} units/min on ${workers} worker${workers > 1 ? 's' : ''})` : ''} -> ${shardsDir(out)}\n`);
+  if (shard && shard.count > 1) process.stdout.write(`when every shard has finished: spatial-geom merge --out ${out}\n`);
+  else if (!values['no-merge']) await mergeAndReport(out);
+}
+
+async function cmdMerge(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });
+  await mergeAndReport(requireOut(values.out));
+}
+
+const REDIS_OPTIONS = { redis: { type: 'string' }, queue: { type: 'string' } } as const;
+
+function queueTarget(values: { redis?: string; queue?: string }): QueueTarget {
+  if (!values.redis) throw spatialError('ERR_SPATIAL_FORMAT', '--redis URL is required (e.g. redis://127.0.0.1:6379)');
+  parseRedisUrl(values.redis);
+  return { redis: values.redis, queue: values.queue };
+}
+
+async function cmdQueue(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub === 'status') {
+    const { values } = parseArgs({ args: rest, options: { ...REDIS_OPTIONS, out: { type: 'string' } } });
+    const counts = await queueCounts(queueTarget(values));
+    process.stdout.write(`queue ${values.queue ?? DEFAULT_QUEUE}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    if (values.out) {
+      const out = requireOut(values.out);
+      const plan = await readPlan(out);
+      const done = await completedKeys(out);
+      process.stdout.write(`${out}: ${plan.units.filter((u) => done.has(u.key)).length} of ${plan.units.length} units done\n`);
+    }
+    return;
+  }
+  if (sub !== 'submit') throw spatialError('ERR_SPATIAL_FORMAT', `queue needs 'submit' or 'status' (got ${sub === undefined ? 'nothing' : `'${sub}'`})`);
+  const { values } = parseArgs({
+    args: rest,
+    options: { ...DATASET_OPTIONS, ...REDIS_OPTIONS, attempts: { type: 'string', default: '3' }, 'backoff-ms': { type: 'string', default: '1000' }, wait: { type: 'boolean', default: false }, 'poll-ms': { type: 'string', default: '1000' }, 'no-merge': { type: 'boolean', default: false } },
+  });
+  const target = queueTarget(values);
+  const out = requireOut(values.out);
+  const units = await datasetUnits(values);
+  const submit = { ...target, attempts: parseInteger(values.attempts, '--attempts')!, backoffMs: parseInteger(values['backoff-ms'], '--backoff-ms', 0)! };
+  const r = await submitUnits(units, out, submit);
+  process.stdout.write(`queue ${target.queue ?? DEFAULT_QUEUE}: ${r.queued} units queued, ${r.retried} failed ones retried, ${r.done} already done, of ${units.length}\n`);
+  if (!values.wait) return;
+  const bars = progressBars();
+  await waitForUnits(units, out, { ...submit, pollMs: parseInteger(values['poll-ms'], '--poll-ms')!, progress: (done, total) => bars.progress?.('units', done, total), log: (l) => process.stderr.write(`spatial-geom: ${l}\n`) }).finally(() => bars.stop());
+  process.stdout.write(`all ${units.length} units done\n`);
+  if (!values['no-merge']) await mergeAndReport(out);
+}
+
+async function cmdWorker(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { ...REDIS_OPTIONS, concurrency: { type: 'string', default: '1' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'max-stalled': { type: 'string' } } });
+  const target = queueTarget(values);
+  const prefix = `worker ${process.pid}: `;
+  const w = startQueueWorker({
+    ...target, concurrency: parseInteger(values.concurrency, '--concurrency')!, lockMs: parseInteger(values['lock-ms'], '--lock-ms', 100),
+    stalledMs: parseInteger(values['stalled-ms'], '--stalled-ms', 100), maxStalled: parseInteger(values['max-stalled'], '--max-stalled', 0),
+    log: (l) => process.stdout.write(prefix + l + '\n'),
+  });
+  process.stdout.write(`${prefix}queue ${target.queue ?? DEFAULT_QUEUE} at ${target.redis}, concurrency ${values.concurrency}; stop with Ctrl-C (SIGINT) or SIGTERM\n`);
+  const signal = await new Promise<string>((res) => {
+    process.once('SIGINT', () => res('SIGINT'));
+    process.once('SIGTERM', () => res('SIGTERM'));
+  });
+  process.stdout.write(`${prefix}${signal}: finishing the units in flight\n`);
+  await w.close();
 }
 
 async function cmdOverlap(argv: string[]): Promise<void> {
@@ -324,6 +471,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'stats': await cmdStats(rest); break;
       case 'eval': await cmdEval(rest); break;
       case 'sample-frames': await cmdSampleFrames(rest); break;
+      case 'dataset': await cmdDataset(rest); break;
+      case 'merge': await cmdMerge(rest); break;
+      case 'queue': await cmdQueue(rest); break;
+      case 'worker': await cmdWorker(rest); break;
       case undefined: case '-h': case '--help': process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2;
       default: process.stderr.write(`spatial-geom: unknown command '${cmd}'\n${USAGE}\n`); return 2;
     }

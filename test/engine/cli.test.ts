@@ -2,24 +2,14 @@
 // leaves no output that looks complete; stats summarises a JSONL.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../lib/engine/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('spatial-cli-');
 const repoRootDir = join(new URL('.', import.meta.url).pathname, '..', '..');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('spatial-geom CLI', () => {
   it('demo writes QA JSONL, prompt images, the overlap heat map and stats', async () => {

@@ -1,0 +1,506 @@
+/**
+ * A whole dataset as independent units of work, so that it can be spread over threads, batch-job
+ * arrays or a job queue and still come out byte-identical to a one-machine run.
+ *
+ * - A **unit** is one scene (or, with `splitTasks`, one scene x task family). Its outputs go into a
+ *   temporary directory beside the shards and are renamed as a whole into `shards/<key>/` when
+ *   complete (`rename(2)` of a directory is atomic), so a shard directory either holds a whole unit
+ *   or does not exist. A unit whose shard exists is skipped: any run can be resumed, and a unit done
+ *   twice writes the same bytes (the second rename finds the first shard and drops its copy).
+ * - The **key** names a unit by its content: scene name, task set, seed, engine version and a hash of
+ *   every option that changes outputs, never by where, when or by whom it ran.
+ * - Seeds are derived per unit: {@link generateScene} seeds from `${seed}/${scene id}`, so the union
+ *   of shards does not depend on which worker did what, or in what order.
+ * - {@link mergeShards} concatenates the shards in plan order into `qa_train.jsonl` and
+ *   `qa_eval.jsonl` at the output root (image paths rewritten to point into `shards/<key>/`) and
+ *   writes `manifest.json` with counts and sha256 checksums.
+ *
+ * Output layout (`out` = the run's directory, shared by every worker):
+ * ```
+ * out/plan.json                      the units in merge order (key, scene, tasks)
+ * out/shards/<key>/                  one complete unit: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json, shard.json
+ * out/shards/.tmp-<key>-XXXXXX/      a unit in progress (or interrupted by a crash): never merged
+ * out/qa_train.jsonl, qa_eval.jsonl  merged splits
+ * out/manifest.json                  counts and checksums of the merged splits and of every shard
+ * ```
+ * @module
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { spatialError } from '../errors.js';
+import { loadScene, type SceneFormat } from '../scenes/load.js';
+import { synthesizeScene } from '../scenes/synthetic.js';
+import type { Scene } from '../scenes/types.js';
+import { ALL_TASKS, type TaskName } from './context.js';
+import { type GenerateOptions, generateScene } from './pipeline.js';
+
+/**
+ * Bump when the engine's outputs change for the same inputs (a new question template, a fixed
+ * rounding): it is part of every unit key, so old shards are regenerated instead of reused.
+ */
+export const OUTPUT_REVISION = 1;
+
+/** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o1`: part of every unit key. */
+export const ENGINE_VERSION = `${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
+
+/** Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk. */
+export type SceneSource =
+  | { kind: 'synthetic'; seed: number; frames: number; width: number; height: number }
+  | { kind: 'path'; path: string; format: SceneFormat };
+
+/** A scene of a dataset: its name (unique in the dataset, part of the unit key) and its source. */
+export interface SceneEntry {
+  name: string;
+  source: SceneSource;
+}
+
+/** The options of {@link generateScene} that change outputs and travel with a unit (plain JSON). */
+export type UnitOptions = Pick<
+  GenerateOptions,
+  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction'
+>;
+
+/** One unit of work: a scene (or a scene x task family) with everything needed to generate it. */
+export interface Unit {
+  /** Content key: the shard's directory name and the queue's job id. */
+  key: string;
+  scene: SceneEntry;
+  tasks: TaskName[];
+  seed: number;
+  options: UnitOptions;
+}
+
+/** What running a unit did: generated it (`done`) or found its shard already there (`skipped`). */
+export interface UnitResult {
+  key: string;
+  status: 'done' | 'skipped';
+}
+
+/** `shard.json`: what a shard holds, with a sha256 of every other file in it. */
+export interface ShardMeta {
+  version: 1;
+  key: string;
+  engine: string;
+  scene: string;
+  source: Record<string, unknown>;
+  tasks: TaskName[];
+  seed: number;
+  options: UnitOptions;
+  train: number;
+  eval: number;
+  /** Samples per question type. */
+  samples: Record<string, number>;
+  /** Path inside the shard (POSIX) -> sha256 (hex), sorted by path. */
+  files: Record<string, string>;
+}
+
+/** `plan.json`: the units of a run, in merge order. */
+export interface Plan {
+  version: 1;
+  engine: string;
+  units: { key: string; scene: string; tasks: TaskName[] }[];
+}
+
+/** `manifest.json`: counts and checksums of the merged splits and of every shard. */
+export interface Manifest {
+  version: 1;
+  engine: string;
+  units: number;
+  splits: Record<'qa_train.jsonl' | 'qa_eval.jsonl', { samples: number; sha256: string }>;
+  /** Samples per question type over all units (train + eval). */
+  samples: Record<string, number>;
+  /** Per unit in merge order; `sha256` is that of its `shard.json`, which checksums every file of the shard. */
+  shards: { key: string; scene: string; tasks: TaskName[]; train: number; eval: number; sha256: string }[];
+}
+
+const SPLITS = ['qa_train.jsonl', 'qa_eval.jsonl'] as const;
+const SCENE_FORMATS: SceneFormat[] = ['scannet', 'tum', 'manifest'];
+/** Largest number of synthetic scenes one `synthetic:A..B` range may name. */
+const MAX_SYNTHETIC_RANGE = 10_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// Scene lists
+
+/** Options of {@link parseSceneList}. */
+export interface SceneListOptions {
+  /** Format of plain paths in the list (entries may also say `scannet:PATH` etc.). */
+  format?: SceneFormat;
+  /** Frames of each synthetic scene [60]. */
+  syntheticFrames?: number;
+  /** Image size of each synthetic scene [640 x 480]. */
+  syntheticSize?: [number, number];
+}
+
+/**
+ * Reads a scene list: comma-separated entries, or `@FILE` with one entry per line (`#` comments).
+ * An entry is
+ * - `synthetic:A..B` (or `synthetic:N`): built-in synthetic scenes with seeds A to B, named
+ *   `synthetic-<seed>`, of `syntheticFrames` frames at `syntheticSize`;
+ * - `FORMAT:PATH` (`scannet:`, `tum:`, `manifest:`) or a plain `PATH` read with `opts.format`: one
+ *   scene directory (or manifest file), named after its directory; a directory that is not itself a
+ *   scene of that format stands for its sub-directories that are, in sorted order.
+ * @throws ERR_SPATIAL_FORMAT (naming `--scenes`) for a malformed entry or a name used twice,
+ *   ERR_SPATIAL_IO for a path that does not exist or holds no scene.
+ * @example await parseSceneList('synthetic:0..5', { syntheticFrames: 8, syntheticSize: [160, 120] })
+ */
+export async function parseSceneList(spec: string, opts: SceneListOptions = {}): Promise<SceneEntry[]> {
+  let entries: string[];
+  if (spec.startsWith('@')) {
+    let text: string;
+    try {
+      text = await readFile(spec.slice(1), 'utf8');
+    } catch {
+      throw spatialError('ERR_SPATIAL_IO', `--scenes: cannot read the scene list ${spec.slice(1)}`);
+    }
+    entries = text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  } else entries = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: expected at least one scene (got '${spec}')`);
+  const frames = opts.syntheticFrames ?? 60;
+  const [width, height] = opts.syntheticSize ?? [640, 480];
+  const scenes: SceneEntry[] = [];
+  for (const entry of entries) {
+    const synthetic = /^synthetic:(\d+)(?:\.\.(\d+))?$/.exec(entry);
+    if (synthetic) {
+      const lo = Number(synthetic[1]), hi = Number(synthetic[2] ?? synthetic[1]);
+      if (!Number.isSafeInteger(hi) || hi < lo || hi - lo >= MAX_SYNTHETIC_RANGE)
+        throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: synthetic range '${entry}' must be A..B with A <= B and at most ${MAX_SYNTHETIC_RANGE} scenes`);
+      for (let seed = lo; seed <= hi; seed++) scenes.push({ name: `synthetic-${seed}`, source: { kind: 'synthetic', seed, frames, width, height } });
+      continue;
+    }
+    if (entry.startsWith('synthetic:')) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}' (expected synthetic:A..B or synthetic:N)`);
+    const prefixed = /^(scannet|tum|manifest):(.+)$/.exec(entry);
+    const format = (prefixed?.[1] as SceneFormat | undefined) ?? opts.format;
+    const path = prefixed?.[2] ?? entry;
+    if (!format) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}': give --format scannet|tum|manifest or write FORMAT:PATH`);
+    scenes.push(...(await scenesAt(resolve(path), format, entry)));
+  }
+  const seen = new Map<string, string>();
+  for (const s of scenes) {
+    const where = describeSource(s.source);
+    const before = seen.get(s.name);
+    if (before !== undefined) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: scene name '${s.name}' appears twice (${before} and ${where}); scene names must be unique`);
+    seen.set(s.name, where);
+  }
+  return scenes;
+}
+
+function describeSource(s: SceneSource): string {
+  return s.kind === 'synthetic' ? `synthetic:${s.seed}` : `${s.format}:${s.path}`;
+}
+
+async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `path` is itself a scene of `format` (the file or folder its loader starts from). */
+async function isSceneRoot(path: string, format: SceneFormat): Promise<boolean> {
+  if (format === 'manifest') return (await kindOf(path)) === 'file' || (await kindOf(join(path, 'manifest.json'))) === 'file';
+  if ((await kindOf(path)) !== 'dir') return false;
+  return format === 'scannet' ? (await kindOf(join(path, 'depth'))) === 'dir' : (await kindOf(join(path, 'depth.txt'))) === 'file';
+}
+
+function sceneEntryAt(path: string, format: SceneFormat): SceneEntry {
+  const name = format === 'manifest' && /\.json$/i.test(path) ? (basename(path) === 'manifest.json' ? basename(dirname(path)) : basename(path).replace(/\.json$/i, '')) : basename(path);
+  return { name, source: { kind: 'path', path, format } };
+}
+
+async function scenesAt(path: string, format: SceneFormat, entry: string): Promise<SceneEntry[]> {
+  if (!(await kindOf(path))) throw spatialError('ERR_SPATIAL_IO', `--scenes: unknown scene '${entry}': ${path} does not exist`);
+  if (await isSceneRoot(path, format)) return [sceneEntryAt(path, format)];
+  const subdirs = (await readdir(path, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const found: SceneEntry[] = [];
+  for (const d of subdirs) if (await isSceneRoot(join(path, d), format)) found.push(sceneEntryAt(join(path, d), format));
+  if (found.length === 0) throw spatialError('ERR_SPATIAL_IO', `--scenes: ${path} is not a ${format} scene and holds none in its sub-directories`);
+  return found;
+}
+
+/** Loads (or synthesises) a unit's scene. */
+export async function loadUnitScene(entry: SceneEntry): Promise<Scene> {
+  const s = entry.source;
+  if (s.kind === 'synthetic') return synthesizeScene({ seed: s.seed, frames: s.frames, width: s.width, height: s.height });
+  return loadScene(s.path, s.format);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units and keys
+
+/** JSON with object keys sorted and undefined members dropped: one text for one value. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+}
+
+/** The part of a scene's source that identifies its content (a path's location does not). */
+function sourceIdentity(s: SceneSource): Record<string, unknown> {
+  return s.kind === 'synthetic' ? { ...s } : { kind: 'path', format: s.format };
+}
+
+/**
+ * A unit's content key: `<scene>.<tasks>.s<seed>.<hash>` where the hash (sha256, 12 hex digits)
+ * covers the scene name and source identity, task set, seed, output options and
+ * {@link ENGINE_VERSION}. Safe as a file name and a BullMQ job id (no `:`).
+ */
+export function unitKey(u: Omit<Unit, 'key'>): string {
+  const tasks = u.tasks.length === ALL_TASKS.length && u.tasks.every((t, i) => t === ALL_TASKS[i]) ? 'all' : u.tasks.join('+');
+  const hash = createHash('sha256')
+    .update(canonicalJson({ engine: ENGINE_VERSION, scene: u.scene.name, source: sourceIdentity(u.scene.source), tasks: u.tasks, seed: u.seed, options: u.options }))
+    .digest('hex')
+    .slice(0, 12);
+  return `${u.scene.name.replace(/[^\w.-]/g, '_')}.${tasks}.s${u.seed}.${hash}`;
+}
+
+/** Options of {@link planUnits}. */
+export interface PlanOptions {
+  /** Task families [all]. */
+  tasks?: TaskName[];
+  /** Run seed [0]. */
+  seed?: number;
+  /** Output options of every unit. */
+  options?: UnitOptions;
+  /** One unit per scene x task family instead of one per scene (for very large scenes). */
+  splitTasks?: boolean;
+}
+
+/** The units of a dataset, in merge order: scenes in list order, then task families. */
+export function planUnits(scenes: SceneEntry[], opts: PlanOptions = {}): Unit[] {
+  const tasks = opts.tasks ?? ALL_TASKS;
+  const seed = opts.seed ?? 0;
+  const options = opts.options ?? {};
+  const sets = opts.splitTasks ? tasks.map((t) => [t]) : [tasks];
+  return scenes.flatMap((scene) => sets.map((ts) => {
+    const u = { scene, tasks: ts, seed, options };
+    return { key: unitKey(u), ...u };
+  }));
+}
+
+/** Parses `--shard i/n` (0 <= i < n). */
+export function parseShardArg(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index < count)) throw spatialError('ERR_SPATIAL_FORMAT', `--shard must be i/n with 0 <= i < n (got ${s})`);
+  return { index, count };
+}
+
+/**
+ * The units of shard `index` of `count`: unit k goes to shard `k mod count`. Stable for a given
+ * plan (same scene list and options), covers every unit exactly once, and balanced to within one.
+ */
+export function shardUnits(units: Unit[], index: number, count: number): Unit[] {
+  if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count))
+    throw spatialError('ERR_SPATIAL_FORMAT', `shard must be i/n with 0 <= i < n (got ${index}/${count})`);
+  return units.filter((_, k) => k % count === index);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shards
+
+/** The directory that holds the shards of a run. */
+export function shardsDir(out: string): string {
+  return join(out, 'shards');
+}
+
+/** The final directory of a unit's shard. */
+export function shardDir(out: string, key: string): string {
+  return join(shardsDir(out), key);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await kindOf(path)) !== undefined;
+}
+
+/** Keys of the complete shards under `out` (temporary directories excluded). */
+export async function completedKeys(out: string): Promise<Set<string>> {
+  try {
+    return new Set((await readdir(shardsDir(out), { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name));
+  } catch {
+    return new Set();
+  }
+}
+
+/** Writes `data` through a uniquely named temporary file (safe when machines share the directory). */
+async function writeFileAtomicShared(path: string, data: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+async function sha256File(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+/** sha256 of every file under `dir`, by POSIX path relative to it, sorted. */
+async function hashTree(dir: string): Promise<Record<string, string>> {
+  const paths = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'))
+    .sort();
+  const out: Record<string, string> = {};
+  for (const p of paths) out[p] = await sha256File(join(dir, p));
+  return out;
+}
+
+/** Options of {@link runUnit}. */
+export interface RunUnitOptions {
+  /** Stage progress of the scene's generation (as {@link GenerateOptions.progress}). */
+  progress?: GenerateOptions['progress'];
+  /**
+   * Fault injection for tests: wait this long after the unit's files are written and before its
+   * shard is renamed into place. Default: `SPATIAL_GEOM_UNIT_PAUSE_MS` from the environment, else 0.
+   */
+  pauseMs?: number;
+}
+
+/**
+ * Runs one unit into `out/shards/<key>/`, unless that shard exists. The unit is generated into a
+ * fresh temporary directory beside the shards (same depth, so relative image paths hold), checksummed
+ * into `shard.json`, and the directory renamed into place. A crash leaves only the temporary directory,
+ * which nothing merges.
+ */
+export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}): Promise<UnitResult> {
+  const final = shardDir(out, unit.key);
+  if (await exists(final)) return { key: unit.key, status: 'skipped' };
+  await mkdir(shardsDir(out), { recursive: true });
+  const tmp = await mkdtemp(join(shardsDir(out), `.tmp-${unit.key}-`));
+  try {
+    const scene = await loadUnitScene(unit.scene);
+    const report = await generateScene(scene, { ...unit.options, outDir: tmp, seed: unit.seed, tasks: unit.tasks, progress: opts.progress });
+    const meta: ShardMeta = {
+      version: 1, key: unit.key, engine: ENGINE_VERSION, scene: unit.scene.name, source: sourceIdentity(unit.scene.source), tasks: unit.tasks,
+      seed: unit.seed, options: unit.options, train: report.train, eval: report.eval, samples: report.samples, files: await hashTree(tmp),
+    };
+    await writeFile(join(tmp, 'shard.json'), JSON.stringify(meta, null, 2) + '\n');
+    const pause = opts.pauseMs ?? Number(process.env.SPATIAL_GEOM_UNIT_PAUSE_MS ?? 0);
+    if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+    try {
+      await rename(tmp, final);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      // Another worker completed the same unit first: its shard holds the same bytes.
+      await rm(tmp, { recursive: true, force: true });
+      return { key: unit.key, status: 'skipped' };
+    }
+    return { key: unit.key, status: 'done' };
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan and merge
+
+/** Writes `out/plan.json` (the units in merge order). Same units, same bytes. */
+export async function writePlan(out: string, units: Unit[]): Promise<void> {
+  const plan: Plan = { version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })) };
+  await writeFileAtomicShared(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+}
+
+/** Reads `out/plan.json`. */
+export async function readPlan(out: string): Promise<Plan> {
+  const file = join(out, 'plan.json');
+  let plan: Plan;
+  try {
+    plan = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    throw spatialError('ERR_SPATIAL_IO', `--out: cannot read ${file} (run 'spatial-geom dataset' or 'queue submit' into this directory first)`);
+  }
+  if (plan?.version !== 1 || !Array.isArray(plan.units)) throw spatialError('ERR_SPATIAL_FORMAT', `${file}: Expected a plan of version 1 with units`);
+  return plan;
+}
+
+/** Image paths of a shard's sample, rewritten relative to the run's directory. */
+function rebaseImages(image: unknown, key: string): unknown {
+  if (!Array.isArray(image)) return image;
+  return image.map((p) => (typeof p === 'string' && !posix.isAbsolute(p) ? posix.normalize(posix.join('shards', key, p)) : p));
+}
+
+/** Waits for a stream to accept more data. */
+function writeChunk(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((res, rej) => {
+    const onError = (e: Error) => rej(e);
+    stream.once('error', onError);
+    const ok = stream.write(text);
+    const done = () => {
+      stream.off('error', onError);
+      res();
+    };
+    if (ok) done();
+    else stream.once('drain', done);
+  });
+}
+
+async function closeStream(stream: NodeJS.WritableStream): Promise<void> {
+  await new Promise<void>((res, rej) => {
+    stream.once('error', rej);
+    stream.end(() => res());
+  });
+}
+
+/**
+ * Merges the shards of `out/plan.json` in plan order into `out/qa_train.jsonl` and
+ * `out/qa_eval.jsonl` (streamed, one shard in memory at a time), with every sample's image paths
+ * rewritten to point into its shard (`shards/<key>/images/...`), and writes `out/manifest.json`.
+ * Each shard's JSONL is checked against the sha256 in its `shard.json` first. Only complete shards
+ * exist under their key, so an interrupted unit can never be merged.
+ * @throws ERR_SPATIAL_IO naming the missing units when some are not done; ERR_SPATIAL_FORMAT when a
+ *   shard's files do not match their checksums.
+ */
+export async function mergeShards(out: string, opts: { progress?: (done: number, total: number) => void } = {}): Promise<Manifest> {
+  const plan = await readPlan(out);
+  const done = await completedKeys(out);
+  const missing = plan.units.filter((u) => !done.has(u.key)).map((u) => u.key);
+  if (missing.length)
+    throw spatialError('ERR_SPATIAL_IO', `merge: ${missing.length} of ${plan.units.length} units are not done yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
+  const writers = SPLITS.map((name) => {
+    const tmp = join(out, `${name}.tmp-${randomBytes(6).toString('hex')}`);
+    return { name, tmp, stream: createWriteStream(tmp), hash: createHash('sha256'), samples: 0 };
+  });
+  const manifest: Manifest = { version: 1, engine: plan.engine, units: plan.units.length, splits: {} as Manifest['splits'], samples: {}, shards: [] };
+  try {
+    for (const [k, unit] of plan.units.entries()) {
+      const dir = shardDir(out, unit.key);
+      const metaText = await readFile(join(dir, 'shard.json'), 'utf8');
+      const meta = JSON.parse(metaText) as ShardMeta;
+      for (const w of writers) {
+        const bytes = await readFile(join(dir, w.name));
+        if (createHash('sha256').update(bytes).digest('hex') !== meta.files[w.name])
+          throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${join(dir, w.name)} does not match the sha256 in its shard.json`);
+        let text = '';
+        for (const line of bytes.toString('utf8').split('\n')) {
+          if (!line) continue;
+          const sample = JSON.parse(line) as { image?: unknown };
+          if (sample.image !== undefined) sample.image = rebaseImages(sample.image, unit.key);
+          text += JSON.stringify(sample) + '\n';
+          w.samples++;
+        }
+        w.hash.update(text);
+        await writeChunk(w.stream, text);
+      }
+      for (const [type, n] of Object.entries(meta.samples)) manifest.samples[type] = (manifest.samples[type] ?? 0) + n;
+      manifest.shards.push({ key: unit.key, scene: meta.scene, tasks: meta.tasks, train: meta.train, eval: meta.eval, sha256: createHash('sha256').update(metaText).digest('hex') });
+      opts.progress?.(k + 1, plan.units.length);
+    }
+    for (const w of writers) {
+      await closeStream(w.stream);
+      await rename(w.tmp, join(out, w.name));
+      manifest.splits[w.name] = { samples: w.samples, sha256: w.hash.digest('hex') };
+    }
+  } catch (e) {
+    for (const w of writers) {
+      w.stream.destroy();
+      await rm(w.tmp, { force: true });
+    }
+    throw e;
+  }
+  manifest.samples = Object.fromEntries(Object.entries(manifest.samples).sort(([a], [b]) => (a < b ? -1 : 1)));
+  await writeFileAtomicShared(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}

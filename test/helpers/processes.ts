@@ -1,0 +1,126 @@
+// Child processes for tests that need real processes: the built CLI (workers that can be SIGKILLed)
+// and a throw-away redis-server on a loopback port. Everything started here is stopped after the file.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { repoRoot } from './shared-data.js';
+const cliJs = join(repoRoot, 'dist', 'engine', 'cli.js');
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile() && e.name.endsWith('.ts')) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
+  return t;
+}
+
+/** Compiles lib/ into dist/ when dist/ is missing or older than a source file (the child processes run dist/). */
+export function ensureBuilt(): void {
+  if (existsSync(cliJs) && statSync(cliJs).mtimeMs >= newestMtime(join(repoRoot, 'lib'))) return;
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+});
+
+/** A started child process with its combined output so far and its exit. */
+export interface Child {
+  proc: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Starts a command, capturing stdout + stderr; killed after the test file if still running. */
+export function startProcess(command: string, args: string[], env: Record<string, string> = {}): Child {
+  const proc = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(proc);
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
+  return { proc, output: () => out, exited };
+}
+
+/** Runs the built CLI (`node dist/engine/cli.js ...args`) as a child process. */
+export function startCli(args: string[], env: Record<string, string> = {}): Child {
+  return startProcess(process.execPath, [cliJs, ...args], env);
+}
+
+/** Polls `check` every 50 ms until it holds; throws after `ms` with `what` and `detail()`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string, detail: () => string = () => ''): Promise<void> {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function ping(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const c = createConnection({ host: '127.0.0.1', port });
+    let reply = '';
+    c.once('error', () => res(false));
+    c.on('data', (d) => {
+      reply += d;
+      if (reply.includes('\r\n')) {
+        c.destroy();
+        res(reply.startsWith('+PONG'));
+      }
+    });
+    c.once('connect', () => c.write('PING\r\n'));
+  });
+}
+
+/** A redis-server of this test file's own on 127.0.0.1 (no persistence). */
+export interface TestRedis {
+  port: number;
+  url: string;
+  /** Stops the server (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port (empty: no persistence) and waits for PING. */
+  start(): Promise<void>;
+}
+
+/**
+ * Starts `redis-server` on a free loopback port (SIGKILLed after the file with every other child). Fails loudly when it is not installed: CI installs
+ * it (.ci/run), and a queue test that silently skipped would prove nothing.
+ */
+export async function startRedis(): Promise<TestRedis> {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('redis-server is not installed: the queue tests need it (apt-get install -y redis-server; .ci/run does this)');
+  }
+  const port = await freePort();
+  let server: Child | undefined;
+  const r: TestRedis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start: async () => {
+      const s = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+      server = s;
+      await waitFor(() => ping(port), 10_000, `redis-server on port ${port}`, () => s.output());
+    },
+    stop: async () => {
+      if (!server || server.proc.exitCode !== null) return;
+      server.proc.kill('SIGTERM');
+      await server.exited;
+    },
+  };
+  await r.start();
+  return r;
+}
