@@ -27,6 +27,14 @@
 #include "spatial_geom/camera.h"
 #include "spatial_geom/projection_impl.h"
 
+// GCC 12's AVX-512 shift and conversion intrinsics self-initialise an undefined vector and warn at
+// every inlined use (GCC PR 105593, fixed in 13): not a bug in this code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 namespace spatial {
 namespace avx512 {
 
@@ -134,3 +142,7 @@ inline void visibleMaskRange(const float* __restrict pts, size_t begin, size_t e
 
 }  // namespace avx512
 }  // namespace spatial
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
