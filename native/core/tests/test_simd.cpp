@@ -17,6 +17,7 @@ using namespace spatial;
 using spatial_test::makeScene;
 using spatial_test::Scene;
 using spatial_test::scenePoints;
+using spatial_test::throwsCode;
 
 namespace {
 
@@ -116,5 +117,141 @@ SPATIAL_TEST(testSimdMaskToIndices) {
       CHECK(std::equal(expected.begin(), expected.end(), out.begin()));
       CHECK(out.back() == 0xDEADBEEF);
     }
+  }
+}
+
+namespace {
+
+// Sets over [0, universe) of mixed densities (dense, sparse, empty, full runs), some starting late.
+std::vector<std::vector<uint32_t>> randomSets(size_t m, uint32_t universe, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::vector<uint32_t>> sets(m);
+  for (size_t s = 0; s < m; ++s) {
+    const double density = s % 5 == 0 ? 0.5 : s % 5 == 1 ? 0.02 : s % 5 == 2 ? 0.95 : s % 5 == 3 ? 0.0 : 0.2;
+    std::bernoulli_distribution keep(density);
+    const uint32_t from = s % 3 == 1 ? universe / 3 : 0, to = s % 4 == 2 ? universe / 2 : universe;
+    for (uint32_t i = from; i < to; ++i)
+      if (keep(rng)) sets[s].push_back(i);
+  }
+  return sets;
+}
+
+std::vector<IndexSet> views(const std::vector<std::vector<uint32_t>>& sets) {
+  std::vector<IndexSet> v;
+  for (const auto& s : sets) v.push_back({s.data(), s.size()});
+  return v;
+}
+
+// The message checkSortedSets gives, or "" when the sets are sorted.
+std::string sortedError(const std::vector<IndexSet>& v) {
+  try {
+    checkSortedSets(v.data(), v.size(), "sets");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+SPATIAL_TEST(testSimdOverlapMatchesScalarAndMerge) {
+  CpuOnly cpu;
+  // Universes around the 64-point words and the 32768-point tiles; set counts odd and even (the
+  // kernel pairs rows two at a time).
+  const size_t cases[][2] = {{1, 100}, {2, 64}, {3, 65}, {4, 32768}, {7, 32769}, {8, 70001}, {17, 200003}};
+  uint32_t seed = 1;
+  for (const auto& c : cases) {
+    const auto sets = randomSets(c[0], uint32_t(c[1]), seed++);
+    const auto v = views(sets);
+    const size_t m = v.size();
+    std::vector<float> merge(m * m), scalar(m * m), simd(m * m), checked(m * m);
+    overlapMatrix(v.data(), m, merge.data(), OverlapMethod::Merge);
+    for (int threads : {1, 2}) {
+      withThreads(threads, [&] {
+        overlapMatrix(v.data(), m, scalar.data(), OverlapMethod::Bitset, CpuPath::Scalar);
+        overlapMatrix(v.data(), m, simd.data(), OverlapMethod::Bitset, CpuPath::Auto);
+        checkedOverlapMatrix(v.data(), m, checked.data(), "sets");
+      });
+      CHECK(scalar == merge);
+      CHECK(simd == merge);
+      CHECK(checked == merge);
+    }
+  }
+}
+
+SPATIAL_TEST(testCheckedOverlapMatrixRejectsUnsorted) {
+  CpuOnly cpu;
+  const auto good = randomSets(6, 140000, 9);  // dense enough for the bitset method, 5 tiles
+  CHECK(chooseOverlapMethod(views(good).data(), 6) == OverlapMethod::Bitset);
+  struct Break {
+    size_t set;
+    size_t at;  // position of the element made <= its predecessor (0: make the set's first the largest)
+    bool equal;
+    bool spike = false;  // instead, make element `at` larger than every other (its successor breaks)
+  };
+  const size_t big = good[0].size();
+  // At the start, inside a 16-lane group, at group and tile-ish positions, at the end, and a set
+  // whose first element exceeds all others (every later element is then "below" it).
+  const Break cases[] = {{0, 1, false},   {0, 1, true},        {2, 15, false},      {2, 16, true},
+                         {4, 17, false},  {0, big / 2, false}, {0, big / 2, true},  {0, big - 1, false},
+                         {5, 4096, true}, {2, 0, false},
+                         // A spike early in the list: with several runs of tiles, the run that reads it
+                         // stops there and the next starts by binary search far beyond, so the
+                         // elements between are read by no run (caught by the runs' hand-over check).
+                         {1, 10, false, true}, {4, 3, false, true}};
+  for (const Break& b : cases) {
+    auto sets = good;
+    auto& s = sets[b.set];
+    if (b.spike)
+      s[b.at] = 0xFFFFFF00u;
+    else if (b.at == 0)
+      s[0] = 0xFFFFFFF0u;
+    else
+      s[b.at] = b.equal ? s[b.at - 1] : s[b.at - 1] - 1;
+    // A second, later violation (the error names the first set only); none with a spike, so that
+    // nothing else gives the spike away.
+    if (!b.spike) sets[5][sets[5].size() / 3] = sets[5][sets[5].size() / 3 - 1];
+    const auto v = views(sets);
+    const std::string expected = sortedError(v);
+    CHECK(expected.find("sets[" + std::to_string(b.set) + "] must be strictly ascending") == 0 ||
+          (b.set == 5 && expected.find("sets[5]") == 0));
+    for (int threads : {1, 2}) {
+      std::vector<float> out(36, -7.f);
+      std::string got;
+      withThreads(threads, [&] {
+        try {
+          checkedOverlapMatrix(v.data(), v.size(), out.data(), "sets");
+        } catch (const Error& e) {
+          got = e.what();
+          CHECK(e.code() == ErrorCode::Format);
+        }
+      });
+      CHECK(got == expected);
+      CHECK(std::all_of(out.begin(), out.end(), [](float x) { return x == -7.f; }));  // out untouched
+    }
+  }
+  // Sparse sets take the merge path: checked first there too.
+  std::vector<std::vector<uint32_t>> sparse = {{1, 5000000}, {7, 7}};
+  std::vector<float> out(4, -7.f);
+  CHECK(throwsCode([&] { checkedOverlapMatrix(views(sparse).data(), 2, out.data(), "sets"); }, ErrorCode::Format));
+  CHECK(out[0] == -7.f);
+}
+
+SPATIAL_TEST(testSortedCheckFindsFirstViolation) {
+  std::vector<uint32_t> base(20000);
+  for (size_t i = 0; i < base.size(); ++i) base[i] = uint32_t(3 * i + 1);
+  CHECK(!throwsCode([&] { checkSortedSet({base.data(), base.size()}, "s"); }, ErrorCode::Format));
+  for (size_t at : {size_t(1), size_t(15), size_t(16), size_t(17), size_t(4095), size_t(4096), size_t(4097), size_t(19999)}) {
+    auto v = base;
+    v[at] = v[at - 1];
+    v[at + 1 < v.size() ? at + 1 : at] = 0;  // a second violation right after (or the same)
+    std::string msg;
+    try {
+      checkSortedSet({v.data(), v.size()}, "s");
+    } catch (const Error& e) {
+      msg = e.what();
+    }
+    CHECK(msg == "s must be strictly ascending (element " + std::to_string(at) + " is " + std::to_string(v[at]) + " after " +
+                     std::to_string(v[at - 1]) + ")");
   }
 }

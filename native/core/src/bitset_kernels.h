@@ -1,0 +1,333 @@
+// Kernels of the bitset overlap matrix (private to sets.cpp): index lists -> bitset tiles, and
+// popcount(a & b) over tiles. Each has a portable version and SIMD versions chosen at compile time
+// (-march=native builds); CpuPath::Scalar forces the portable one so tests can compare them. All
+// versions give identical results (they count the same bits).
+//
+// Measured on the bench scene (64 sets of ~181k indices over 1M points, Xeon AVX-512 without
+// VPOPCNTDQ, one thread, A/B in one process): AND+popcount over 2016 pairs x 15625 words took
+// 15.0 ms with scalar POPCNT (4 accumulators), 9.6 ms with a vpshufb nibble table, 6.9 ms with
+// AVX-512 Harley-Seal, 5.0 ms with Harley-Seal over two rows sharing each load of the column.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__AVX512F__) || defined(__AVX2__) || defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+#include "spatial_geom/common.h"
+
+// GCC 12's AVX-512 shift and conversion intrinsics self-initialise an undefined vector and warn at
+// every inlined use (GCC PR 105593, fixed in 13): not a bug in this code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace spatial {
+namespace bitset {
+
+// ---- Index lists -> byte window -> bits ------------------------------------------------------
+//
+// A tile covers the points [base, base + 64 * words). Each index of a sorted list marks one byte of
+// a window (index - base); packWindow then turns 64 bytes into one word. One plain byte store per
+// index (no read-modify-write chain on a shared word) ran 2x faster than assembling words.
+// The window has one slack byte at [64 * words]: any index outside the tile (only possible when
+// the list is not sorted) lands there, so unsorted input can never write out of bounds.
+
+// Marks d[k], d[k+1], ... while d[k] < end (end <= 2^32 means "the rest" when it is 2^32 or more),
+// and checks each marked element against its predecessor (element 0 has none): `unsorted` is set
+// when some d[i] <= d[i - 1]. Returns the position of the first element not marked.
+inline size_t scatterWindow(const uint32_t* __restrict d, size_t k, const size_t n, const uint32_t base,
+                            const uint64_t end, const uint32_t slack, uint8_t* __restrict window, bool& unsorted,
+                            const CpuPath path) {
+  bool bad = false;
+  if (k == 0 && n > 0) {
+    if (d[0] >= end) return 0;
+    const uint32_t o = d[0] - base;
+    window[o < slack ? o : slack] = 1;
+    k = 1;
+  }
+#ifdef __AVX512F__
+  if (path == CpuPath::Auto) {
+    // 16 at a time: one compare finds the tile's end, one checks the order of all 16.
+    const bool toEnd = end > 0xFFFFFFFFull;
+    const __m512i endV = _mm512_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(toEnd ? 0 : end)));
+    __mmask16 viol = 0;
+    for (; k + 16 <= n; k += 16) {
+      const __m512i v = _mm512_loadu_si512(d + k);
+      if (!toEnd && _mm512_cmplt_epu32_mask(v, endV) != 0xFFFF) break;
+      viol |= _mm512_cmple_epu32_mask(v, _mm512_loadu_si512(d + k - 1));
+      for (int t = 0; t < 16; ++t) {
+        const uint32_t o = d[k + t] - base;
+        window[o < slack ? o : slack] = 1;
+      }
+    }
+    bad = viol != 0;
+  }
+#endif
+  (void)path;
+  // 16 at a time while the 16th is below the end: for a sorted list all 16 are then in the tile; an
+  // unsorted one may put some outside (the slack byte takes them) but then also fails the order
+  // check within the 16. (The element-by-element loop re-tested the end each time: 49 -> 36 ms for
+  // the scalar path's 64-set matrix.)
+  for (; k + 16 <= n && d[k + 15] < end; k += 16) {
+    for (int t = 0; t < 16; ++t) {
+      bad |= d[k + t] <= d[k + t - 1];
+      const uint32_t o = d[k + t] - base;
+      window[o < slack ? o : slack] = 1;
+    }
+  }
+  for (; k < n && d[k] < end; ++k) {
+    bad |= d[k] <= d[k - 1];
+    const uint32_t o = d[k] - base;
+    window[o < slack ? o : slack] = 1;
+  }
+  unsorted |= bad;
+  return k;
+}
+
+// bits[w] = the 64 bytes window[64w .. 64w+63] as bits (byte b -> bit b); clears those bytes.
+// window must be 64-byte aligned.
+inline void packWindow(uint8_t* __restrict window, const size_t words, uint64_t* __restrict bits, const CpuPath path) {
+#ifdef __AVX512BW__
+  if (path == CpuPath::Auto) {
+    const __m512i zero = _mm512_setzero_si512();
+    for (size_t w = 0; w < words; ++w) {
+      const __m512i v = _mm512_load_si512(window + 64 * w);
+      bits[w] = _mm512_test_epi8_mask(v, v);
+      _mm512_store_si512(window + 64 * w, zero);
+    }
+    return;
+  }
+#endif
+  (void)path;
+#ifdef __SSE2__
+  // x86-64 baseline: 16 bytes -> 16 bits per movemask.
+  const __m128i zero = _mm_setzero_si128();
+  for (size_t w = 0; w < words; ++w) {
+    uint64_t word = 0;
+    for (int q = 0; q < 4; ++q) {
+      __m128i* p = reinterpret_cast<__m128i*>(window + 64 * w + 16 * q);
+      word |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_load_si128(p), zero)))) << (16 * q);
+      _mm_store_si128(p, zero);
+    }
+    bits[w] = word;
+  }
+  return;
+#endif
+  for (size_t w = 0; w < words; ++w) {
+    uint64_t word = 0;
+    for (int q = 0; q < 8; ++q) {
+      uint64_t x;  // eight 0/1 bytes; the multiply gathers byte k's bit at bit 56 + k (no carries)
+      std::memcpy(&x, window + 64 * w + 8 * q, 8);
+      word |= ((x * 0x0102040810204080ull) >> 56) << (8 * q);
+    }
+    bits[w] = word;
+    std::memset(window + 64 * w, 0, 64);
+  }
+}
+
+// ---- popcount(a & b) ----------------------------------------------------------------------------
+
+inline uint64_t andPopcountScalar(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t n) {
+  // Four accumulators: a single one's add chain, not POPCNT throughput, limited the loop.
+  uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  size_t w = 0;
+  for (; w + 4 <= n; w += 4) {
+    c0 += static_cast<uint64_t>(__builtin_popcountll(a[w] & b[w]));
+    c1 += static_cast<uint64_t>(__builtin_popcountll(a[w + 1] & b[w + 1]));
+    c2 += static_cast<uint64_t>(__builtin_popcountll(a[w + 2] & b[w + 2]));
+    c3 += static_cast<uint64_t>(__builtin_popcountll(a[w + 3] & b[w + 3]));
+  }
+  for (; w < n; ++w) c0 += static_cast<uint64_t>(__builtin_popcountll(a[w] & b[w]));
+  return c0 + c1 + c2 + c3;
+}
+
+#ifdef __AVX512F__
+// Harley-Seal (Muła, Kurz, Lemire, "Faster population counts using AVX2 instructions"): a tree of
+// carry-save adders (two vpternlogq each) sums 8 or 16 vectors bit-sliced, so only one vector in 8
+// or 16 needs a real popcount (vpshufb nibble table + vpsadbw: VPOPCNTDQ is not on Skylake-SP).
+namespace avx512 {
+inline __m512i popcount64(const __m512i v) {  // per-u64-lane popcounts
+  const __m512i table = _mm512_set4_epi32(0x04030302, 0x03020201, 0x03020201, 0x02010100);
+  const __m512i low = _mm512_set1_epi8(0x0f);
+  const __m512i lo = _mm512_and_si512(v, low), hi = _mm512_and_si512(_mm512_srli_epi32(v, 4), low);
+  const __m512i bytes = _mm512_add_epi8(_mm512_shuffle_epi8(table, lo), _mm512_shuffle_epi8(table, hi));
+  return _mm512_sad_epu8(bytes, _mm512_setzero_si512());
+}
+// Carry-save adder: h:l = a + b + c per bit position.
+inline void csa(__m512i& h, __m512i& l, const __m512i a, const __m512i b, const __m512i c) {
+  h = _mm512_ternarylogic_epi64(a, b, c, 0xE8);  // majority
+  l = _mm512_ternarylogic_epi64(a, b, c, 0x96);  // parity
+}
+inline __m512i andAt(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t v) {
+  return _mm512_and_si512(_mm512_loadu_si512(a + 8 * v), _mm512_loadu_si512(b + 8 * v));
+}
+inline __m512i andWith(const uint64_t* __restrict a, size_t v, const __m512i col) {
+  return _mm512_and_si512(_mm512_loadu_si512(a + 8 * v), col);
+}
+
+inline uint64_t andPopcount(const uint64_t* __restrict a, const uint64_t* __restrict b, const size_t n) {
+  const size_t nv = n / 8;
+  __m512i total = _mm512_setzero_si512(), ones = total, twos = total, fours = total, eights = total;
+  __m512i twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens;
+  size_t v = 0;
+  for (; v + 16 <= nv; v += 16) {
+    csa(twosA, ones, ones, andAt(a, b, v), andAt(a, b, v + 1));
+    csa(twosB, ones, ones, andAt(a, b, v + 2), andAt(a, b, v + 3));
+    csa(foursA, twos, twos, twosA, twosB);
+    csa(twosA, ones, ones, andAt(a, b, v + 4), andAt(a, b, v + 5));
+    csa(twosB, ones, ones, andAt(a, b, v + 6), andAt(a, b, v + 7));
+    csa(foursB, twos, twos, twosA, twosB);
+    csa(eightsA, fours, fours, foursA, foursB);
+    csa(twosA, ones, ones, andAt(a, b, v + 8), andAt(a, b, v + 9));
+    csa(twosB, ones, ones, andAt(a, b, v + 10), andAt(a, b, v + 11));
+    csa(foursA, twos, twos, twosA, twosB);
+    csa(twosA, ones, ones, andAt(a, b, v + 12), andAt(a, b, v + 13));
+    csa(twosB, ones, ones, andAt(a, b, v + 14), andAt(a, b, v + 15));
+    csa(foursB, twos, twos, twosA, twosB);
+    csa(eightsB, fours, fours, foursA, foursB);
+    csa(sixteens, eights, eights, eightsA, eightsB);
+    total = _mm512_add_epi64(total, popcount64(sixteens));
+  }
+  total = _mm512_slli_epi64(total, 4);
+  total = _mm512_add_epi64(total, _mm512_slli_epi64(popcount64(eights), 3));
+  total = _mm512_add_epi64(total, _mm512_slli_epi64(popcount64(fours), 2));
+  total = _mm512_add_epi64(total, _mm512_slli_epi64(popcount64(twos), 1));
+  total = _mm512_add_epi64(total, popcount64(ones));
+  for (; v < nv; ++v) total = _mm512_add_epi64(total, popcount64(andAt(a, b, v)));
+  return static_cast<uint64_t>(_mm512_reduce_add_epi64(total)) + andPopcountScalar(a + 8 * nv, b + 8 * nv, n - 8 * nv);
+}
+
+// Two rows against one column: each vector of b is loaded once for both (8-vector rounds keep the
+// two adder trees, the loaded column and temporaries within the 32 registers).
+inline void andPopcount2(const uint64_t* __restrict a0, const uint64_t* __restrict a1, const uint64_t* __restrict b,
+                         const size_t n, uint64_t& r0, uint64_t& r1) {
+  const size_t nv = n / 8;
+  __m512i t0 = _mm512_setzero_si512(), ones0 = t0, twos0 = t0, fours0 = t0;
+  __m512i t1 = t0, ones1 = t0, twos1 = t0, fours1 = t0;
+  __m512i twosA, twosB, foursA, foursB, eights;
+  size_t v = 0;
+  for (; v + 8 <= nv; v += 8) {
+    __m512i col[8];
+    for (int k = 0; k < 8; ++k) col[k] = _mm512_loadu_si512(b + 8 * (v + k));
+    csa(twosA, ones0, ones0, andWith(a0, v + 0, col[0]), andWith(a0, v + 1, col[1]));
+    csa(twosB, ones0, ones0, andWith(a0, v + 2, col[2]), andWith(a0, v + 3, col[3]));
+    csa(foursA, twos0, twos0, twosA, twosB);
+    csa(twosA, ones0, ones0, andWith(a0, v + 4, col[4]), andWith(a0, v + 5, col[5]));
+    csa(twosB, ones0, ones0, andWith(a0, v + 6, col[6]), andWith(a0, v + 7, col[7]));
+    csa(foursB, twos0, twos0, twosA, twosB);
+    csa(eights, fours0, fours0, foursA, foursB);
+    t0 = _mm512_add_epi64(t0, popcount64(eights));
+    csa(twosA, ones1, ones1, andWith(a1, v + 0, col[0]), andWith(a1, v + 1, col[1]));
+    csa(twosB, ones1, ones1, andWith(a1, v + 2, col[2]), andWith(a1, v + 3, col[3]));
+    csa(foursA, twos1, twos1, twosA, twosB);
+    csa(twosA, ones1, ones1, andWith(a1, v + 4, col[4]), andWith(a1, v + 5, col[5]));
+    csa(twosB, ones1, ones1, andWith(a1, v + 6, col[6]), andWith(a1, v + 7, col[7]));
+    csa(foursB, twos1, twos1, twosA, twosB);
+    csa(eights, fours1, fours1, foursA, foursB);
+    t1 = _mm512_add_epi64(t1, popcount64(eights));
+  }
+  t0 = _mm512_slli_epi64(t0, 3);
+  t0 = _mm512_add_epi64(t0, _mm512_slli_epi64(popcount64(fours0), 2));
+  t0 = _mm512_add_epi64(t0, _mm512_slli_epi64(popcount64(twos0), 1));
+  t0 = _mm512_add_epi64(t0, popcount64(ones0));
+  t1 = _mm512_slli_epi64(t1, 3);
+  t1 = _mm512_add_epi64(t1, _mm512_slli_epi64(popcount64(fours1), 2));
+  t1 = _mm512_add_epi64(t1, _mm512_slli_epi64(popcount64(twos1), 1));
+  t1 = _mm512_add_epi64(t1, popcount64(ones1));
+  for (; v < nv; ++v) {
+    t0 = _mm512_add_epi64(t0, popcount64(andAt(a0, b, v)));
+    t1 = _mm512_add_epi64(t1, popcount64(andAt(a1, b, v)));
+  }
+  r0 = static_cast<uint64_t>(_mm512_reduce_add_epi64(t0)) + andPopcountScalar(a0 + 8 * nv, b + 8 * nv, n - 8 * nv);
+  r1 = static_cast<uint64_t>(_mm512_reduce_add_epi64(t1)) + andPopcountScalar(a1 + 8 * nv, b + 8 * nv, n - 8 * nv);
+}
+}  // namespace avx512
+#endif
+
+#if defined(__AVX2__) && !defined(__AVX512F__)
+// The same Harley-Seal tree on 256-bit vectors (the AVX2 version of the paper above).
+namespace avx2 {
+inline __m256i popcount64(const __m256i v) {
+  const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2,
+                                         3, 2, 3, 3, 4);
+  const __m256i low = _mm256_set1_epi8(0x0f);
+  const __m256i lo = _mm256_and_si256(v, low), hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), low);
+  const __m256i bytes = _mm256_add_epi8(_mm256_shuffle_epi8(table, lo), _mm256_shuffle_epi8(table, hi));
+  return _mm256_sad_epu8(bytes, _mm256_setzero_si256());
+}
+inline void csa(__m256i& h, __m256i& l, const __m256i a, const __m256i b, const __m256i c) {
+  const __m256i u = _mm256_xor_si256(a, b);
+  h = _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(u, c));
+  l = _mm256_xor_si256(u, c);
+}
+inline __m256i andAt(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t v) {
+  return _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 4 * v)),
+                          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 4 * v)));
+}
+inline uint64_t andPopcount(const uint64_t* __restrict a, const uint64_t* __restrict b, const size_t n) {
+  const size_t nv = n / 4;
+  __m256i total = _mm256_setzero_si256(), ones = total, twos = total, fours = total, eights = total;
+  __m256i twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens;
+  size_t v = 0;
+  for (; v + 16 <= nv; v += 16) {
+    csa(twosA, ones, ones, andAt(a, b, v), andAt(a, b, v + 1));
+    csa(twosB, ones, ones, andAt(a, b, v + 2), andAt(a, b, v + 3));
+    csa(foursA, twos, twos, twosA, twosB);
+    csa(twosA, ones, ones, andAt(a, b, v + 4), andAt(a, b, v + 5));
+    csa(twosB, ones, ones, andAt(a, b, v + 6), andAt(a, b, v + 7));
+    csa(foursB, twos, twos, twosA, twosB);
+    csa(eightsA, fours, fours, foursA, foursB);
+    csa(twosA, ones, ones, andAt(a, b, v + 8), andAt(a, b, v + 9));
+    csa(twosB, ones, ones, andAt(a, b, v + 10), andAt(a, b, v + 11));
+    csa(foursA, twos, twos, twosA, twosB);
+    csa(twosA, ones, ones, andAt(a, b, v + 12), andAt(a, b, v + 13));
+    csa(twosB, ones, ones, andAt(a, b, v + 14), andAt(a, b, v + 15));
+    csa(foursB, twos, twos, twosA, twosB);
+    csa(eightsB, fours, fours, foursA, foursB);
+    csa(sixteens, eights, eights, eightsA, eightsB);
+    total = _mm256_add_epi64(total, popcount64(sixteens));
+  }
+  total = _mm256_slli_epi64(total, 4);
+  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcount64(eights), 3));
+  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcount64(fours), 2));
+  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcount64(twos), 1));
+  total = _mm256_add_epi64(total, popcount64(ones));
+  for (; v < nv; ++v) total = _mm256_add_epi64(total, popcount64(andAt(a, b, v)));
+  alignas(32) uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), total);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3] + andPopcountScalar(a + 4 * nv, b + 4 * nv, n - 4 * nv);
+}
+}  // namespace avx2
+#endif
+
+inline uint64_t andPopcount(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t n, const CpuPath path) {
+#if defined(__AVX512F__)
+  if (path == CpuPath::Auto) return avx512::andPopcount(a, b, n);
+#elif defined(__AVX2__)
+  if (path == CpuPath::Auto) return avx2::andPopcount(a, b, n);
+#endif
+  (void)path;
+  return andPopcountScalar(a, b, n);
+}
+
+inline void andPopcount2(const uint64_t* __restrict a0, const uint64_t* __restrict a1, const uint64_t* __restrict b,
+                         size_t n, uint64_t& r0, uint64_t& r1, const CpuPath path) {
+#if defined(__AVX512F__)
+  if (path == CpuPath::Auto) return avx512::andPopcount2(a0, a1, b, n, r0, r1);
+#endif
+  r0 = andPopcount(a0, b, n, path);
+  r1 = andPopcount(a1, b, n, path);
+}
+
+}  // namespace bitset
+}  // namespace spatial
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
