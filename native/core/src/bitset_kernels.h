@@ -32,18 +32,19 @@ namespace bitset {
 
 // ---- Index lists -> byte window -> bits ------------------------------------------------------
 //
-// A tile covers the points [base, base + 64 * words). Each index of a sorted list marks one byte of
-// a window (index - base); packWindow then turns 64 bytes into one word. One plain byte store per
+// A tile covers the points [base, base + points). Each index of a sorted list marks one byte of a
+// window (index - base); packWindow then turns 64 bytes into one word. One plain byte store per
 // index (no read-modify-write chain on a shared word) ran 2x faster than assembling words.
-// The window has one slack byte at [64 * words]: any index outside the tile (only possible when
-// the list is not sorted) lands there, so unsorted input can never write out of bounds.
+// The window has one slack byte at [points]: any index outside the tile (only possible when the
+// list is not sorted) lands there, so unsorted input can never write out of bounds.
 
-// Marks d[k], d[k+1], ... while d[k] < end (end <= 2^32 means "the rest" when it is 2^32 or more),
-// and checks each marked element against its predecessor (element 0 has none): `unsorted` is set
-// when some d[i] <= d[i - 1]. Returns the position of the first element not marked.
+// Marks d[k], d[k+1], ... while d[k] < end (2^32 or more: the rest of the list), and checks each
+// marked element against its predecessor (element 0 has none): `unsorted` is set when some
+// d[i] <= d[i - 1]. Returns the position of the first element not marked.
 inline size_t scatterWindow(const uint32_t* __restrict d, size_t k, const size_t n, const uint32_t base,
-                            const uint64_t end, const uint32_t slack, uint8_t* __restrict window, bool& unsorted,
+                            const uint64_t end, const uint32_t points, uint8_t* __restrict window, bool& unsorted,
                             const CpuPath path) {
+  const uint32_t slack = points;
   bool bad = false;
   if (k == 0 && n > 0) {
     if (d[0] >= end) return 0;
@@ -53,18 +54,20 @@ inline size_t scatterWindow(const uint32_t* __restrict d, size_t k, const size_t
   }
 #ifdef __AVX512F__
   if (path == CpuPath::Auto) {
-    // 16 at a time: one compare finds the tile's end, one checks the order of all 16.
-    const bool toEnd = end > 0xFFFFFFFFull;
-    const __m512i endV = _mm512_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(toEnd ? 0 : end)));
+    // 16 at a time: one compare checks that all 16 offsets fall in the tile (an index below base
+    // wraps around and fails too), one checks their order; the offsets then go straight to the
+    // stores (no clamp). The rest of the tile and any out-of-tile index go to the loop below.
+    const __m512i baseV = _mm512_set1_epi32(static_cast<int32_t>(base));
+    const __m512i spanV = _mm512_set1_epi32(static_cast<int32_t>(points));
+    alignas(64) uint32_t off[16];
     __mmask16 viol = 0;
     for (; k + 16 <= n; k += 16) {
       const __m512i v = _mm512_loadu_si512(d + k);
-      if (!toEnd && _mm512_cmplt_epu32_mask(v, endV) != 0xFFFF) break;
+      const __m512i o = _mm512_sub_epi32(v, baseV);
+      if (_mm512_cmplt_epu32_mask(o, spanV) != 0xFFFF) break;
       viol |= _mm512_cmple_epu32_mask(v, _mm512_loadu_si512(d + k - 1));
-      for (int t = 0; t < 16; ++t) {
-        const uint32_t o = d[k + t] - base;
-        window[o < slack ? o : slack] = 1;
-      }
+      _mm512_store_si512(off, o);
+      for (int t = 0; t < 16; ++t) window[off[t]] = 1;
     }
     bad = viol != 0;
   }

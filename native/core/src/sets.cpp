@@ -110,7 +110,6 @@ void countTiles(const IndexSet* sets, const size_t m, const size_t words, const 
   std::vector<uint64_t> bits(m * kTileWords);
   std::vector<uint8_t> windowStore(kTileWords * 64 + 128);  // + the slack byte, + alignment
   uint8_t* window = windowStore.data() + (64 - reinterpret_cast<uintptr_t>(windowStore.data()) % 64) % 64;
-  const uint32_t slack = static_cast<uint32_t>(kTileWords * 64);
   std::vector<size_t> active;
   active.reserve(m);
   for (size_t t = t0; t < t1; ++t) {
@@ -120,10 +119,11 @@ void countTiles(const IndexSet* sets, const size_t m, const size_t words, const 
     const uint64_t end = t + 1 == tiles ? ~uint64_t(0) : uint64_t(base) + 64 * wn;
     active.clear();
     for (size_t i = 0; i < m; ++i) {
-      const size_t k = bitset::scatterWindow(sets[i].data, pos[i], sets[i].size, base, end, slack, window, unsorted, path);
+      const uint32_t points = static_cast<uint32_t>(64 * wn);  // also the slack byte's position
+      const size_t k = bitset::scatterWindow(sets[i].data, pos[i], sets[i].size, base, end, points, window, unsorted, path);
       if (k > pos[i]) {
         bitset::packWindow(window, wn, bits.data() + i * kTileWords, path);
-        window[slack] = 0;
+        window[points] = 0;
         active.push_back(i);
       }
       pos[i] = k;
@@ -158,15 +158,14 @@ bool bitsetCounts(const IndexSet* sets, const size_t m, const size_t words, cons
   std::vector<size_t> start(runs * m), pos(runs * m);
   std::vector<uint32_t> part(runs * m * m, 0);
   std::vector<uint8_t> unsorted(runs, 0);
-  for (size_t r = 0; r < runs; ++r)
-    for (size_t i = 0; i < m; ++i) {
-      const uint32_t first = static_cast<uint32_t>(tiles * r / runs * kTileWords * 64);
-      start[r * m + i] = r == 0 ? 0 : static_cast<size_t>(std::lower_bound(sets[i].data, sets[i].data + sets[i].size, first) - sets[i].data);
-    }
-  pos = start;
   uint64_t total = 0;
   for (size_t i = 0; i < m; ++i) total += sets[i].size;
   parallelChunks(runs, total + m * (m - 1) / 2 * words / 8, [&](size_t r) {
+    // Where each list enters the run's first tile (binary search: ~17 cache misses per list).
+    const uint32_t first = static_cast<uint32_t>(tiles * r / runs * kTileWords * 64);
+    for (size_t i = 0; i < m; ++i)
+      start[r * m + i] = pos[r * m + i] =
+          r == 0 ? 0 : static_cast<size_t>(std::lower_bound(sets[i].data, sets[i].data + sets[i].size, first) - sets[i].data);
     bool bad = false;
     countTiles(sets, m, words, tiles * r / runs, tiles * (r + 1) / runs, pos.data() + r * m, part.data() + r * m * m, bad, path);
     unsorted[r] = bad;
