@@ -13,19 +13,11 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__AVX512F__) || defined(__AVX2__) || defined(__SSE2__)
-#include <immintrin.h>
-#endif
 
+#include "simd.h"
 #include "spatial_geom/common.h"
 
-// GCC 12's AVX-512 shift and conversion intrinsics self-initialise an undefined vector and warn at
-// every inlined use (GCC PR 105593, fixed in 13): not a bug in this code.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+SPATIAL_SIMD_BEGIN
 
 namespace spatial {
 namespace bitset {
@@ -150,170 +142,145 @@ inline uint64_t andPopcountScalar(const uint64_t* __restrict a, const uint64_t* 
   return c0 + c1 + c2 + c3;
 }
 
-#ifdef __AVX512F__
 // Harley-Seal (Muła, Kurz, Lemire, "Faster population counts using AVX2 instructions"): a tree of
-// carry-save adders (two vpternlogq each) sums 8 or 16 vectors bit-sliced, so only one vector in 8
-// or 16 needs a real popcount (vpshufb nibble table + vpsadbw: VPOPCNTDQ is not on Skylake-SP).
-namespace avx512 {
-inline __m512i popcount64(const __m512i v) {  // per-u64-lane popcounts
-  const __m512i table = _mm512_set4_epi32(0x04030302, 0x03020201, 0x03020201, 0x02010100);
-  const __m512i low = _mm512_set1_epi8(0x0f);
-  const __m512i lo = _mm512_and_si512(v, low), hi = _mm512_and_si512(_mm512_srli_epi32(v, 4), low);
-  const __m512i bytes = _mm512_add_epi8(_mm512_shuffle_epi8(table, lo), _mm512_shuffle_epi8(table, hi));
-  return _mm512_sad_epu8(bytes, _mm512_setzero_si512());
-}
-// Carry-save adder: h:l = a + b + c per bit position.
-inline void csa(__m512i& h, __m512i& l, const __m512i a, const __m512i b, const __m512i c) {
-  h = _mm512_ternarylogic_epi64(a, b, c, 0xE8);  // majority
-  l = _mm512_ternarylogic_epi64(a, b, c, 0x96);  // parity
-}
-inline __m512i andAt(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t v) {
-  return _mm512_and_si512(_mm512_loadu_si512(a + 8 * v), _mm512_loadu_si512(b + 8 * v));
-}
-inline __m512i andWith(const uint64_t* __restrict a, size_t v, const __m512i col) {
-  return _mm512_and_si512(_mm512_loadu_si512(a + 8 * v), col);
-}
+// carry-save adders sums 8 or 16 vectors bit-sliced, so only one vector in 8 or 16 needs a real
+// popcount (vpshufb nibble table + vpsadbw: VPOPCNTDQ is not on Skylake-SP). The tree is written
+// once over an instruction-set policy S (vector type, words per vector, and the few operations).
 
-inline uint64_t andPopcount(const uint64_t* __restrict a, const uint64_t* __restrict b, const size_t n) {
-  const size_t nv = n / 8;
-  __m512i total = _mm512_setzero_si512(), ones = total, twos = total, fours = total, eights = total;
-  __m512i twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens;
-  size_t v = 0;
-  for (; v + 16 <= nv; v += 16) {
-    csa(twosA, ones, ones, andAt(a, b, v), andAt(a, b, v + 1));
-    csa(twosB, ones, ones, andAt(a, b, v + 2), andAt(a, b, v + 3));
-    csa(foursA, twos, twos, twosA, twosB);
-    csa(twosA, ones, ones, andAt(a, b, v + 4), andAt(a, b, v + 5));
-    csa(twosB, ones, ones, andAt(a, b, v + 6), andAt(a, b, v + 7));
-    csa(foursB, twos, twos, twosA, twosB);
-    csa(eightsA, fours, fours, foursA, foursB);
-    csa(twosA, ones, ones, andAt(a, b, v + 8), andAt(a, b, v + 9));
-    csa(twosB, ones, ones, andAt(a, b, v + 10), andAt(a, b, v + 11));
-    csa(foursA, twos, twos, twosA, twosB);
-    csa(twosA, ones, ones, andAt(a, b, v + 12), andAt(a, b, v + 13));
-    csa(twosB, ones, ones, andAt(a, b, v + 14), andAt(a, b, v + 15));
-    csa(foursB, twos, twos, twosA, twosB);
-    csa(eightsB, fours, fours, foursA, foursB);
-    csa(sixteens, eights, eights, eightsA, eightsB);
-    total = _mm512_add_epi64(total, popcount64(sixteens));
+#ifdef __AVX512F__
+struct Avx512 {
+  using V = __m512i;
+  static constexpr size_t kWords = 8;
+  static V zero() { return _mm512_setzero_si512(); }
+  static V load(const uint64_t* p) { return _mm512_loadu_si512(p); }
+  static V andV(V a, V b) { return _mm512_and_si512(a, b); }
+  static V add(V a, V b) { return _mm512_add_epi64(a, b); }
+  template <int K>
+  static V shl(V a) { return _mm512_slli_epi64(a, K); }
+  static uint64_t sum(V a) { return static_cast<uint64_t>(_mm512_reduce_add_epi64(a)); }
+  // Carry-save adder h:l = a + b + c per bit: two vpternlogq (majority, parity).
+  static void csa(V& h, V& l, V a, V b, V c) {
+    h = _mm512_ternarylogic_epi64(a, b, c, 0xE8);
+    l = _mm512_ternarylogic_epi64(a, b, c, 0x96);
   }
-  total = _mm512_slli_epi64(total, 4);
-  total = _mm512_add_epi64(total, _mm512_slli_epi64(popcount64(eights), 3));
-  total = _mm512_add_epi64(total, _mm512_slli_epi64(popcount64(fours), 2));
-  total = _mm512_add_epi64(total, _mm512_slli_epi64(popcount64(twos), 1));
-  total = _mm512_add_epi64(total, popcount64(ones));
-  for (; v < nv; ++v) total = _mm512_add_epi64(total, popcount64(andAt(a, b, v)));
-  return static_cast<uint64_t>(_mm512_reduce_add_epi64(total)) + andPopcountScalar(a + 8 * nv, b + 8 * nv, n - 8 * nv);
-}
-
-// Two rows against one column: each vector of b is loaded once for both (8-vector rounds keep the
-// two adder trees, the loaded column and temporaries within the 32 registers).
-inline void andPopcount2(const uint64_t* __restrict a0, const uint64_t* __restrict a1, const uint64_t* __restrict b,
-                         const size_t n, uint64_t& r0, uint64_t& r1) {
-  const size_t nv = n / 8;
-  __m512i t0 = _mm512_setzero_si512(), ones0 = t0, twos0 = t0, fours0 = t0;
-  __m512i t1 = t0, ones1 = t0, twos1 = t0, fours1 = t0;
-  __m512i twosA, twosB, foursA, foursB, eights;
-  size_t v = 0;
-  for (; v + 8 <= nv; v += 8) {
-    __m512i col[8];
-    for (int k = 0; k < 8; ++k) col[k] = _mm512_loadu_si512(b + 8 * (v + k));
-    csa(twosA, ones0, ones0, andWith(a0, v + 0, col[0]), andWith(a0, v + 1, col[1]));
-    csa(twosB, ones0, ones0, andWith(a0, v + 2, col[2]), andWith(a0, v + 3, col[3]));
-    csa(foursA, twos0, twos0, twosA, twosB);
-    csa(twosA, ones0, ones0, andWith(a0, v + 4, col[4]), andWith(a0, v + 5, col[5]));
-    csa(twosB, ones0, ones0, andWith(a0, v + 6, col[6]), andWith(a0, v + 7, col[7]));
-    csa(foursB, twos0, twos0, twosA, twosB);
-    csa(eights, fours0, fours0, foursA, foursB);
-    t0 = _mm512_add_epi64(t0, popcount64(eights));
-    csa(twosA, ones1, ones1, andWith(a1, v + 0, col[0]), andWith(a1, v + 1, col[1]));
-    csa(twosB, ones1, ones1, andWith(a1, v + 2, col[2]), andWith(a1, v + 3, col[3]));
-    csa(foursA, twos1, twos1, twosA, twosB);
-    csa(twosA, ones1, ones1, andWith(a1, v + 4, col[4]), andWith(a1, v + 5, col[5]));
-    csa(twosB, ones1, ones1, andWith(a1, v + 6, col[6]), andWith(a1, v + 7, col[7]));
-    csa(foursB, twos1, twos1, twosA, twosB);
-    csa(eights, fours1, fours1, foursA, foursB);
-    t1 = _mm512_add_epi64(t1, popcount64(eights));
+  static V popcount64(V v) {  // per-u64-lane popcounts
+    const V table = _mm512_set4_epi32(0x04030302, 0x03020201, 0x03020201, 0x02010100);
+    const V low = _mm512_set1_epi8(0x0f);
+    const V lo = _mm512_and_si512(v, low), hi = _mm512_and_si512(_mm512_srli_epi32(v, 4), low);
+    return _mm512_sad_epu8(_mm512_add_epi8(_mm512_shuffle_epi8(table, lo), _mm512_shuffle_epi8(table, hi)), zero());
   }
-  t0 = _mm512_slli_epi64(t0, 3);
-  t0 = _mm512_add_epi64(t0, _mm512_slli_epi64(popcount64(fours0), 2));
-  t0 = _mm512_add_epi64(t0, _mm512_slli_epi64(popcount64(twos0), 1));
-  t0 = _mm512_add_epi64(t0, popcount64(ones0));
-  t1 = _mm512_slli_epi64(t1, 3);
-  t1 = _mm512_add_epi64(t1, _mm512_slli_epi64(popcount64(fours1), 2));
-  t1 = _mm512_add_epi64(t1, _mm512_slli_epi64(popcount64(twos1), 1));
-  t1 = _mm512_add_epi64(t1, popcount64(ones1));
-  for (; v < nv; ++v) {
-    t0 = _mm512_add_epi64(t0, popcount64(andAt(a0, b, v)));
-    t1 = _mm512_add_epi64(t1, popcount64(andAt(a1, b, v)));
-  }
-  r0 = static_cast<uint64_t>(_mm512_reduce_add_epi64(t0)) + andPopcountScalar(a0 + 8 * nv, b + 8 * nv, n - 8 * nv);
-  r1 = static_cast<uint64_t>(_mm512_reduce_add_epi64(t1)) + andPopcountScalar(a1 + 8 * nv, b + 8 * nv, n - 8 * nv);
-}
-}  // namespace avx512
+};
 #endif
 
-#if defined(__AVX2__) && !defined(__AVX512F__)
-// The same Harley-Seal tree on 256-bit vectors (the AVX2 version of the paper above).
-namespace avx2 {
-inline __m256i popcount64(const __m256i v) {
-  const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2,
-                                         3, 2, 3, 3, 4);
-  const __m256i low = _mm256_set1_epi8(0x0f);
-  const __m256i lo = _mm256_and_si256(v, low), hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), low);
-  const __m256i bytes = _mm256_add_epi8(_mm256_shuffle_epi8(table, lo), _mm256_shuffle_epi8(table, hi));
-  return _mm256_sad_epu8(bytes, _mm256_setzero_si256());
+#ifdef __AVX2__
+struct Avx2 {
+  using V = __m256i;
+  static constexpr size_t kWords = 4;
+  static V zero() { return _mm256_setzero_si256(); }
+  static V load(const uint64_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  static V andV(V a, V b) { return _mm256_and_si256(a, b); }
+  static V add(V a, V b) { return _mm256_add_epi64(a, b); }
+  template <int K>
+  static V shl(V a) { return _mm256_slli_epi64(a, K); }
+  static uint64_t sum(V a) {
+    alignas(32) uint64_t lanes[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), a);
+    return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  }
+  static void csa(V& h, V& l, V a, V b, V c) {
+    const V u = _mm256_xor_si256(a, b);
+    h = _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(u, c));
+    l = _mm256_xor_si256(u, c);
+  }
+  static V popcount64(V v) {
+    const V table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2,
+                                     3, 3, 4);
+    const V low = _mm256_set1_epi8(0x0f);
+    const V lo = _mm256_and_si256(v, low), hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), low);
+    return _mm256_sad_epu8(_mm256_add_epi8(_mm256_shuffle_epi8(table, lo), _mm256_shuffle_epi8(table, hi)), zero());
+  }
+};
+#endif
+
+// Vector v of a & b (vectors of S::kWords words).
+template <class S>
+inline typename S::V andAt(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t v) {
+  return S::andV(S::load(a + S::kWords * v), S::load(b + S::kWords * v));
 }
-inline void csa(__m256i& h, __m256i& l, const __m256i a, const __m256i b, const __m256i c) {
-  const __m256i u = _mm256_xor_si256(a, b);
-  h = _mm256_or_si256(_mm256_and_si256(a, b), _mm256_and_si256(u, c));
-  l = _mm256_xor_si256(u, c);
+
+// Adds x[0..7] into the bit-sliced counters ones, twos, fours; returns the carry out of fours
+// (one vector counting eights).
+template <class S>
+inline typename S::V addEight(const typename S::V* x, typename S::V& ones, typename S::V& twos, typename S::V& fours) {
+  typename S::V twosA, twosB, foursA, foursB, eights;
+  S::csa(twosA, ones, ones, x[0], x[1]);
+  S::csa(twosB, ones, ones, x[2], x[3]);
+  S::csa(foursA, twos, twos, twosA, twosB);
+  S::csa(twosA, ones, ones, x[4], x[5]);
+  S::csa(twosB, ones, ones, x[6], x[7]);
+  S::csa(foursB, twos, twos, twosA, twosB);
+  S::csa(eights, fours, fours, foursA, foursB);
+  return eights;
 }
-inline __m256i andAt(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t v) {
-  return _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 4 * v)),
-                          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 4 * v)));
-}
-inline uint64_t andPopcount(const uint64_t* __restrict a, const uint64_t* __restrict b, const size_t n) {
-  const size_t nv = n / 4;
-  __m256i total = _mm256_setzero_si256(), ones = total, twos = total, fours = total, eights = total;
-  __m256i twosA, twosB, foursA, foursB, eightsA, eightsB, sixteens;
+
+template <class S>
+inline uint64_t harleySeal(const uint64_t* __restrict a, const uint64_t* __restrict b, const size_t n) {
+  using V = typename S::V;
+  const size_t nv = n / S::kWords;
+  V total = S::zero(), ones = total, twos = total, fours = total, eights = total, sixteens;
   size_t v = 0;
   for (; v + 16 <= nv; v += 16) {
-    csa(twosA, ones, ones, andAt(a, b, v), andAt(a, b, v + 1));
-    csa(twosB, ones, ones, andAt(a, b, v + 2), andAt(a, b, v + 3));
-    csa(foursA, twos, twos, twosA, twosB);
-    csa(twosA, ones, ones, andAt(a, b, v + 4), andAt(a, b, v + 5));
-    csa(twosB, ones, ones, andAt(a, b, v + 6), andAt(a, b, v + 7));
-    csa(foursB, twos, twos, twosA, twosB);
-    csa(eightsA, fours, fours, foursA, foursB);
-    csa(twosA, ones, ones, andAt(a, b, v + 8), andAt(a, b, v + 9));
-    csa(twosB, ones, ones, andAt(a, b, v + 10), andAt(a, b, v + 11));
-    csa(foursA, twos, twos, twosA, twosB);
-    csa(twosA, ones, ones, andAt(a, b, v + 12), andAt(a, b, v + 13));
-    csa(twosB, ones, ones, andAt(a, b, v + 14), andAt(a, b, v + 15));
-    csa(foursB, twos, twos, twosA, twosB);
-    csa(eightsB, fours, fours, foursA, foursB);
-    csa(sixteens, eights, eights, eightsA, eightsB);
-    total = _mm256_add_epi64(total, popcount64(sixteens));
+    V x[16];
+    for (int k = 0; k < 16; ++k) x[k] = andAt<S>(a, b, v + k);
+    const V eightsA = addEight<S>(x, ones, twos, fours);
+    const V eightsB = addEight<S>(x + 8, ones, twos, fours);
+    S::csa(sixteens, eights, eights, eightsA, eightsB);
+    total = S::add(total, S::popcount64(sixteens));
   }
-  total = _mm256_slli_epi64(total, 4);
-  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcount64(eights), 3));
-  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcount64(fours), 2));
-  total = _mm256_add_epi64(total, _mm256_slli_epi64(popcount64(twos), 1));
-  total = _mm256_add_epi64(total, popcount64(ones));
-  for (; v < nv; ++v) total = _mm256_add_epi64(total, popcount64(andAt(a, b, v)));
-  alignas(32) uint64_t lanes[4];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), total);
-  return lanes[0] + lanes[1] + lanes[2] + lanes[3] + andPopcountScalar(a + 4 * nv, b + 4 * nv, n - 4 * nv);
+  total = S::template shl<4>(total);
+  total = S::add(total, S::template shl<3>(S::popcount64(eights)));
+  total = S::add(total, S::template shl<2>(S::popcount64(fours)));
+  total = S::add(total, S::template shl<1>(S::popcount64(twos)));
+  total = S::add(total, S::popcount64(ones));
+  for (; v < nv; ++v) total = S::add(total, S::popcount64(andAt<S>(a, b, v)));
+  return S::sum(total) + andPopcountScalar(a + S::kWords * nv, b + S::kWords * nv, n - S::kWords * nv);
 }
-}  // namespace avx2
+
+#ifdef __AVX512F__
+// Two rows against one column: each vector of b is loaded once for both (8-vector rounds keep the
+// two adder trees, the loaded column and temporaries within the 32 registers).
+inline void harleySeal2(const uint64_t* __restrict a0, const uint64_t* __restrict a1, const uint64_t* __restrict b,
+                        const size_t n, uint64_t& r0, uint64_t& r1) {
+  using S = Avx512;
+  using V = S::V;
+  const size_t nv = n / S::kWords;
+  V t0 = S::zero(), ones0 = t0, twos0 = t0, fours0 = t0;
+  V t1 = t0, ones1 = t0, twos1 = t0, fours1 = t0;
+  size_t v = 0;
+  for (; v + 8 <= nv; v += 8) {
+    V col[8], x[8];
+    for (int k = 0; k < 8; ++k) col[k] = S::load(b + S::kWords * (v + k));
+    for (int k = 0; k < 8; ++k) x[k] = S::andV(S::load(a0 + S::kWords * (v + k)), col[k]);
+    t0 = S::add(t0, S::popcount64(addEight<S>(x, ones0, twos0, fours0)));
+    for (int k = 0; k < 8; ++k) x[k] = S::andV(S::load(a1 + S::kWords * (v + k)), col[k]);
+    t1 = S::add(t1, S::popcount64(addEight<S>(x, ones1, twos1, fours1)));
+  }
+  t0 = S::add(S::add(S::shl<3>(t0), S::shl<2>(S::popcount64(fours0))), S::add(S::shl<1>(S::popcount64(twos0)), S::popcount64(ones0)));
+  t1 = S::add(S::add(S::shl<3>(t1), S::shl<2>(S::popcount64(fours1))), S::add(S::shl<1>(S::popcount64(twos1)), S::popcount64(ones1)));
+  for (; v < nv; ++v) {
+    t0 = S::add(t0, S::popcount64(andAt<S>(a0, b, v)));
+    t1 = S::add(t1, S::popcount64(andAt<S>(a1, b, v)));
+  }
+  r0 = S::sum(t0) + andPopcountScalar(a0 + S::kWords * nv, b + S::kWords * nv, n - S::kWords * nv);
+  r1 = S::sum(t1) + andPopcountScalar(a1 + S::kWords * nv, b + S::kWords * nv, n - S::kWords * nv);
+}
 #endif
 
 inline uint64_t andPopcount(const uint64_t* __restrict a, const uint64_t* __restrict b, size_t n, const CpuPath path) {
 #if defined(__AVX512F__)
-  if (path == CpuPath::Auto) return avx512::andPopcount(a, b, n);
+  if (path == CpuPath::Auto) return harleySeal<Avx512>(a, b, n);
 #elif defined(__AVX2__)
-  if (path == CpuPath::Auto) return avx2::andPopcount(a, b, n);
+  if (path == CpuPath::Auto) return harleySeal<Avx2>(a, b, n);
 #endif
   (void)path;
   return andPopcountScalar(a, b, n);
@@ -322,7 +289,7 @@ inline uint64_t andPopcount(const uint64_t* __restrict a, const uint64_t* __rest
 inline void andPopcount2(const uint64_t* __restrict a0, const uint64_t* __restrict a1, const uint64_t* __restrict b,
                          size_t n, uint64_t& r0, uint64_t& r1, const CpuPath path) {
 #if defined(__AVX512F__)
-  if (path == CpuPath::Auto) return avx512::andPopcount2(a0, a1, b, n, r0, r1);
+  if (path == CpuPath::Auto) return harleySeal2(a0, a1, b, n, r0, r1);
 #endif
   r0 = andPopcount(a0, b, n, path);
   r1 = andPopcount(a1, b, n, path);
@@ -331,6 +298,4 @@ inline void andPopcount2(const uint64_t* __restrict a0, const uint64_t* __restri
 }  // namespace bitset
 }  // namespace spatial
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+SPATIAL_SIMD_END

@@ -2,9 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#ifdef __AVX512F__
-#include <immintrin.h>
-#endif
 
 #include "bitset_kernels.h"
 #include "cuda_dispatch.h"

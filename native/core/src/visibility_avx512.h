@@ -17,23 +17,16 @@
 // phase 3 scatters the results back to point order with one PDEP per 64 points.
 #pragma once
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 
+#include "simd.h"
 #include "spatial_geom/camera.h"
 #include "spatial_geom/projection_impl.h"
 
-// GCC 12's AVX-512 shift and conversion intrinsics self-initialise an undefined vector and warn at
-// every inlined use (GCC PR 105593, fixed in 13): not a bug in this code.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+SPATIAL_SIMD_BEGIN
 
 namespace spatial {
 namespace avx512 {
@@ -143,6 +136,4 @@ inline void visibleMaskRange(const float* __restrict pts, size_t begin, size_t e
 }  // namespace avx512
 }  // namespace spatial
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+SPATIAL_SIMD_END
