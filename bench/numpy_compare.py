@@ -7,6 +7,7 @@ prints one JSON object of median milliseconds per case.
     /usr/bin/python3 bench/numpy_compare.py DIR
 """
 import json
+import os
 import sys
 import time
 
@@ -89,12 +90,23 @@ def ray_embedding(k, patch, F):
     return np.stack([np.sin(a), np.cos(a)], axis=-1).astype(np.float32).reshape(rows, cols, -1)
 
 
+def blas_library():
+    """The BLAS library numpy's matrix products run on, resolved through Debian's alternatives
+    (reference BLAS and OpenBLAS differ 15x on the overlap matrix product)."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "blas" in line.rsplit("/", 1)[-1].lower()}
+    except OSError:
+        return None
+    return ", ".join(sorted({os.path.realpath(p) for p in paths if p.startswith("/")})) or None
+
+
 def main(d):
     P = np.load(f"{d}/points.npy")
     K = np.load(f"{d}/intrinsics.npy")
     E = np.load(f"{d}/poses.npy")
     D = np.load(f"{d}/depths.npy")
-    out = {"numpy": np.__version__, "opencv": cv2.__version__ if cv2 else None}
+    out = {"numpy": np.__version__, "blas": blas_library(), "opencv": cv2.__version__ if cv2 else None}
     for F in (1, 8, 64):
         out[f"project_{F}"] = timed(lambda: project(P, K[:F], E[:F]), runs=3 if F < 64 else 1)
     out["visible_64"] = timed(lambda: visible_sets(P, K, E, D), runs=1)

@@ -3,7 +3,9 @@
 // exists, (c) numpy / OpenCV on the same bytes when /usr/bin/python3 has them (`npm run
 // bench:setup`), (d) a memcpy moving the same number of bytes as the op must read + write.
 // Writes bench/results.json and bench/results.md (the README's table).
-//   node --expose-gc bench/run.mjs [--quick]
+//   node --expose-gc bench/run.mjs [--quick] [--only=visibleSets,overlapMatrix]
+// --only runs just the named ops (numpy still runs in full) and leaves results.json / results.md as
+// they are: a partial run is for A/B checks, not for the README table.
 import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,9 @@ import { randomPoints, ringCameras, wavyDepths } from './scenes.mjs';
 import { overlapTuned, projectTuned, visibleTuned } from './tuned-js.mjs';
 
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : undefined;
+const want = (op) => !only || only.has(op);
 const N = quick ? 200_000 : 1_000_000;
 
 /** Runs fn under benchmark.js and returns its ops/s. */
@@ -55,7 +60,7 @@ function numpyTimes(pts, cams, depths) {
     const r = spawnSync(py, [new URL('./numpy_compare.py', import.meta.url).pathname, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (r.status !== 0) throw new Error(`numpy_compare.py failed: ${r.stderr}`);
     const t = JSON.parse(r.stdout);
-    console.log(`numpy ${t.numpy}, OpenCV ${t.opencv ?? 'not installed'}\n`);
+    console.log(`numpy ${t.numpy} (BLAS ${t.blas ?? 'unknown'}), OpenCV ${t.opencv ?? 'not installed'}\n`);
     return t;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -76,7 +81,7 @@ const depths64 = wavyDepths(cams64);
 console.log(`@spatial/geom bench: ${N} points, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), backend ${native.info().backend}, threads ${native.info().threads}\n`);
 const np = numpyTimes(pts, cams64, depths64);
 
-for (const F of [1, 8, 64]) {
+for (const F of want('projectPoints') ? [1, 8, 64] : []) {
   const cams = cams64.slice(0, F);
   const out = { uv: new Float32Array(2 * N * F), depth: new Float32Array(N * F) };
   const nat = hz(`project ${F}`, () => native.projectPoints(pts, cams, out));
@@ -90,7 +95,7 @@ for (const F of [1, 8, 64]) {
   });
 }
 
-for (const F of [1, 64]) {
+for (const F of want('visibleSets') ? [1, 64] : []) {
   const cams = cams64.slice(0, F), depths = depths64.slice(0, F);
   let sets;
   const nat = hz(`visible ${F}`, () => (sets = native.visibleSets(pts, cams, depths)));
@@ -104,7 +109,7 @@ for (const F of [1, 64]) {
   });
 }
 
-for (const F of quick ? [64] : [64, 300]) {
+for (const F of !want('overlapMatrix') ? [] : quick ? [64] : [64, 300]) {
   const cams = ringCameras(F);
   const sets = native.visibleSets(pts, cams, wavyDepths(cams));
   const out = new Float32Array(F * F);
@@ -115,7 +120,7 @@ for (const F of quick ? [64] : [64, 300]) {
   record({ op: 'overlapMatrix', size: `${F} frames, mean |set| ${mean}`, nativeHz: nat, xReference: ratio(nat, r), xTunedJs: ratio(nat, js), xNumpy: np && F === 64 ? nat * (np.overlap_64 / 1000) : undefined });
 }
 
-{
+if (want('rayEmbedding')) {
   const k = { fx: 400, fy: 400, cx: 258.5, cy: 258.5, width: 518, height: 518 };
   const opts = { patchSize: 14, frequencies: 8, includeFocal: true };
   const out = new Float32Array(37 * 37 * 4 * 2 * 8);
@@ -124,7 +129,7 @@ for (const F of quick ? [64] : [64, 300]) {
   record({ op: 'rayEmbedding', size: '64 frames 518x518 / 14, F=8', nativeHz: nat, xReference: ratio(nat, r), xNumpy: np ? nat * (np.rays_64 / 1000) : undefined });
 }
 
-{
+if (want('projectPoints')) {
   // Per-call overhead of a small call (validation + binding crossing), in microseconds.
   const small = pts.subarray(0, 3000);
   const out = { uv: new Float32Array(2000), depth: new Float32Array(1000) };
@@ -134,15 +139,19 @@ for (const F of quick ? [64] : [64, 300]) {
   record({ op: 'projectPoints', size: `1,000 pts x 1 cam (${(1e6 / nat).toFixed(1)} us/call)`, nativeHz: nat, xTunedJs: ratio(nat, js) });
 }
 
-const meta = { date: new Date().toISOString(), points: N, cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, numpy: np?.numpy, opencv: np?.opencv, info: native.info() };
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ meta, rows }, null, 2));
+const meta = { date: new Date().toISOString(), points: N, cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, numpy: np?.numpy, blas: np?.blas, opencv: np?.opencv, info: native.info() };
 const cell = (x) => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const md = [
-  `Measured ${meta.date.slice(0, 10)} on ${meta.cores} cores (${meta.cpu}), Node ${meta.node}, numpy ${meta.numpy ?? 'absent'}, OpenCV ${meta.opencv ?? 'absent'}; ratios are native / other, in one run.`,
+  `Measured ${meta.date.slice(0, 10)} on ${meta.cores} cores (${meta.cpu}), Node ${meta.node}, numpy ${meta.numpy ?? 'absent'}${meta.blas ? ` (BLAS ${meta.blas})` : ''}, OpenCV ${meta.opencv ?? 'absent'}; ratios are native / other, in one run.`,
   '',
   '| op | size | native ops/s | x reference | x tuned JS | x numpy | x OpenCV | % of memcpy bandwidth |',
   '|---|---|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.op} | ${r.size} | ${r.nativeHz.toPrecision(3)} | ${cell(r.xReference)} | ${cell(r.xTunedJs)} | ${cell(r.xNumpy)} | ${cell(r.xOpenCv)} | ${r.fractionOfMemcpy === undefined ? '-' : (100 * r.fractionOfMemcpy).toFixed(0) + ' %'} |`),
 ].join('\n');
-writeFileSync(new URL('./results.md', import.meta.url), md + '\n');
-console.log('\n' + md + '\n\nwrote bench/results.json and bench/results.md');
+if (only) {
+  console.log('\n' + md + '\n\npartial run (--only): bench/results.json and bench/results.md left unchanged');
+} else {
+  writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ meta, rows }, null, 2));
+  writeFileSync(new URL('./results.md', import.meta.url), md + '\n');
+  console.log('\n' + md + '\n\nwrote bench/results.json and bench/results.md');
+}

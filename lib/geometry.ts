@@ -10,7 +10,7 @@ import type {
   RayEmbeddingOptions, VisibilityOptions,
 } from './types.js';
 import {
-  checkCamera, checkCameras, checkDepthMap, checkDepthMaps, checkIndexSet, checkIndexSets, checkInteger, checkIntrinsics,
+  checkCamera, checkCameras, checkDepthMap, checkDepthMaps, checkIndexSet, checkIndexSetTypes, checkInteger, checkIntrinsics,
   checkBoolean, checkOptionsObject, checkOut, checkPoints, checkSetInRange, checkVisibilityOptions, packCameras, packIntrinsics, rayEmbeddingLength, resolvePatchGrid,
 } from './validate.js';
 
@@ -88,7 +88,7 @@ export function overlap(a: Uint32Array, b: Uint32Array): number {
  * @param out - optional caller-owned Float32Array(M*M).
  */
 export function overlapMatrix(sets: Uint32Array[], out?: Float32Array): Float32Array {
-  const s = checkIndexSets(sets);
+  const s = checkIndexSetTypes(sets);  // the native op checks the order while it reads the sets
   const result = checkOut(out, s.length * s.length, 'out') ?? new Float32Array(s.length * s.length);
   native().overlapMatrix(s, result);
   return result;
@@ -96,7 +96,7 @@ export function overlapMatrix(sets: Uint32Array[], out?: Float32Array): Float32A
 
 /** {@link overlapMatrix} on a worker thread. */
 export async function overlapMatrixAsync(sets: Uint32Array[], out?: Float32Array): Promise<Float32Array> {
-  const s = checkIndexSets(sets);
+  const s = checkIndexSetTypes(sets);
   const result = checkOut(out, s.length * s.length, 'out') ?? new Float32Array(s.length * s.length);
   await native().overlapMatrixAsync(s, result);
   return result;

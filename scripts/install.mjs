@@ -105,6 +105,15 @@ const cmakeArgs = [
   `--CDSPATIAL_GEOM_CUDA=${cuda}`,
 ];
 if (args.has('--debug')) cmakeArgs.push('--debug');
+// `cmake-js compile` configures only a fresh build folder: over an existing one it just builds, and
+// the --CD options above are ignored (SPATIAL_GEOM_PORTABLE=1 after a native build silently stayed
+// -march=native). When the cached options differ from the requested ones, rebuild from scratch.
+const cache = join(root, 'build', 'CMakeCache.txt');
+const cached = existsSync(cache) ? readFileSync(cache, 'utf8') : '';
+if (cached && !(cached.includes(`SPATIAL_GEOM_PORTABLE:BOOL=${portable ? 'ON' : 'OFF'}`) && cached.includes(`SPATIAL_GEOM_CUDA:STRING=${cuda}`))) {
+  log('build options changed since the last build: reconfiguring');
+  cmakeArgs[1] = 'rebuild';
+}
 log(`building the addon (${portable ? 'portable x86-64-v2' : '-march=native'}, CUDA ${cuda})`);
 const build = spawnSync(process.execPath, cmakeArgs, { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {

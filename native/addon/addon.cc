@@ -128,7 +128,8 @@ Napi::Value Overlap(const Napi::CallbackInfo& info) {
 struct OverlapJob {
   std::vector<spatial::IndexSet> sets;
   float* out;
-  void run() { spatial::overlapMatrix(sets.data(), sets.size(), out); }
+  // Checks the sets' order while it reads them (a Format error names sets[i]; out is then untouched).
+  void run() { spatial::checkedOverlapMatrix(sets.data(), sets.size(), out, "sets"); }
 };
 
 OverlapJob overlapJob(const Napi::CallbackInfo& info, const char* fn) {

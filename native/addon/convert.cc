@@ -106,7 +106,10 @@ std::vector<spatial::IndexSet> indexSets(Napi::Env env, const Napi::Value& v, co
   if (!v.IsArray()) throwJs(env, spatial::ErrorCode::Type, "Expected an Array of Uint32Array for " + what + " but received " + describe(v));
   const auto arr = v.As<Napi::Array>();
   std::vector<spatial::IndexSet> out(arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); ++i) out[i] = indexSet(env, arr.Get(i), what + "[" + std::to_string(i) + "]");
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    const auto s = uint32Array(env, arr.Get(i), what + "[" + std::to_string(i) + "]");
+    out[i] = spatial::IndexSet{s.data, s.size};
+  }
   return out;
 }
 

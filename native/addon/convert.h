@@ -62,8 +62,10 @@ std::vector<spatial::Camera> cameras(Napi::Env env, const Napi::Value& v, const 
 // A number argument that must be an integer in [lo, hi].
 int64_t integer(Napi::Env env, const Napi::Value& v, int64_t lo, int64_t hi, const std::string& what);
 double finiteNumber(Napi::Env env, const Napi::Value& v, const std::string& what);
-// An array of Uint32Array sets, checked strictly ascending.
+// An array of Uint32Array sets, types only: the order is checked by the core op that reads them
+// (spatial::checkedOverlapMatrix checks while it builds its bitsets, reading each list once).
 std::vector<spatial::IndexSet> indexSets(Napi::Env env, const Napi::Value& v, const std::string& what);
+// One Uint32Array set, checked strictly ascending.
 spatial::IndexSet indexSet(Napi::Env env, const Napi::Value& v, const std::string& what);
 
 // A Uint32Array / Float32Array that owns a std::vector's storage (no copy).

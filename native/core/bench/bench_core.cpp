@@ -1,4 +1,5 @@
 // C++ bench of the core (no Node): 1M points into 1/64 cameras, visibility, overlap matrix, rays.
+//   build/native/spatial_core_bench [points] [threads]
 // Prints one line per case: name, milliseconds (median of runs), and GB/s of the bytes touched.
 #include <algorithm>
 #include <chrono>
@@ -43,8 +44,17 @@ int main(int argc, char** argv) {
     std::memcpy(packed + 6, pose, sizeof pose);
     cams[f] = makeCamera(packed, "camera");
   }
-  std::vector<float> depth(640 * 480, 5.f);
-  std::vector<DepthView> depths(F, DepthView{depth.data(), 640, 480});
+  // One depth map per frame, as in real data and bench/scenes.mjs (a wavy surface 2.5-5 m away): 64
+  // maps are 77 MB, so where the lookups hit in the cache hierarchy is part of what is measured
+  // (with one map shared by all frames, the 1.2 MB map stayed in L2 and hid it).
+  std::vector<float> depth(size_t(F) * 640 * 480);
+  std::vector<DepthView> depths(F);
+  for (int f = 0; f < F; ++f) {
+    float* d = depth.data() + size_t(f) * 640 * 480;
+    for (int i = 0; i < 480; ++i)
+      for (int j = 0; j < 640; ++j) d[i * 640 + j] = float(3.75 + 1.25 * std::sin(j / 60.0 + f) * std::cos(i / 45.0));
+    depths[f] = DepthView{d, 640, 480};
+  }
   std::vector<float> uv(2 * n * F), z(n * F);
   std::printf("threads %d, points %zu\n", threadCount(), n);
   for (int frames : {1, 8, 64}) {
@@ -59,11 +69,19 @@ int main(int argc, char** argv) {
     const double ms = medianMs(5, [&] { sets = visibleSets<float>(pts.data(), n, cams.data(), depths.data(), frames, VisibilityOptions{}); });
     std::printf("visibleSets  %2d cams  %8.2f ms\n", frames, ms);
   }
+  // The SIMD kernels against the portable ones they must match (CpuPath::Scalar), same process.
+  std::vector<uint64_t> masks(F * maskWords(n));
+  const double visSimd = medianMs(5, [&] { visibilityMasks<float>(pts.data(), n, cams.data(), depths.data(), F, VisibilityOptions{}, masks.data()); });
+  const double visScalar = medianMs(3, [&] { visibilityMasks<float>(pts.data(), n, cams.data(), depths.data(), F, VisibilityOptions{}, masks.data(), CpuPath::Scalar); });
+  std::printf("visibilityMasks 64 cams: %s %8.2f ms, scalar %8.2f ms\n", simdPath(), visSimd, visScalar);
   std::vector<IndexSet> views;
   for (auto& s : sets) views.push_back({s.data(), s.size()});
   std::vector<float> m(views.size() * views.size());
   const double ovMs = medianMs(5, [&] { overlapMatrix(views.data(), views.size(), m.data()); });
   std::printf("overlapMatrix %zu sets %8.2f ms\n", views.size(), ovMs);
+  const double ovChecked = medianMs(5, [&] { checkedOverlapMatrix(views.data(), views.size(), m.data(), "sets"); });
+  const double ovScalar = medianMs(5, [&] { overlapMatrix(views.data(), views.size(), m.data(), OverlapMethod::Bitset, CpuPath::Scalar); });
+  std::printf("overlapMatrix %zu sets: checked (order check fused) %8.2f ms, scalar path %8.2f ms\n", views.size(), ovChecked, ovScalar);
   Intrinsics k{400, 400, 258.5, 258.5, 518, 518};
   PatchGrid g = patchGridFromSize(k, 14);
   std::vector<float> emb(rayEmbeddingSize(g, 8, true));

@@ -3,17 +3,29 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "cuda_dispatch.h"
 #include "spatial_geom/parallel.h"
 #include "spatial_geom/projection_impl.h"
+#ifdef __AVX512F__
+#include "visibility_avx512.h"
+#endif
 
 namespace spatial {
 
 namespace {
-// Points per parallel chunk: a multiple of 64 so chunks own whole mask words, and small enough
-// (48 KB of float xyz) that a chunk's points stay in L2 while every frame reads them.
+// Points per parallel chunk of the projection: a multiple of 64, and small enough (48 KB of float
+// xyz) that a chunk's points stay in L2 while every frame reads them.
 constexpr size_t kChunkPoints = 4096;
+// Visibility works on tiles of 16384 points (192 KB of float xyz, L2) x 4 frames: the tile's points
+// are read from L2 by its 4 frames, and the 4 depth maps (1.2 MB each at 640x480) the tile's lookups
+// hit stay in L3 while every tile of the block reads them. Measured on 1M points x 64 frames,
+// 640x480 (A/B in one process, 2 threads): point-major (one chunk against all 64 maps, 77 MB of
+// depth) 231 ms, frame-major 128 ms, 4-frame blocks 98 ms (AVX-512 kernel; 1, 2 and 8 frames and
+// 8k-32k points per tile were slower or equal).
+constexpr size_t kVisChunkPoints = 16384;
+constexpr size_t kVisFrameBlock = 4;
 
 template <typename Real>
 void projectRange(const Real* __restrict pts, size_t begin, size_t end, const CameraParams<Real> c,
@@ -44,6 +56,29 @@ void packBits(const uint8_t* __restrict vis, size_t count, uint64_t* __restrict 
   const size_t full = count / 64;
   for (size_t w = 0; w < full; ++w) words[w] = packWord(vis + w * 64, 64);  // constant trip count
   if (count % 64) words[full] = packWord(vis + full * 64, count % 64);
+}
+
+// Mask words of points [begin, end) of one frame (begin a multiple of 64): the AVX-512 kernel for
+// float points when the build has it, else the portable loop (byte per point, then packed).
+template <typename Real>
+void visibleMaskRange(const Real* __restrict pts, size_t begin, size_t end, const CameraParams<Real> c,
+                      const float* __restrict depth, const Real nearPlane, const Real tolerance,
+                      uint64_t* __restrict words, const CpuPath path) {
+#ifdef __AVX512F__
+  if constexpr (std::is_same_v<Real, float>) {
+    if (path == CpuPath::Auto) {
+      avx512::visibleMaskRange(pts, begin, end, c, depth, nearPlane, tolerance, words);
+      return;
+    }
+  }
+#endif
+  (void)path;
+  uint8_t vis[kChunkPoints];
+  for (size_t b = begin; b < end; b += kChunkPoints) {
+    const size_t e = std::min(end, b + kChunkPoints);
+    visibleRange<Real>(pts, b, e, c, depth, nearPlane, tolerance, vis);
+    packBits(vis, e - b, words + (b - begin) / 64);
+  }
 }
 }  // namespace
 
@@ -88,23 +123,25 @@ void projectPoints(const Real* points, size_t n, const Camera* cams, size_t fram
 
 template <typename Real>
 void visibilityMasks(const Real* points, size_t n, const Camera* cams, const DepthView* depths, size_t frames,
-                     const VisibilityOptions& opts, uint64_t* masks) {
+                     const VisibilityOptions& opts, uint64_t* masks, CpuPath path) {
   checkPointCount(n);
   checkDepthMaps(cams, depths, frames);
   checkVisibilityOptions(opts);
-  SPATIAL_TRY_CUDA(Visibility, n * frames, visibilityMasks(points, n, cams, depths, frames, opts, masks));
+  if (path == CpuPath::Auto)
+    SPATIAL_TRY_CUDA(Visibility, n * frames, visibilityMasks(points, n, cams, depths, frames, opts, masks));
   std::vector<CameraParams<Real>> params(frames);
   for (size_t f = 0; f < frames; ++f) params[f] = kernelParams<Real>(cams[f]);
   const size_t words = maskWords(n);
-  const size_t chunks = (n + kChunkPoints - 1) / kChunkPoints;
+  const size_t chunks = (n + kVisChunkPoints - 1) / kVisChunkPoints;
+  const size_t blocks = (frames + kVisFrameBlock - 1) / kVisFrameBlock;
   const Real nearPlane = static_cast<Real>(opts.nearPlane), tolerance = static_cast<Real>(opts.tolerance);
-  parallelChunks(chunks, n * frames, [&](size_t chunk) {
-    uint8_t vis[kChunkPoints];
-    const size_t begin = chunk * kChunkPoints, end = std::min(n, begin + kChunkPoints);
-    for (size_t f = 0; f < frames; ++f) {
-      visibleRange<Real>(points, begin, end, params[f], depths[f].data, nearPlane, tolerance, vis);
-      packBits(vis, end - begin, masks + f * words + begin / 64);
-    }
+  // Tiles in frame-block-major order, so the threads work on the same block's depth maps.
+  parallelChunks(blocks * chunks, n * frames, [&](size_t tile) {
+    const size_t f0 = tile / chunks * kVisFrameBlock, f1 = std::min(frames, f0 + kVisFrameBlock);
+    const size_t begin = tile % chunks * kVisChunkPoints, end = std::min(n, begin + kVisChunkPoints);
+    for (size_t f = f0; f < f1; ++f)
+      visibleMaskRange<Real>(points, begin, end, params[f], depths[f].data, nearPlane, tolerance,
+                             masks + f * words + begin / 64, path);
   });
 }
 
@@ -116,6 +153,21 @@ size_t maskCount(const uint64_t* mask, size_t words) {
 
 void maskToIndices(const uint64_t* mask, size_t words, uint32_t* out) {
   size_t k = 0;
+#ifdef __AVX512F__
+  // 16 bits at a time: compress-store the set lanes of (i, i+1, ..., i+15); stores exactly the
+  // popcount elements, so out needs no slack. 2x the bit-by-bit loop below.
+  __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i step = _mm512_set1_epi32(16);
+  for (size_t w = 0; w < words; ++w) {
+    uint64_t bits = mask[w];
+    for (int q = 0; q < 4; ++q, bits >>= 16) {
+      const __mmask16 m = static_cast<__mmask16>(bits);
+      _mm512_mask_compressstoreu_epi32(out + k, m, iota);
+      k += static_cast<size_t>(__builtin_popcount(m));
+      iota = _mm512_add_epi32(iota, step);
+    }
+  }
+#else
   for (size_t w = 0; w < words; ++w) {
     uint64_t bits = mask[w];
     while (bits) {
@@ -123,6 +175,7 @@ void maskToIndices(const uint64_t* mask, size_t words, uint32_t* out) {
       bits &= bits - 1;
     }
   }
+#endif
 }
 
 template <typename Real>
@@ -177,7 +230,7 @@ void backprojectDepth(const DepthView& depth, const Camera& cam, int32_t stride,
 #define SPATIAL_INSTANTIATE(Real)                                                                              \
   template void projectPoints<Real>(const Real*, size_t, const Camera*, size_t, float*, float*);                \
   template void visibilityMasks<Real>(const Real*, size_t, const Camera*, const DepthView*, size_t,             \
-                                      const VisibilityOptions&, uint64_t*);                                     \
+                                      const VisibilityOptions&, uint64_t*, CpuPath);                            \
   template std::vector<std::vector<uint32_t>> visibleSets<Real>(const Real*, size_t, const Camera*,             \
                                                                 const DepthView*, size_t, const VisibilityOptions&);
 SPATIAL_INSTANTIATE(float)

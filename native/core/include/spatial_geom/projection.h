@@ -33,11 +33,12 @@ template <typename Real>
 void projectPoints(const Real* points, size_t n, const Camera* cams, size_t frames, float* uv, float* depth);
 
 // Visibility bit masks: masks[f * words + w] holds points 64w..64w+63 of frame f,
-// words = maskWords(n).
+// words = maskWords(n). CpuPath::Scalar forces the portable CPU loop (never CUDA); the SIMD path
+// (float points, AVX-512 builds) gives the same masks bit for bit.
 inline size_t maskWords(size_t n) { return (n + 63) / 64; }
 template <typename Real>
 void visibilityMasks(const Real* points, size_t n, const Camera* cams, const DepthView* depths, size_t frames,
-                     const VisibilityOptions& opts, uint64_t* masks);
+                     const VisibilityOptions& opts, uint64_t* masks, CpuPath path = CpuPath::Auto);
 
 size_t maskCount(const uint64_t* mask, size_t words);
 // Writes the ascending indices of the set bits; out must hold maskCount(mask, words) values.

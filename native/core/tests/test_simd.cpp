@@ -1,0 +1,257 @@
+// The hand-written SIMD kernels against the portable loops they replace, on random scenes with
+// every edge case (test_scene.h). Expected agreement: exact. The SIMD visibility evaluates the same
+// IEEE expression tree lane by lane (no FMA), so every decision matches; the overlap counts are
+// integers. In a build without the SIMD paths (portable, x86-64-v2) both sides run the same loop
+// and the cases still check the chunk and tail handling.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "spatial_geom/spatial_geom.h"
+#include "test_scene.h"
+#include "test_util.h"
+
+using namespace spatial;
+using spatial_test::makeScene;
+using spatial_test::Scene;
+using spatial_test::scenePoints;
+using spatial_test::throwsCode;
+
+namespace {
+
+// Runs fn with the given thread count and a zero parallel threshold (so tiles really split), then
+// restores the defaults.
+template <typename Fn>
+void withThreads(int threads, Fn fn) {
+  const size_t threshold = parallelThreshold();
+  setThreadCount(threads);
+  setParallelThreshold(0);
+  fn();
+  setThreadCount(0);
+  setParallelThreshold(threshold);
+}
+
+struct CpuOnly {
+  CpuOnly() { setBackendPreference(BackendPreference::Cpu); }
+  ~CpuOnly() { setBackendPreference(BackendPreference::Auto); }
+};
+
+template <typename Real>
+size_t visibilityMismatches(const Scene& s, const VisibilityOptions& opts) {
+  const std::vector<Real> pts = scenePoints<Real>(s);
+  const size_t n = pts.size() / 3, frames = s.cams.size(), words = maskWords(n);
+  std::vector<uint64_t> scalar(frames * words, 0x5555), simd(frames * words, 0xAAAA);
+  visibilityMasks<Real>(pts.data(), n, s.cams.data(), s.depths.data(), frames, opts, scalar.data(), CpuPath::Scalar);
+  visibilityMasks<Real>(pts.data(), n, s.cams.data(), s.depths.data(), frames, opts, simd.data(), CpuPath::Auto);
+  size_t bad = 0;
+  for (size_t f = 0; f < frames; ++f)
+    for (size_t w = 0; w < words; ++w) {
+      const uint64_t diff = scalar[f * words + w] ^ simd[f * words + w];
+      if (diff && bad == 0)
+        std::fprintf(stderr, "visibility n=%zu frame %zu point %zu: scalar %d simd %d\n", n, f,
+                     w * 64 + size_t(__builtin_ctzll(diff)), int(scalar[f * words + w] >> __builtin_ctzll(diff) & 1),
+                     int(simd[f * words + w] >> __builtin_ctzll(diff) & 1));
+      bad += size_t(__builtin_popcountll(diff));
+    }
+  return bad;
+}
+
+}  // namespace
+
+SPATIAL_TEST(testSimdVisibilityMatchesScalar) {
+  CpuOnly cpu;
+  std::printf("SIMD path of this build: %s\n", simdPath());
+  // Point counts around the 16-lane groups, the 64-point words, the 4096-point blocks and the
+  // 16384-point tiles; frame counts around the 4-frame blocks.
+  const size_t sizes[][2] = {{1, 1}, {5, 3}, {15, 2}, {16, 5}, {17, 4}, {63, 1}, {64, 7}, {65, 2}, {4095, 3}, {4097, 4},
+                             {16383, 5}, {16384, 1}, {16401, 9}, {50021, 6}};
+  uint32_t seed = 100;
+  for (const auto& sz : sizes) {
+    const Scene s = makeScene(sz[0], sz[1], seed++);
+    for (double tol : {0.05, 0.0}) {
+      VisibilityOptions opts = s.opts;
+      opts.tolerance = tol;
+      for (int threads : {1, 2}) {
+        withThreads(threads, [&] {
+          CHECK(visibilityMismatches<float>(s, opts) == 0);
+          CHECK(visibilityMismatches<double>(s, opts) == 0);
+        });
+      }
+    }
+    // A near plane in front of and behind the camera (negative near lets z <= 0 through the near test).
+    for (double nearPlane : {0.5, -1.0}) {
+      VisibilityOptions opts = s.opts;
+      opts.nearPlane = nearPlane;
+      CHECK(visibilityMismatches<float>(s, opts) == 0);
+    }
+  }
+  // The scene is informative: both decisions occur often.
+  const Scene s = makeScene(20000, 8, 7);
+  const std::vector<float> pts = scenePoints<float>(s);
+  std::vector<uint64_t> masks(8 * maskWords(20000));
+  visibilityMasks<float>(pts.data(), 20000, s.cams.data(), s.depths.data(), 8, s.opts, masks.data());
+  const size_t visible = maskCount(masks.data(), masks.size());
+  CHECK(visible > 20000 * 8 / 50 && visible < 20000 * 8 / 2);
+}
+
+SPATIAL_TEST(testSimdMaskToIndices) {
+  std::mt19937_64 rng(5);
+  for (size_t words : {size_t(0), size_t(1), size_t(3), size_t(257)}) {
+    for (int density = 0; density < 4; ++density) {
+      std::vector<uint64_t> mask(words);
+      for (auto& w : mask) {
+        w = rng();
+        if (density == 0) w = 0;
+        if (density == 1) w &= rng() & rng();
+        if (density == 3) w = ~uint64_t(0);
+      }
+      std::vector<uint32_t> expected;
+      for (size_t i = 0; i < 64 * words; ++i)
+        if (mask[i / 64] >> (i % 64) & 1) expected.push_back(uint32_t(i));
+      CHECK(maskCount(mask.data(), words) == expected.size());
+      // Exactly count elements are written: a guard after them stays intact.
+      std::vector<uint32_t> out(expected.size() + 1, 0xDEADBEEF);
+      maskToIndices(mask.data(), words, out.data());
+      CHECK(std::equal(expected.begin(), expected.end(), out.begin()));
+      CHECK(out.back() == 0xDEADBEEF);
+    }
+  }
+}
+
+namespace {
+
+// Sets over [0, universe) of mixed densities (dense, sparse, empty, full runs), some starting late.
+std::vector<std::vector<uint32_t>> randomSets(size_t m, uint32_t universe, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::vector<uint32_t>> sets(m);
+  for (size_t s = 0; s < m; ++s) {
+    const double density = s % 5 == 0 ? 0.5 : s % 5 == 1 ? 0.02 : s % 5 == 2 ? 0.95 : s % 5 == 3 ? 0.0 : 0.2;
+    std::bernoulli_distribution keep(density);
+    const uint32_t from = s % 3 == 1 ? universe / 3 : 0, to = s % 4 == 2 ? universe / 2 : universe;
+    for (uint32_t i = from; i < to; ++i)
+      if (keep(rng)) sets[s].push_back(i);
+  }
+  return sets;
+}
+
+std::vector<IndexSet> views(const std::vector<std::vector<uint32_t>>& sets) {
+  std::vector<IndexSet> v;
+  for (const auto& s : sets) v.push_back({s.data(), s.size()});
+  return v;
+}
+
+// The message checkSortedSets gives, or "" when the sets are sorted.
+std::string sortedError(const std::vector<IndexSet>& v) {
+  try {
+    checkSortedSets(v.data(), v.size(), "sets");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+SPATIAL_TEST(testSimdOverlapMatchesScalarAndMerge) {
+  CpuOnly cpu;
+  // Universes around the 64-point words and the 32768-point tiles; set counts odd and even (the
+  // kernel pairs rows two at a time).
+  const size_t cases[][2] = {{1, 100}, {2, 64}, {3, 65}, {4, 32768}, {7, 32769}, {8, 70001}, {17, 200003}};
+  uint32_t seed = 1;
+  for (const auto& c : cases) {
+    const auto sets = randomSets(c[0], uint32_t(c[1]), seed++);
+    const auto v = views(sets);
+    const size_t m = v.size();
+    std::vector<float> merge(m * m), scalar(m * m), simd(m * m), checked(m * m);
+    overlapMatrix(v.data(), m, merge.data(), OverlapMethod::Merge);
+    for (int threads : {1, 2}) {
+      withThreads(threads, [&] {
+        overlapMatrix(v.data(), m, scalar.data(), OverlapMethod::Bitset, CpuPath::Scalar);
+        overlapMatrix(v.data(), m, simd.data(), OverlapMethod::Bitset, CpuPath::Auto);
+        checkedOverlapMatrix(v.data(), m, checked.data(), "sets");
+      });
+      CHECK(scalar == merge);
+      CHECK(simd == merge);
+      CHECK(checked == merge);
+    }
+  }
+}
+
+SPATIAL_TEST(testCheckedOverlapMatrixRejectsUnsorted) {
+  CpuOnly cpu;
+  const auto good = randomSets(6, 140000, 9);  // dense enough for the bitset method, 5 tiles
+  CHECK(chooseOverlapMethod(views(good).data(), 6) == OverlapMethod::Bitset);
+  struct Break {
+    size_t set;
+    size_t at;  // position of the element made <= its predecessor (0: make the set's first the largest)
+    bool equal;
+    bool spike = false;  // instead, make element `at` larger than every other (its successor breaks)
+  };
+  const size_t big = good[0].size();
+  // At the start, inside a 16-lane group, at group and tile-ish positions, at the end, and a set
+  // whose first element exceeds all others (every later element is then "below" it).
+  const Break cases[] = {{0, 1, false},   {0, 1, true},        {2, 15, false},      {2, 16, true},
+                         {4, 17, false},  {0, big / 2, false}, {0, big / 2, true},  {0, big - 1, false},
+                         {5, 4096, true}, {2, 0, false},
+                         // A spike early in the list: with several runs of tiles, the run that reads it
+                         // stops there and the next starts by binary search far beyond, so the
+                         // elements between are read by no run (caught by the runs' hand-over check).
+                         {1, 10, false, true}, {4, 3, false, true}};
+  for (const Break& b : cases) {
+    auto sets = good;
+    auto& s = sets[b.set];
+    if (b.spike)
+      s[b.at] = 0xFFFFFF00u;
+    else if (b.at == 0)
+      s[0] = 0xFFFFFFF0u;
+    else
+      s[b.at] = b.equal ? s[b.at - 1] : s[b.at - 1] - 1;
+    // A second, later violation (the error names the first set only); none with a spike, so that
+    // nothing else gives the spike away.
+    if (!b.spike) sets[5][sets[5].size() / 3] = sets[5][sets[5].size() / 3 - 1];
+    const auto v = views(sets);
+    const std::string expected = sortedError(v);
+    CHECK(expected.find("sets[" + std::to_string(b.set) + "] must be strictly ascending") == 0 ||
+          (b.set == 5 && expected.find("sets[5]") == 0));
+    for (int threads : {1, 2}) {
+      std::vector<float> out(36, -7.f);
+      std::string got;
+      withThreads(threads, [&] {
+        try {
+          checkedOverlapMatrix(v.data(), v.size(), out.data(), "sets");
+        } catch (const Error& e) {
+          got = e.what();
+          CHECK(e.code() == ErrorCode::Format);
+        }
+      });
+      CHECK(got == expected);
+      CHECK(std::all_of(out.begin(), out.end(), [](float x) { return x == -7.f; }));  // out untouched
+    }
+  }
+  // Sparse sets take the merge path: checked first there too.
+  std::vector<std::vector<uint32_t>> sparse = {{1, 5000000}, {7, 7}};
+  std::vector<float> out(4, -7.f);
+  CHECK(throwsCode([&] { checkedOverlapMatrix(views(sparse).data(), 2, out.data(), "sets"); }, ErrorCode::Format));
+  CHECK(out[0] == -7.f);
+}
+
+SPATIAL_TEST(testSortedCheckFindsFirstViolation) {
+  std::vector<uint32_t> base(20000);
+  for (size_t i = 0; i < base.size(); ++i) base[i] = uint32_t(3 * i + 1);
+  CHECK(!throwsCode([&] { checkSortedSet({base.data(), base.size()}, "s"); }, ErrorCode::Format));
+  for (size_t at : {size_t(1), size_t(15), size_t(16), size_t(17), size_t(4095), size_t(4096), size_t(4097), size_t(19999)}) {
+    auto v = base;
+    v[at] = v[at - 1];
+    v[at + 1 < v.size() ? at + 1 : at] = 0;  // a second violation right after (or the same)
+    std::string msg;
+    try {
+      checkSortedSet({v.data(), v.size()}, "s");
+    } catch (const Error& e) {
+      msg = e.what();
+    }
+    CHECK(msg == "s must be strictly ascending (element " + std::to_string(at) + " is " + std::to_string(v[at]) + " after " +
+                     std::to_string(v[at - 1]) + ")");
+  }
+}
