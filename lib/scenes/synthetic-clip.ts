@@ -8,7 +8,7 @@
  */
 import { describeValue, spatialError } from '../errors.js';
 import { visibleSets } from '../geometry.js';
-import { createRng, type Rng } from '../random.js';
+import { createRng } from '../random.js';
 import { raycastBoxes, type RaycastBox, type RaycastScene } from '../raycast.js';
 import type { Camera, Image, Intrinsics, Pose } from '../types.js';
 import { checkInteger } from '../validate.js';
@@ -72,7 +72,7 @@ function facePoints(min: Vec3, max: Vec3, spacing: number, out: number[]): void 
 }
 
 /** Grid points on the floor and the four walls (room surfaces the camera sees). */
-function roomPoints(rng: Rng, spacing: number, out: number[]): void {
+function roomPoints(spacing: number, out: number[]): void {
   const [X, Y, Z] = ROOM;
   const step = 3 * spacing;
   for (let x = step / 2; x < X; x += step) for (let y = step / 2; y < Y; y += step) out.push(x, y, 0);
@@ -80,7 +80,6 @@ function roomPoints(rng: Rng, spacing: number, out: number[]): void {
     for (let x = step / 2; x < X; x += step) out.push(x, 0, z, x, Y, z);
     for (let y = step / 2; y < Y; y += step) out.push(0, y, z, X, y, z);
   }
-  void rng;
 }
 
 function checkClipOptions(opts: unknown): Required<SyntheticClipOptions> {
@@ -143,7 +142,7 @@ export function synthesizeClip(opts?: SyntheticClipOptions): DynamicClip {
 
   // Tracks at frame 0 (world) and their bodies.
   const start: number[] = [];
-  roomPoints(rng, o.spacing, start);
+  roomPoints(o.spacing, start);
   STATIC_BOXES.forEach((b) => facePoints(b.min, b.max, o.spacing, start));
   const staticCount = start.length / 3;
   const bodyList: number[] = new Array(staticCount).fill(0);

@@ -163,15 +163,19 @@ describe('synthesizeClip', () => {
     }
   });
 
-  it('visibility agrees with the rendered depth at the track pixel', () => {
+  it('visible tracks are in front of the camera and inside the image; some in-image tracks are occluded', () => {
     const clip = synthesizeClip({ seed: 5, frames: 6, width: 320 });
     const n = clip.tracks, k = clip.intrinsics;
-    let visible = 0;
+    let visible = 0, occluded = 0;
     for (let t = 0; t < clip.frames; t += 5) {
       for (let i = 0; i < n; i++) {
         const o = 3 * (t * n + i);
         const [x, y, z] = [clip.tracksXYZ[o], clip.tracksXYZ[o + 1], clip.tracksXYZ[o + 2]];
-        if (!clip.visibility[t * n + i]) continue;
+        if (!clip.visibility[t * n + i]) {
+          const u = (k.fx * x) / z + k.cx, v = (k.fy * y) / z + k.cy;
+          if (z > 0 && u >= -0.5 && u < k.width - 0.5 && v >= -0.5 && v < k.height - 0.5) occluded++;
+          continue;
+        }
         visible++;
         expect(z).toBeGreaterThan(0);
         const u = (k.fx * x) / z + k.cx, v = (k.fy * y) / z + k.cy;
@@ -182,6 +186,7 @@ describe('synthesizeClip', () => {
       }
     }
     expect(visible).toBeGreaterThan(100);
+    expect(occluded).toBeGreaterThan(10); // the depth test, not just the image bounds, decides
     // Rendering is deterministic: the image of a frame is the same on every load.
     return clip.images!.load(1).then(async (a) => expect((await clip.images!.load(1)).data).toEqual(a.data));
   });
