@@ -2,24 +2,17 @@
 // fractional 1000x750, native vs the pure-TS reference, a memcpy of the same bytes, and OpenCV's
 // cv2.resize on the same bytes when /usr/bin/python3 has it (`npm run bench:setup`).
 //   npm run build && node --expose-gc bench/augment.bench.mjs [--quick]
-import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hz } from './hz.mjs';
 import * as native from '../dist/index.js';
 import * as ref from '../dist/reference/index.js';
 
 const quick = process.argv.includes('--quick');
 const W = 1920, H = 1440;
 
-function hz(name, fn, { minSamples = 5, maxTime = quick ? 0.5 : 2 } = {}) {
-  globalThis.gc?.();
-  const b = new Benchmark(name, fn, { minSamples, maxTime, initCount: 1 });
-  b.run();
-  if (b.error) throw b.error;
-  return b.hz;
-}
 const slow = { minSamples: 2, maxTime: quick ? 0.5 : 1.5 };
 
 /** A smooth colour pattern with some texture (content does not change the kernels' cost). */

@@ -6,11 +6,11 @@
 //   node --expose-gc bench/run.mjs [--quick] [--only=visibleSets,overlapMatrix]
 // --only runs just the named ops (numpy still runs in full) and leaves results.json / results.md as
 // they are: a partial run is for A/B checks, not for the README table.
-import Benchmark from 'benchmark';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hz } from './hz.mjs';
 import * as native from '../dist/index.js';
 import * as ref from '../dist/reference/index.js';
 import { writeNpy } from './npy.mjs';
@@ -23,14 +23,6 @@ const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : und
 const want = (op) => !only || only.has(op);
 const N = quick ? 200_000 : 1_000_000;
 
-/** Runs fn under benchmark.js and returns its ops/s. */
-function hz(name, fn, { minSamples = 5, maxTime = quick ? 0.5 : 2 } = {}) {
-  globalThis.gc?.();
-  const b = new Benchmark(name, fn, { minSamples, maxTime, initCount: 1 });
-  b.run();
-  if (b.error) throw b.error;
-  return b.hz;
-}
 const slow = { minSamples: 1, maxTime: 0.1 };
 
 /** ops/s of a memcpy moving `bytes` of traffic (bytes/2 read, bytes/2 written). */
