@@ -7,7 +7,7 @@
  */
 export * from './geometry.js';
 export * from './types.js';
-export * from './errors.js';
+export { isSpatialError, type SpatialError, type SpatialErrorCode } from './errors.js';
 export { PACKED_CAMERA_LENGTH } from './validate.js';
 export { createRng, hashString, type Rng } from './random.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
@@ -22,8 +22,9 @@ export { loadScanNet, type ScanNetOptions } from './scenes/scannet.js';
 export { loadTum, poseFromQuaternion, TUM_INTRINSICS, type TumOptions, type TumIntrinsicsPreset, type PinholeParameters } from './scenes/tum.js';
 export { loadManifest, type SceneManifest, type SceneManifestFrame } from './scenes/manifest.js';
 export { generateScene, type GenerateOptions, type GenerateReport } from './engine/pipeline.js';
-export * from './engine/dataset.js';
-export { runUnits, UnitPool, type RunUnitsOptions } from './engine/pool.js';
+export { generateClip, type ClipGenerateOptions, type ClipReport } from './engine/dynamic.js';
+export { loadClip, type DynamicClip, type ClipImages, type LoadClipOptions } from './scenes/clip.js';
+export { synthesizeClip, type SyntheticClipOptions } from './scenes/synthetic-clip.js';
 export * from './box_iou.js';
 export * from './motion.js';
 export * from './engine/scoring/index.js';

@@ -5,7 +5,8 @@
  * @module
  */
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spatialError } from './errors.js';
 import type { BackendInfo } from './types.js';
@@ -58,27 +59,56 @@ export interface NativeBinding {
   };
 }
 
-/** Package root (lib/ and dist/ both sit directly under it). */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The package's root directory: the nearest folder above this module whose package.json is ours.
+ * Found by walking up rather than by a fixed `..`, because this module runs from lib/ (tests),
+ * dist/ (ESM) and dist/cjs/ (the CommonJS bundle).
+ */
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === '@spatial/geom') return dir;
+    } catch {
+      // no package.json here (or not JSON): keep walking up
+    }
+    if (dirname(dir) === dir) return resolve(start, '..');
+  }
+}
 
 let binding: NativeBinding | undefined;
 let loadError: Error | undefined;
 
-/** Loads the addon once; throws ERR_SPATIAL_IO with build instructions when it is missing. */
+/**
+ * Loads the addon once, with node-gyp-build's lookup: a source build in build/Release first (a
+ * developer's checkout, or `SPATIAL_GEOM_BUILD_FROM_SOURCE=1 npm rebuild @spatial/geom`), else the
+ * prebuilt binary shipped in the package (`prebuilds/<platform>-<arch>/`). Throws ERR_SPATIAL_IO
+ * saying how to get a binary when neither loads.
+ */
 export function native(): NativeBinding {
   if (binding) return binding;
   if (loadError) throw loadError;
+  let path: string | undefined;
   try {
     const require = createRequire(import.meta.url);
-    const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeBinding;
-    binding = bindings({ bindings: 'spatial_geom', module_root: packageRoot });
+    const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+    path = nodeGypBuild.resolve(packageRoot);
+    binding = require(path) as NativeBinding;
     return binding;
   } catch (e) {
-    loadError = spatialError(
-      'ERR_SPATIAL_IO',
-      `the native addon could not be loaded (${(e as Error).message.split('\n')[0]}). Build it with \`npm run build:native\` ` +
-        'or use the pure-TS reference from "@spatial/geom/reference".',
-    );
+    const err = e as Error & { code?: string };
+    // The addon's own load-time errors (SPATIAL_GEOM_SIMD asks for more than the CPU has) already
+    // carry a code and say what to do: pass them on as they are.
+    if (err.code?.startsWith('ERR_SPATIAL_')) loadError = err;
+    else
+      loadError = spatialError(
+        'ERR_SPATIAL_IO',
+        `the native addon ${path ? `(${path}) ` : ''}could not be loaded: ${err.message.split('\n')[0]}. ` +
+          `No prebuilt binary fits ${process.platform}-${process.arch}, or it did not load here: build it from source with ` +
+          '`SPATIAL_GEOM_BUILD_FROM_SOURCE=1 npm rebuild @spatial/geom` (needs g++, cmake >= 3.21, and the packages ' +
+          'cmake-js and node-addon-api), or use the pure-TS reference from "@spatial/geom/reference".',
+      );
     throw loadError;
   }
 }

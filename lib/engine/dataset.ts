@@ -30,6 +30,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { spatialError } from '../errors.js';
+import { packageRoot } from '../native.js';
 import { loadScene, type SceneFormat } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
@@ -43,7 +44,7 @@ import { type GenerateOptions, generateScene } from './pipeline.js';
 export const OUTPUT_REVISION = 1;
 
 /** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o1`: part of every unit key. */
-export const ENGINE_VERSION = `${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
+export const ENGINE_VERSION = `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
 
 /** Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk. */
 export type SceneSource =

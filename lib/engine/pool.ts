@@ -7,11 +7,14 @@
  * @module
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 // On glibc Linux sharp must be loaded by the main thread before worker threads load it, so that its
 // shared libraries stay loaded until every thread has finished (sharp's install notes).
 import 'sharp';
 import { isSpatialError, spatialError, type SpatialErrorCode } from '../errors.js';
+import { packageRoot } from '../native.js';
 import { runUnit, type Unit, type UnitResult } from './dataset.js';
 import type { GenerateOptions } from './pipeline.js';
 
@@ -38,9 +41,10 @@ interface Slot {
 
 /** The compiled thread entry: beside this module, or in dist/ when running from the TypeScript sources (tests). */
 function threadScript(): URL {
-  for (const candidate of ['./unit-thread.js', '../../dist/engine/unit-thread.js']) {
-    const url = new URL(candidate, import.meta.url);
-    if (existsSync(url)) return url;
+  // Beside this module (dist/engine/); from lib/engine/ (tests) or the CommonJS bundle (dist/cjs/),
+  // the ESM build in dist/ (a worker thread may run ESM whatever loaded the pool).
+  for (const candidate of [new URL('./unit-thread.js', import.meta.url), pathToFileURL(join(packageRoot, 'dist', 'engine', 'unit-thread.js'))]) {
+    if (existsSync(candidate)) return candidate;
   }
   throw spatialError('ERR_SPATIAL_IO', 'unit-thread.js not found: build the TypeScript first (npm run build:ts)');
 }
