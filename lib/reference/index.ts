@@ -7,7 +7,7 @@ export * from './geometry.js';
 export * from './pointcloud.js';
 export * from './compat.js';
 export * from '../types.js';
-export * from '../errors.js';
+export { isSpatialError, type SpatialError, type SpatialErrorCode } from '../errors.js';
 export * from './box_iou.js';
 export * from './motion.js';
 export * from './resample.js';
