@@ -11,8 +11,8 @@ export { isSpatialError, type SpatialError, type SpatialErrorCode } from './erro
 export { PACKED_CAMERA_LENGTH } from './validate.js';
 export { createRng, hashString, type Rng } from './random.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
-export * from './pointcloud.js';
-export * from './compat.js';
+export { voxelDownsample, type Downsampled } from './pointcloud.js';
+export { visibleSetsMultiSpa } from './compat.js';
 export * from './raycast.js';
 export * from './scenes/synthetic.js';
 export * from './io/image.js';

@@ -17,8 +17,11 @@ function newestMtime(dir: string): number {
 
 /** Compiles lib/ into dist/ when dist/ is missing or older than a source file (the child processes run dist/). */
 export function ensureBuilt(): void {
-  if (existsSync(cliJs) && statSync(cliJs).mtimeMs >= newestMtime(join(repoRoot, 'lib'))) return;
+  const sources = newestMtime(join(repoRoot, 'lib'));
+  const cjs = join(repoRoot, 'dist', 'cjs', 'index.cjs');
+  if ([cliJs, cjs].every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
   execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-cjs.mjs')], { stdio: 'inherit' });
 }
 
 const started: ChildProcess[] = [];
