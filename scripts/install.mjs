@@ -12,6 +12,7 @@
 //   EIGEN3_INCLUDE_DIR=<dir>          use this Eigen (else $CONDA_PREFIX/include/eigen3, the system's
 //                                     include paths, then Debian's libeigen3-dev via `apt-get download`)
 //   SPATIAL_GEOM_APT_UPDATE=1         allow `apt-get update` when that download finds no package list
+//                                     (implied for `npm ci` as root in this repository's own checkout)
 //   SPATIAL_GEOM_CUDA=ON|OFF          CUDA kernels; unset: only when nvcc is on PATH AND a GPU is present
 //   SPATIAL_GEOM_NATIVE_ARCH=1        tune the whole addon for this machine's CPU (not portable)
 // Flags: --eigen-only (fetch Eigen and stop), --debug.
@@ -86,8 +87,11 @@ function vendorEigenFromDebian() {
   const work = mkdtempSync(join(tmpdir(), 'spatial-geom-eigen-'));
   try {
     let r = run('apt-get', ['download', 'libeigen3-dev'], { cwd: work });
-    if (r.status !== 0 && process.env.SPATIAL_GEOM_APT_UPDATE === '1') {
-      log('apt-get download failed; refreshing package lists (SPATIAL_GEOM_APT_UPDATE=1)');
+    // A consumer's install never refreshes the system's package lists unless asked; a developer's
+    // `npm ci` in this repository (run from its root, as root) may, as the quick start promises.
+    const developer = process.env.INIT_CWD && resolve(process.env.INIT_CWD) === root && process.getuid?.() === 0;
+    if (r.status !== 0 && (process.env.SPATIAL_GEOM_APT_UPDATE === '1' || developer)) {
+      log('apt-get download failed; refreshing package lists (apt-get update)');
       run('apt-get', ['update']);
       r = run('apt-get', ['download', 'libeigen3-dev'], { cwd: work });
     }
