@@ -63,10 +63,20 @@ class JobStorage {
   size_t bytesCopied() const { return copied_; }
 
  private:
-  struct Free {
-    void operator()(std::byte* p) const;
+  // Memory from a process-wide cache of freed job blocks (async.cc): a fresh multi-megabyte
+  // allocation costs more in page faults than the copy into it.
+  class Block {
+   public:
+    explicit Block(size_t bytes);
+    ~Block();
+    Block(Block&& o) noexcept : data_(std::exchange(o.data_, nullptr)), capacity_(o.capacity_) {}
+    Block& operator=(Block&&) = delete;
+    std::byte* data() const { return data_; }
+
+   private:
+    std::byte* data_;
+    size_t capacity_;
   };
-  using Block = std::unique_ptr<std::byte[], Free>;
   std::byte* allocate(size_t bytes);
   struct Output {
     Napi::ObjectReference view;
