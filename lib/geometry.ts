@@ -57,7 +57,11 @@ export function visibleSets(points: Points, cameras: Camera[], depths: DepthMap[
   return native().visibleSets(points, packed, data, o.near, o.tolerance);
 }
 
-/** {@link visibleSets} on a worker thread: the event loop stays free. Do not mutate or transfer the inputs until it settles. */
+/**
+ * {@link visibleSets} on a worker thread: the event loop stays free. The inputs are copied at the
+ * call, so they may be mutated or transferred (detached) while it runs; the result is that of the
+ * data as it was at the call.
+ */
 export async function visibleSetsAsync(points: Points, cameras: Camera[], depths: DepthMap[], opts?: VisibilityOptions): Promise<Uint32Array[]> {
   const { packed, data, o } = visibilityArgs(points, cameras, depths, opts);
   return native().visibleSetsAsync(points, packed, data, o.near, o.tolerance);
@@ -94,7 +98,11 @@ export function overlapMatrix(sets: Uint32Array[], out?: Float32Array): Float32A
   return result;
 }
 
-/** {@link overlapMatrix} on a worker thread. */
+/**
+ * {@link overlapMatrix} on a worker thread. The sets are copied at the call (they may be mutated or
+ * transferred meanwhile); the matrix is written into `out` when the job ends. If `out` was detached
+ * (transferred) meanwhile, the promise rejects with ERR_SPATIAL_IO and nothing is written.
+ */
 export async function overlapMatrixAsync(sets: Uint32Array[], out?: Float32Array): Promise<Float32Array> {
   const s = checkIndexSetTypes(sets);
   const result = checkOut(out, s.length * s.length, 'out') ?? new Float32Array(s.length * s.length);

@@ -76,7 +76,7 @@ export function rigidSegmentation(tracks: Points, frames: number, opts?: RigidSe
   return groupsFromClusters(labels, clusters, o.minGroupSize);
 }
 
-/** {@link rigidSegmentation} on the libuv thread pool: the event loop keeps running. */
+/** {@link rigidSegmentation} on the libuv thread pool: the event loop keeps running. The tracks are copied at the call (they may be mutated or transferred meanwhile). */
 export async function rigidSegmentationAsync(tracks: Points, frames: number, opts?: RigidSegmentationOptions): Promise<RigidSegmentation> {
   const { n } = checkTracks(tracks, frames);
   const o = checkSegmentationOptions(opts);

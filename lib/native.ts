@@ -1,7 +1,9 @@
 /**
  * The typed seam to the compiled addon (`build/Release/spatial_geom.node`). Public modules wrap
  * these raw functions; nothing else touches the binding. Every raw function validates its own
- * arguments too, so even a malformed direct call throws instead of crashing the process.
+ * arguments too, so even a malformed direct call throws instead of crashing the process. The
+ * `*Async` functions copy their inputs at the call and write `out` / `labels` when the job ends (a
+ * detached one rejects with ERR_SPATIAL_IO): see native/addon/async.h.
  * @module
  */
 import { createRequire } from 'node:module';

@@ -93,7 +93,8 @@ export function voxelCoverageSelect(pointMaps: Points[], k: number, opts: VoxelC
 
 /**
  * {@link voxelCoverageSelectDetailed} on a worker thread (the event loop stays free: a 128-frame,
- * 518x518 selection takes a few hundred ms). Do not mutate the inputs until it settles.
+ * 518x518 selection takes a few hundred ms). The point maps and confidences are copied at the call:
+ * they may be mutated or transferred (detached) while it runs.
  */
 export async function voxelCoverageSelectAsync(pointMaps: Points[], k: number, opts: VoxelCoverageOptions = {}): Promise<VoxelCoverageSelection> {
   const a = checkVoxelCoverageArgs(pointMaps, k, opts);

@@ -104,7 +104,7 @@ Napi::Value VisibleSets(const Napi::CallbackInfo& info) {
 Napi::Value finishVisibility(Napi::Env env, VisibilityJob& job) { return setsToJs(env, job.result); }
 
 Napi::Value VisibleSetsAsync(const Napi::CallbackInfo& info) {
-  return addon::PromiseWorker<VisibilityJob, finishVisibility>::start(info.Env(), visibilityJob(info, "visibleSetsAsync"), info);
+  return addon::PromiseWorker<VisibilityJob, finishVisibility>::start(info, "visibleSetsAsync", visibilityJob);
 }
 
 // intersect(a, b): Uint32Array
@@ -137,7 +137,7 @@ OverlapJob overlapJob(const Napi::CallbackInfo& info, const char* fn) {
   requireArgs(info, 2, fn);
   OverlapJob job;
   job.sets = addon::indexSets(env, info[0], "sets");
-  const auto out = addon::float32Array(env, info[1], "out");
+  const auto out = addon::float32Out(env, info[1], "out");
   const size_t m = job.sets.size();
   if (out.size != m * m)
     throwJs(env, ErrorCode::Shape, "out.length must be sets.length^2 = " + std::to_string(m * m) + " (got " + std::to_string(out.size) + ")");
@@ -155,7 +155,7 @@ Napi::Value OverlapMatrix(const Napi::CallbackInfo& info) {
 Napi::Value finishOverlap(Napi::Env env, OverlapJob&) { return env.Undefined(); }
 
 Napi::Value OverlapMatrixAsync(const Napi::CallbackInfo& info) {
-  return addon::PromiseWorker<OverlapJob, finishOverlap>::start(info.Env(), overlapJob(info, "overlapMatrixAsync"), info);
+  return addon::PromiseWorker<OverlapJob, finishOverlap>::start(info, "overlapMatrixAsync", overlapJob);
 }
 
 // correspondences(points, cameras (2 packed), setA, setB): { index, uvA, uvB, depthA, depthB }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "async.h"
+
 namespace addon {
 
 Napi::Error makeJsError(Napi::Env env, spatial::ErrorCode code, const std::string& message) {
@@ -35,21 +37,48 @@ std::string describe(const Napi::Value& v) {
   return "an object";
 }
 
+namespace {
+// The caller's memory behind a TypedArray argument of one element type (ERR_SPATIAL_TYPE otherwise).
 template <typename T>
-Span<T> typedArray(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
-                   const std::string& what) {
+Span<T> borrowed(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName, const std::string& what) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
     throwJs(env, spatial::ErrorCode::Type, "Expected a " + std::string(typeName) + " for " + what + " but received " + describe(v));
   auto arr = v.As<Napi::TypedArrayOf<T>>();
   // A detached buffer has length 0 and no data: report it as empty, never dereference it.
   return Span<T>{arr.ElementLength() ? arr.Data() : nullptr, arr.ElementLength()};
 }
-template Span<float> typedArray<float>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
-template Span<double> typedArray<double>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
-template Span<uint32_t> typedArray<uint32_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
-template Span<uint16_t> typedArray<uint16_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
-template Span<uint8_t> typedArray<uint8_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
-template Span<int32_t> typedArray<int32_t>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
+
+// An input as the op will read it: in place, or a job-owned copy while an async call converts.
+const void* kept(const void* data, size_t bytes) {
+  JobStorage* job = convertingInto();
+  return job ? job->input(data, bytes) : data;
+}
+}  // namespace
+
+template <typename T>
+Span<T> typedArray(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
+                   const std::string& what) {
+  const Span<T> s = borrowed<T>(env, v, type, typeName, what);
+  // Inputs are only read: the const_cast gives back the caller's own pointer or a private copy.
+  return Span<T>{static_cast<T*>(const_cast<void*>(kept(s.data, s.size * sizeof(T)))), s.size};
+}
+#define SPATIAL_TYPED_ARRAY(T)                                                                                 \
+  template Span<T> typedArray<T>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&); \
+  template Span<T> outArray<T>(Napi::Env, const Napi::Value&, napi_typedarray_type, const char*, const std::string&);
+
+template <typename T>
+Span<T> outArray(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName, const std::string& what) {
+  const Span<T> s = borrowed<T>(env, v, type, typeName, what);
+  JobStorage* job = convertingInto();
+  return job ? Span<T>{static_cast<T*>(job->output(v, s.data, s.size * sizeof(T), what)), s.size} : s;
+}
+SPATIAL_TYPED_ARRAY(float)
+SPATIAL_TYPED_ARRAY(double)
+SPATIAL_TYPED_ARRAY(uint32_t)
+SPATIAL_TYPED_ARRAY(uint16_t)
+SPATIAL_TYPED_ARRAY(uint8_t)
+SPATIAL_TYPED_ARRAY(int32_t)
+#undef SPATIAL_TYPED_ARRAY
 
 PointsArg points(Napi::Env env, const Napi::Value& v, const std::string& what) {
   if (!v.IsTypedArray())
@@ -65,11 +94,11 @@ PointsArg points(Napi::Env env, const Napi::Value& v, const std::string& what) {
   const void* data = len == 0 ? nullptr
                      : isDouble ? static_cast<const void*>(v.As<Napi::Float64Array>().Data())
                                 : static_cast<const void*>(v.As<Napi::Float32Array>().Data());
-  return PointsArg{data, len / 3, isDouble};
+  return PointsArg{kept(data, len * (isDouble ? sizeof(double) : sizeof(float))), len / 3, isDouble};
 }
 
 std::vector<spatial::Camera> cameras(Napi::Env env, const Napi::Value& v, const std::string& what) {
-  const auto packed = float64Array(env, v, what);
+  const auto packed = borrowed<double>(env, v, napi_float64_array, "Float64Array", what);  // unpacked here: no copy
   if (packed.size % spatial::kPackedCameraDoubles != 0)
     throwJs(env, spatial::ErrorCode::Shape, what + ".length must be a multiple of " +
                                                 std::to_string(spatial::kPackedCameraDoubles) + " (got " +

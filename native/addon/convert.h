@@ -24,10 +24,21 @@ struct Span {
   size_t size;
 };
 
-// A TypedArray argument of one element type; throws ERR_SPATIAL_TYPE otherwise.
+// Input and output buffers. A synchronous call reads and writes the caller's TypedArrays in place
+// (zero copy). While an async call converts its arguments (PromiseWorker::start, async.h), every
+// input span points at a job-owned copy instead, and every output span (outArray) at job-owned
+// memory that is delivered into the caller's view when the job is done: JS may detach any of its
+// buffers while the job runs. So a binding must convert what the op writes with outArray, never
+// with typedArray (an async job would write into a copy that nobody reads).
+
+// A TypedArray input of one element type; throws ERR_SPATIAL_TYPE otherwise.
 template <typename T>
 Span<T> typedArray(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
                    const std::string& what);
+// A TypedArray the op writes (an `out` argument); throws ERR_SPATIAL_TYPE if of another type.
+template <typename T>
+Span<T> outArray(Napi::Env env, const Napi::Value& v, napi_typedarray_type type, const char* typeName,
+                 const std::string& what);
 
 inline Span<float> float32Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
   return typedArray<float>(env, v, napi_float32_array, "Float32Array", what);
@@ -43,6 +54,12 @@ inline Span<uint16_t> uint16Array(Napi::Env env, const Napi::Value& v, const std
 }
 inline Span<int32_t> int32Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
   return typedArray<int32_t>(env, v, napi_int32_array, "Int32Array", what);
+}
+inline Span<float> float32Out(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return outArray<float>(env, v, napi_float32_array, "Float32Array", what);
+}
+inline Span<int32_t> int32Out(Napi::Env env, const Napi::Value& v, const std::string& what) {
+  return outArray<int32_t>(env, v, napi_int32_array, "Int32Array", what);
 }
 inline Span<uint8_t> uint8Array(Napi::Env env, const Napi::Value& v, const std::string& what) {
   return typedArray<uint8_t>(env, v, napi_uint8_array, "Uint8Array", what);

@@ -84,7 +84,7 @@ SegmentationJob segmentationJob(const Napi::CallbackInfo& info, const char* fn) 
   Napi::Env env = info.Env();
   requireArgs(info, 5, fn);
   SegmentationJob job{tracksArg(env, info), addon::finiteNumber(env, info[2], "smoothing"), addon::finiteNumber(env, info[3], "cut"), nullptr};
-  const auto labels = addon::int32Array(env, info[4], "labels");
+  const auto labels = addon::int32Out(env, info[4], "labels");
   if (labels.size != job.tracks.n)
     throwJs(env, ErrorCode::Shape, "labels.length must be N = " + std::to_string(job.tracks.n) + " (got " + std::to_string(labels.size) + ")");
   job.labels = labels.data;
@@ -102,7 +102,7 @@ Napi::Value RigidSegmentation(const Napi::CallbackInfo& info) {
 
 // rigidSegmentationAsync(...same): Promise<number>
 Napi::Value RigidSegmentationAsync(const Napi::CallbackInfo& info) {
-  return addon::PromiseWorker<SegmentationJob, finishSegmentation>::start(info.Env(), segmentationJob(info, "rigidSegmentationAsync"), info);
+  return addon::PromiseWorker<SegmentationJob, finishSegmentation>::start(info, "rigidSegmentationAsync", segmentationJob);
 }
 
 void registerMotion(Napi::Env env, Napi::Object exports) {

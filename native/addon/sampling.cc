@@ -98,7 +98,7 @@ Napi::Value VoxelCoverageSelect(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value VoxelCoverageSelectAsync(const Napi::CallbackInfo& info) {
-  return addon::PromiseWorker<SelectJob, selectionToJs>::start(info.Env(), selectJob(info, "voxelCoverageSelectAsync"), info);
+  return addon::PromiseWorker<SelectJob, selectionToJs>::start(info, "voxelCoverageSelectAsync", selectJob);
 }
 
 // alignSim3(src, dst, withScale): { scale, rotation: Float64Array(9), translation: Float64Array(3), rmse, count }
