@@ -25,11 +25,12 @@
  * ```
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { spatialError } from '../errors.js';
+import { asIoError, fsReason, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { loadScene, type SceneFormat } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
@@ -323,14 +324,6 @@ export async function completedKeys(out: string): Promise<Set<string>> {
   }
 }
 
-/** Writes `data` through a uniquely named temporary file (safe when machines share the directory). */
-async function writeFileAtomicShared(path: string, data: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 async function sha256File(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
 }
@@ -366,8 +359,13 @@ export interface RunUnitOptions {
 export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}): Promise<UnitResult> {
   const final = shardDir(out, unit.key);
   if (await exists(final)) return { key: unit.key, status: 'skipped' };
-  await mkdir(shardsDir(out), { recursive: true });
-  const tmp = await mkdtemp(join(shardsDir(out), `.tmp-${unit.key}-`));
+  let tmp: string;
+  try {
+    await mkdir(shardsDir(out), { recursive: true });
+    tmp = await mkdtemp(join(shardsDir(out), `.tmp-${unit.key}-`));
+  } catch (e) {
+    throw asIoError(e);
+  }
   try {
     const scene = await loadUnitScene(unit.scene);
     const report = await generateScene(scene, { ...unit.options, outDir: tmp, seed: unit.seed, tasks: unit.tasks, progress: opts.progress });
@@ -389,8 +387,8 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
     }
     return { key: unit.key, status: 'done' };
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw asIoError(e);
   }
 }
 
@@ -400,7 +398,7 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
 /** Writes `out/plan.json` (the units in merge order). Same units, same bytes. */
 export async function writePlan(out: string, units: Unit[]): Promise<void> {
   const plan: Plan = { version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })) };
-  await writeFileAtomicShared(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+  await writeFileAtomic(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', 'plan', { mkdir: true });
 }
 
 /** Reads `out/plan.json`. */
@@ -444,39 +442,86 @@ async function closeStream(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/** Options of {@link mergeShards}. */
+export interface MergeOptions {
+  /**
+   * What is checked against each shard's `shard.json` before anything is written: `all` (every
+   * file the shard lists: JSONL, images, overlap map, stats; each must exist and match its sha256)
+   * or `jsonl` (only the two splits, as before) ['all'].
+   */
+  verify?: 'all' | 'jsonl';
+  /** Shards merged so far, of the plan's. */
+  progress?: (done: number, total: number) => void;
+}
+
+/** Parses JSON text read from `file`; a parse error is `ERR_SPATIAL_FORMAT` naming the file (and line). */
+function parseJsonFrom<T>(text: string, file: string, line?: number): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file}${line === undefined ? '' : `:${line}`} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Reads a shard's `shard.json` and checks its files (see {@link MergeOptions.verify}). */
+async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'): Promise<{ meta: ShardMeta; metaText: string; splits: Record<string, Buffer> }> {
+  const metaFile = join(dir, 'shard.json');
+  const metaText = await readFile(metaFile, 'utf8');
+  const meta = parseJsonFrom<ShardMeta>(metaText, metaFile);
+  if (meta?.key !== key || typeof meta.files !== 'object' || meta.files === null || !SPLITS.every((f) => typeof meta.files[f] === 'string'))
+    throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} does not describe unit ${key} (key and files with both splits expected)`);
+  const splits: Record<string, Buffer> = {};
+  for (const [rel, sha] of Object.entries(meta.files)) {
+    if (verify === 'jsonl' && !(SPLITS as readonly string[]).includes(rel)) continue;
+    const file = join(dir, ...rel.split('/'));
+    if (rel.split('/').includes('..') || posix.isAbsolute(rel)) throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} lists a file outside its shard (${rel})`);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (e) {
+      throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file} is listed in its shard.json but cannot be read (${fsReason(e)}); delete ${dir} and rerun the unit`);
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== sha)
+      throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file} does not match the sha256 in its shard.json; delete ${dir} and rerun the unit`);
+    if ((SPLITS as readonly string[]).includes(rel)) splits[rel] = bytes;
+  }
+  return { meta, metaText, splits };
+}
+
 /**
  * Merges the shards of `out/plan.json` in plan order into `out/qa_train.jsonl` and
  * `out/qa_eval.jsonl` (streamed, one shard in memory at a time), with every sample's image paths
  * rewritten to point into its shard (`shards/<key>/images/...`), and writes `out/manifest.json`.
- * Each shard's JSONL is checked against the sha256 in its `shard.json` first. Only complete shards
- * exist under their key, so an interrupted unit can never be merged.
+ * Each shard is checked against the sha256 list in its `shard.json` first (every file by default,
+ * see {@link MergeOptions.verify}). Only complete shards exist under their key, so an interrupted
+ * unit can never be merged. `manifest.json` is the merge's completion marker: it is removed before
+ * the splits are replaced and written last, so splits without a manifest (a merge killed half-way)
+ * are incomplete; readers check the splits against it ({@link checkMergedSplit}).
  * @throws ERR_SPATIAL_IO naming the missing units when some are not done; ERR_SPATIAL_FORMAT when a
- *   shard's files do not match their checksums.
+ *   shard's files are missing or do not match their checksums, or a JSON file does not parse
+ *   (naming the file and line).
  */
-export async function mergeShards(out: string, opts: { progress?: (done: number, total: number) => void } = {}): Promise<Manifest> {
+export async function mergeShards(out: string, opts: MergeOptions = {}): Promise<Manifest> {
+  const verify = opts.verify ?? 'all';
   const plan = await readPlan(out);
   const done = await completedKeys(out);
   const missing = plan.units.filter((u) => !done.has(u.key)).map((u) => u.key);
   if (missing.length)
     throw spatialError('ERR_SPATIAL_IO', `merge: ${missing.length} of ${plan.units.length} units are not done yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
   const writers = SPLITS.map((name) => {
-    const tmp = join(out, `${name}.tmp-${randomBytes(6).toString('hex')}`);
-    return { name, tmp, stream: createWriteStream(tmp), hash: createHash('sha256'), samples: 0 };
+    const tmp = tempPathFor(join(out, name));
+    return { name, tmp, stream: createWriteStream(tmp, { flags: 'wx' }), hash: createHash('sha256'), samples: 0 };
   });
   const manifest: Manifest = { version: 1, engine: plan.engine, units: plan.units.length, splits: {} as Manifest['splits'], samples: {}, shards: [] };
   try {
     for (const [k, unit] of plan.units.entries()) {
       const dir = shardDir(out, unit.key);
-      const metaText = await readFile(join(dir, 'shard.json'), 'utf8');
-      const meta = JSON.parse(metaText) as ShardMeta;
+      const { meta, metaText, splits } = await verifiedShard(dir, unit.key, verify);
       for (const w of writers) {
-        const bytes = await readFile(join(dir, w.name));
-        if (createHash('sha256').update(bytes).digest('hex') !== meta.files[w.name])
-          throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${join(dir, w.name)} does not match the sha256 in its shard.json`);
         let text = '';
-        for (const line of bytes.toString('utf8').split('\n')) {
+        for (const [i, line] of splits[w.name].toString('utf8').split('\n').entries()) {
           if (!line) continue;
-          const sample = JSON.parse(line) as { image?: unknown };
+          const sample = parseJsonFrom<{ image?: unknown }>(line, join(dir, w.name), i + 1);
           if (sample.image !== undefined) sample.image = rebaseImages(sample.image, unit.key);
           text += JSON.stringify(sample) + '\n';
           w.samples++;
@@ -488,19 +533,42 @@ export async function mergeShards(out: string, opts: { progress?: (done: number,
       manifest.shards.push({ key: unit.key, scene: meta.scene, tasks: meta.tasks, train: meta.train, eval: meta.eval, sha256: createHash('sha256').update(metaText).digest('hex') });
       opts.progress?.(k + 1, plan.units.length);
     }
+    for (const w of writers) await closeStream(w.stream);
+    // The completion marker goes first and comes back last: splits without it are a merge in progress.
+    await rm(join(out, 'manifest.json'), { force: true });
     for (const w of writers) {
-      await closeStream(w.stream);
       await rename(w.tmp, join(out, w.name));
       manifest.splits[w.name] = { samples: w.samples, sha256: w.hash.digest('hex') };
     }
   } catch (e) {
     for (const w of writers) {
       w.stream.destroy();
-      await rm(w.tmp, { force: true });
+      await rm(w.tmp, { force: true }).catch(() => undefined);
     }
-    throw e;
+    throw asIoError(e);
   }
   manifest.samples = Object.fromEntries(Object.entries(manifest.samples).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await writeFileAtomicShared(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  await writeFileAtomic(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n', 'manifest', { mkdir: true });
   return manifest;
+}
+
+/**
+ * For readers of a merged split (`stats`, `eval`): when `file` is `qa_train.jsonl` or
+ * `qa_eval.jsonl` at the root of a dataset (beside `plan.json`), requires the merge's
+ * `manifest.json` and that the file matches the sha256 it records, so a merge killed half-way is
+ * never read as a dataset. Any other file passes unchecked.
+ * @throws ERR_SPATIAL_FORMAT naming the file when the merge is incomplete or the file changed.
+ */
+export async function checkMergedSplit(file: string, bytes: Uint8Array): Promise<void> {
+  const name = basename(file) as (typeof SPLITS)[number];
+  const dir = dirname(resolve(file));
+  if (!SPLITS.includes(name) || !(await exists(join(dir, 'plan.json')))) return;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    throw spatialError('ERR_SPATIAL_FORMAT', `${file} belongs to a dataset whose merge did not complete (no readable ${join(dir, 'manifest.json')}): run 'spatial-geom merge --out ${dir}'`);
+  }
+  if (manifest?.splits?.[name]?.sha256 !== createHash('sha256').update(bytes).digest('hex'))
+    throw spatialError('ERR_SPATIAL_FORMAT', `${file} does not match the sha256 in ${join(dir, 'manifest.json')}: run 'spatial-geom merge --out ${dir}' again`);
 }
