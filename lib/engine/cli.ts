@@ -12,7 +12,7 @@
  *   spatial-geom sample-frames --scene DIR --format F [-k 16] [--json]
  *   spatial-geom dataset --scenes LIST --out DIR [--shard i/n] [--workers K] ...   (README: Scale out)
  *   spatial-geom merge --out DIR [--verify all|jsonl]
- *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL [--concurrency K]
+ *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL --out DIR [--allow-root DIR] [--concurrency K]
  * @module
  */
 import { readFile } from 'node:fs/promises';
@@ -32,7 +32,7 @@ import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import { checkMergedSplit, completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
 import { runUnits } from './pool.js';
-import { DEFAULT_QUEUE, parseRedisUrl, type QueueTarget, queueCounts, startQueueWorker, submitUnits, waitForUnits } from './queue.js';
+import { DEFAULT_QUEUE, queueCounts, resolveQueueTarget, startQueueWorker, submitUnits, waitForUnits } from './queue.js';
 import { asIoError, fsReason } from '../io/files.js';
 import { redactUrl } from './redact.js';
 import { assertUnlocked } from '../io/lock.js';
@@ -55,7 +55,10 @@ const USAGE = `usage:
   spatial-geom queue submit --redis URL --scenes LIST --out DIR [--queue NAME] [--attempts 3] [--backoff-ms 1000]
                             [--wait [--poll-ms 1000] [--no-merge]] [dataset's scene and generate options]
   spatial-geom queue status --redis URL [--queue NAME] [--out DIR]
-  spatial-geom worker --redis URL [--queue NAME] [--concurrency K] [--lock-ms 30000] [--stalled-ms 30000] [--max-stalled 3]
+  spatial-geom worker --redis URL --out DIR [--out DIR2 ...] [--allow-root SCENES_DIR ...] [--queue NAME] [--concurrency K]
+                      [--lock-ms 30000] [--stalled-ms 30000] [--max-stalled 3]
+  Redis options (queue, worker): --redis URL or SPATIAL_GEOM_REDIS_URL; password from SPATIAL_GEOM_REDIS_PASSWORD or
+                      --redis-password-file FILE (not in the URL: ps shows it); rediss:// with --redis-ca/--redis-cert/--redis-key FILE
   LIST: comma-separated synthetic:A..B | FORMAT:PATH | PATH (with --format; a folder of scenes expands) | @FILE (one a line)`;
 
 /** Progress bars on stderr, one per stage (silent when stderr is not a terminal). */
@@ -317,19 +320,15 @@ async function cmdMerge(argv: string[]): Promise<void> {
   }
 }
 
-const REDIS_OPTIONS = { redis: { type: 'string' }, queue: { type: 'string' } } as const;
-
-function queueTarget(values: { redis?: string; queue?: string }): QueueTarget {
-  if (!values.redis) throw spatialError('ERR_SPATIAL_FORMAT', '--redis URL is required (e.g. redis://127.0.0.1:6379)');
-  parseRedisUrl(values.redis);
-  return { redis: values.redis, queue: values.queue };
-}
+const REDIS_OPTIONS = {
+  redis: { type: 'string' }, queue: { type: 'string' }, 'redis-password-file': { type: 'string' }, 'redis-ca': { type: 'string' }, 'redis-cert': { type: 'string' }, 'redis-key': { type: 'string' },
+} as const;
 
 async function cmdQueue(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === 'status') {
     const { values } = parseArgs({ args: rest, options: { ...REDIS_OPTIONS, out: { type: 'string' } } });
-    const counts = await queueCounts(queueTarget(values));
+    const counts = await queueCounts(await resolveQueueTarget(values));
     process.stdout.write(`queue ${values.queue ?? DEFAULT_QUEUE}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     if (values.out) {
       const out = requireOut(values.out);
@@ -344,7 +343,7 @@ async function cmdQueue(argv: string[]): Promise<void> {
     args: rest,
     options: { ...DATASET_OPTIONS, ...REDIS_OPTIONS, attempts: { type: 'string', default: '3' }, 'backoff-ms': { type: 'string', default: '1000' }, wait: { type: 'boolean', default: false }, 'poll-ms': { type: 'string', default: '1000' }, 'no-merge': { type: 'boolean', default: false } },
   });
-  const target = queueTarget(values);
+  const target = await resolveQueueTarget(values);
   const out = requireOut(values.out);
   const units = await datasetUnits(values);
   const submit = { ...target, attempts: parseInteger(values.attempts, '--attempts')!, backoffMs: parseInteger(values['backoff-ms'], '--backoff-ms', 0)! };
@@ -364,15 +363,21 @@ async function cmdQueue(argv: string[]): Promise<void> {
 }
 
 async function cmdWorker(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...REDIS_OPTIONS, concurrency: { type: 'string', default: '1' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'max-stalled': { type: 'string' } } });
-  const target = queueTarget(values);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...REDIS_OPTIONS, out: { type: 'string', multiple: true }, 'allow-root': { type: 'string', multiple: true },
+      concurrency: { type: 'string', default: '1' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'max-stalled': { type: 'string' },
+    },
+  });
+  const target = await resolveQueueTarget(values);
   const prefix = `worker ${process.pid}: `;
-  const w = startQueueWorker({
-    ...target, concurrency: parseInteger(values.concurrency, '--concurrency')!, lockMs: parseInteger(values['lock-ms'], '--lock-ms', 100),
+  const w = await startQueueWorker({
+    ...target, outs: values.out ?? [], allowRoots: values['allow-root'], concurrency: parseInteger(values.concurrency, '--concurrency')!, lockMs: parseInteger(values['lock-ms'], '--lock-ms', 100),
     stalledMs: parseInteger(values['stalled-ms'], '--stalled-ms', 100), maxStalled: parseInteger(values['max-stalled'], '--max-stalled', 0),
     log: (l) => process.stdout.write(prefix + l + '\n'),
   });
-  process.stdout.write(`${prefix}queue ${target.queue ?? DEFAULT_QUEUE} at ${target.redis}, concurrency ${values.concurrency}; stop with Ctrl-C (SIGINT) or SIGTERM\n`);
+  process.stdout.write(`${prefix}queue ${target.queue ?? DEFAULT_QUEUE} at ${redactUrl(target.redis)}, writing ${(values.out ?? []).map((d) => resolve(d)).join(', ')}, concurrency ${values.concurrency}; stop with Ctrl-C (SIGINT) or SIGTERM\n`);
   const signal = await new Promise<string>((res) => {
     process.once('SIGINT', () => res('SIGINT'));
     process.once('SIGTERM', () => res('SIGTERM'));

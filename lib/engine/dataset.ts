@@ -28,8 +28,8 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { spatialError } from '../errors.js';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { describeValue, spatialError } from '../errors.js';
 import { asIoError, fsReason, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { loadScene, type SceneFormat } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
@@ -254,6 +254,84 @@ export function unitKey(u: Omit<Unit, 'key'>): string {
     .digest('hex')
     .slice(0, 12);
   return `${u.scene.name.replace(/[^\w.-]/g, '_')}.${tasks}.s${u.seed}.${hash}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unit specs from elsewhere (a queue's jobs): checked field by field before anything is read
+
+type Check = (v: unknown, name: string) => void;
+
+function fail(name: string, what: string, v: unknown): never {
+  throw spatialError('ERR_SPATIAL_FORMAT', `${name} must be ${what} (got ${describeValue(v)})`);
+}
+
+const isInt = (lo: number, hi: number): Check => (v, name) => {
+  if (!(Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi)) fail(name, `an integer in ${lo}..${hi}`, v);
+};
+const isNumber = (lo: number, hi: number): Check => (v, name) => {
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) fail(name, `a number in [${lo}, ${hi}]`, v);
+};
+const oneOf = (values: readonly unknown[]): Check => (v, name) => {
+  if (!values.includes(v)) fail(name, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, v);
+};
+
+/** A plain object with exactly the `required` fields and no others than `optional`, each checked. */
+function checkObject(v: unknown, name: string, required: Record<string, Check>, optional: Record<string, Check> = {}): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) fail(name, 'a plain object', v);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!(k in required) && !(k in optional)) throw spatialError('ERR_SPATIAL_FORMAT', `${name} has an unexpected field ${JSON.stringify(k.slice(0, 40))}`);
+  for (const [k, check] of Object.entries(required)) {
+    if (!(k in o)) throw spatialError('ERR_SPATIAL_FORMAT', `${name}.${k} is missing`);
+    check(o[k], `${name}.${k}`);
+  }
+  for (const [k, check] of Object.entries(optional)) if (k in o) check(o[k], `${name}.${k}`);
+  return o;
+}
+
+const UNIT_OPTION_CHECKS: Record<keyof UnitOptions, Check> = {
+  perTask: isInt(1, 1_000_000), binWidth: isNumber(1e-6, 1), maxPairs: isInt(1, 100_000_000), frameStep: isInt(1, 1_000_000),
+  voxelSize: isNumber(1e-9, 1e6), backprojectStride: isInt(1, 1_000_000), tolerance: isNumber(0, 1e6), compat: oneOf(['ours', 'multispa']),
+  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1),
+  overlapBand: (v, name) => {
+    if (!(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && v[0] < v[1])) fail(name, 'two fractions [lo, hi] with 0 <= lo < hi <= 1', v);
+  },
+};
+
+/** A scene name: a file name (no separators or control characters, not `.` or `..`). */
+const SCENE_NAME = /^(?!\.\.?$)[^/\\\x00-\x1f]{1,255}$/;
+
+/**
+ * Checks a unit spec that came from elsewhere (a queue job): every field present with its type and
+ * range, no other fields, the key the one this engine computes for it. Paths are checked to be
+ * absolute and normal here; whether they may be read is the caller's decision.
+ * @throws ERR_SPATIAL_FORMAT naming the first offending field (values are described, never echoed at length).
+ */
+export function checkUnitSpec(v: unknown, name = 'unit'): Unit {
+  const u = checkObject(v, name, {
+    key: (x, n) => typeof x === 'string' || fail(n, 'a string', x),
+    scene: (x, n) => {
+      checkObject(x, n, { name: (y, m) => (typeof y === 'string' && SCENE_NAME.test(y)) || fail(m, 'a file name of 1-255 characters', y), source: () => undefined });
+      const src = (x as { source: unknown }).source;
+      const kind = (src as { kind?: unknown })?.kind;
+      if (kind === 'synthetic')
+        checkObject(src, `${n}.source`, { kind: () => undefined, seed: isInt(0, Number.MAX_SAFE_INTEGER), frames: isInt(2, 100_000), width: isInt(1, 8192), height: isInt(1, 8192) });
+      else if (kind === 'path')
+        checkObject(src, `${n}.source`, {
+          kind: () => undefined, format: oneOf(SCENE_FORMATS),
+          path: (y, m) => (typeof y === 'string' && isAbsolute(y) && resolve(y) === y && !y.includes('\0')) || fail(m, 'an absolute, normalised path', y),
+        });
+      else fail(`${n}.source.kind`, '"synthetic" or "path"', kind);
+    },
+    tasks: (x, n) => {
+      if (!(Array.isArray(x) && x.length > 0 && x.every((t) => ALL_TASKS.includes(t)) && new Set(x).size === x.length)) fail(n, `a non-empty list of distinct tasks of ${ALL_TASKS.join(', ')}`, x);
+    },
+    seed: isInt(0, Number.MAX_SAFE_INTEGER),
+    options: (x, n) => checkObject(x, n, {}, UNIT_OPTION_CHECKS),
+  });
+  const unit = u as unknown as Unit;
+  const key = unitKey(unit);
+  if (unit.key !== key) throw spatialError('ERR_SPATIAL_FORMAT', `${name}.key is not the key of its spec (this engine computes ${key})`);
+  return unit;
 }
 
 /** Options of {@link planUnits}. */
