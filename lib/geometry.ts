@@ -3,7 +3,7 @@
  * (same rules and errors as the pure-TS twins in `@spatial/geom/reference`) and calls the addon.
  * @module
  */
-import { spatialError } from './errors.js';
+import { describeValue, spatialError } from './errors.js';
 import { native } from './native.js';
 import type {
   BackendInfo, Camera, Correspondences, DepthMap, Intrinsics, PatchGridSpec, Points, Projection, ProjectionOut,
@@ -175,8 +175,12 @@ export function info(): BackendInfo {
 
 /**
  * Sets the native thread count (`threads`, 0 = all cores), the backend (`'auto'` picks CUDA when a
- * device is present) and the work size from which batch ops go multi-threaded.
+ * device is present) and the work size from which batch ops go multi-threaded, and returns the
+ * settings now in force. Omitted settings (or no argument at all) are left as they are, so
+ * `configure()` is a no-op returning the same as {@link info}.
+ * @throws ERR_SPATIAL_TYPE when `opts` is given and is not an object.
  */
-export function configure(opts: { threads?: number; backend?: 'auto' | 'cpu' | 'cuda'; parallelThreshold?: number }): BackendInfo {
+export function configure(opts: { threads?: number; backend?: 'auto' | 'cpu' | 'cuda'; parallelThreshold?: number } = {}): BackendInfo {
+  if (opts === null || typeof opts !== 'object') throw spatialError('ERR_SPATIAL_TYPE', `Expected an object or nothing for opts but received ${describeValue(opts)}`);
   return native().configure(opts.threads, opts.backend, opts.parallelThreshold);
 }

@@ -11,8 +11,8 @@
  *   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format multispa] [--json | --markdown]
  *   spatial-geom sample-frames --scene DIR --format F [-k 16] [--json]
  *   spatial-geom dataset --scenes LIST --out DIR [--shard i/n] [--workers K] ...   (README: Scale out)
- *   spatial-geom merge --out DIR
- *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL [--concurrency K]
+ *   spatial-geom merge --out DIR [--verify all|jsonl]
+ *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL --out DIR [--allow-root DIR] [--concurrency K]
  * @module
  */
 import { readFile } from 'node:fs/promises';
@@ -30,10 +30,14 @@ import { synthesizeClip } from '../scenes/synthetic-clip.js';
 import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName } from './context.js';
 import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
-import { completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
+import { checkMergedSplit, completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
 import { runUnits } from './pool.js';
-import { DEFAULT_QUEUE, parseRedisUrl, type QueueTarget, queueCounts, startQueueWorker, submitUnits, waitForUnits } from './queue.js';
-import { type GenerateOptions, type GenerateReport, cleanOutputs, generateScene, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from './pipeline.js';
+import { DEFAULT_QUEUE, queueCounts, resolveQueueTarget, startQueueWorker, submitUnits, waitForUnits } from './queue.js';
+import { asIoError, fsReason } from '../io/files.js';
+import { redactUrl } from './redact.js';
+import { assertUnlocked } from '../io/lock.js';
+import { generateInto, LOCK_FILE, lockOutput } from './output.js';
+import { type GenerateOptions, type GenerateReport, generateScene, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from './pipeline.js';
 
 const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
@@ -47,11 +51,14 @@ const USAGE = `usage:
   spatial-geom sample-frames --scene DIR --format scannet|tum|manifest [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]
   spatial-geom dataset --scenes LIST --out DIR [--format F] [--synthetic-frames N] [--synthetic-size WxH] [--split-tasks]
                        [--shard I/N] [--workers K] [--no-merge] [generate's --tasks ... --no-prompts]
-  spatial-geom merge --out DIR
+  spatial-geom merge --out DIR [--verify all|jsonl]
   spatial-geom queue submit --redis URL --scenes LIST --out DIR [--queue NAME] [--attempts 3] [--backoff-ms 1000]
                             [--wait [--poll-ms 1000] [--no-merge]] [dataset's scene and generate options]
   spatial-geom queue status --redis URL [--queue NAME] [--out DIR]
-  spatial-geom worker --redis URL [--queue NAME] [--concurrency K] [--lock-ms 30000] [--stalled-ms 30000] [--max-stalled 3]
+  spatial-geom worker --redis URL --out DIR [--out DIR2 ...] [--allow-root SCENES_DIR ...] [--queue NAME] [--concurrency K]
+                      [--lock-ms 30000] [--stalled-ms 30000] [--max-stalled 3]
+  Redis options (queue, worker): --redis URL or SPATIAL_GEOM_REDIS_URL; password from SPATIAL_GEOM_REDIS_PASSWORD or
+                      --redis-password-file FILE (not in the URL: ps shows it); rediss:// with --redis-ca/--redis-cert/--redis-key FILE
   LIST: comma-separated synthetic:A..B | FORMAT:PATH | PATH (with --format; a folder of scenes expands) | @FILE (one a line)`;
 
 /** Progress bars on stderr, one per stage (silent when stderr is not a terminal). */
@@ -139,8 +146,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
   const scene = synthesizeScene({ seed, frames, width: 640, height: 480 });
   const synthMs = Math.round(performance.now() - t);
   const bars = progressBars();
-  await cleanOutputs(values.out!);
-  const report = await generateScene(scene, { outDir: values.out!, seed, perTask: 10, progress: bars.progress });
+  const report = await generateInto(values.out!, 'demo', (dir) => generateScene(scene, { outDir: dir, seed, perTask: 10, progress: bars.progress }));
   bars.stop();
   report.timingsMs = { synthesize: synthMs, ...report.timingsMs };
   printReport(report, values.out!);
@@ -151,8 +157,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
   const clip = synthesizeClip({ seed, frames: 40, width: 640 });
   const clipMs = Math.round(performance.now() - t1);
   const bars2 = progressBars();
-  await cleanOutputs(dynOut);
-  const clipReport = await generateClip(clip, { outDir: dynOut, seed, perTask: 10, progress: bars2.progress });
+  const clipReport = await generateInto(dynOut, 'demo', (dir) => generateClip(clip, { outDir: dir, seed, perTask: 10, progress: bars2.progress }));
   bars2.stop();
   clipReport.timingsMs = { synthesize: clipMs, ...clipReport.timingsMs };
   printClipReport(clipReport, dynOut);
@@ -162,15 +167,13 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
   const out = values.out as string;
   const clip = await loadClip(values.scene as string, { imageSize: parseImageSize(values['image-size'] as string | undefined) });
   const bars = progressBars();
-  await cleanOutputs(out);
-  const report = await generateClip(clip, {
-    outDir: out, seed: parseInteger(values.seed as string, '--seed', 0), tasks: parseClipTasks(values.tasks as string | undefined),
+  const report = await generateInto(out, 'generate', (dir) => generateClip(clip, {
+    outDir: dir, seed: parseInteger(values.seed as string, '--seed', 0), tasks: parseClipTasks(values.tasks as string | undefined),
     perTask: parseInteger(values['per-task'] as string | undefined, '--per-task'), overlapBand: parseOverlap(values.overlap as string | undefined),
     pointsPerGroup: parseInteger(values['points-per-group'] as string | undefined, '--points-per-group'),
     pairsPerBin: parseInteger(values['pairs-per-bin'] as string | undefined, '--pairs-per-bin'),
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], progress: bars.progress,
-  });
-  bars.stop();
+  })).finally(() => bars.stop());
   printClipReport(report, out);
 }
 
@@ -221,9 +224,7 @@ async function cmdGenerate(argv: string[]): Promise<void> {
   const scene = await loadSceneArg(values);
   if (scene.frames.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
   const bars = progressBars();
-  await cleanOutputs(values.out);
-  const report = await generateScene(scene, { ...opts, progress: bars.progress });
-  bars.stop();
+  const report = await generateInto(values.out, 'generate', (dir) => generateScene(scene, { ...opts, outDir: dir, progress: bars.progress })).finally(() => bars.stop());
   if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => t === 'camera' || t === 'correspondence'))
     process.stderr.write(`spatial-geom: warning: no frame pair has an overlap in the band; camera and correspondence questions were not generated\n`);
   printReport(report, values.out);
@@ -260,21 +261,41 @@ async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
   return planUnits(scenes, { seed, tasks, options, splitTasks: values['split-tasks'] });
 }
 
-async function mergeAndReport(out: string): Promise<void> {
+function parseVerify(s: string | undefined): 'all' | 'jsonl' {
+  if (s !== 'all' && s !== 'jsonl') throw spatialError('ERR_SPATIAL_FORMAT', `--verify must be all or jsonl (got ${s})`);
+  return s;
+}
+
+/** Merges the shards of `out` (the caller holds its lock). */
+async function mergeAndReport(out: string, verify: 'all' | 'jsonl' = 'all'): Promise<void> {
   const bars = progressBars();
-  const m = await mergeShards(out, { progress: (done, total) => bars.progress?.('merge', done, total) });
-  bars.stop();
+  const m = await mergeShards(out, { verify, progress: (done, total) => bars.progress?.('merge', done, total) }).finally(() => bars.stop());
   const train = m.splits['qa_train.jsonl'], evalSplit = m.splits['qa_eval.jsonl'];
   process.stdout.write(`merged ${m.units} units: train ${train.samples} (sha256 ${train.sha256.slice(0, 16)}), eval ${evalSplit.samples} (sha256 ${evalSplit.sha256.slice(0, 16)}) -> ${join(out, 'manifest.json')}\n`);
 }
 
 async function cmdDataset(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...DATASET_OPTIONS, shard: { type: 'string' }, workers: { type: 'string', default: '1' }, 'no-merge': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { ...DATASET_OPTIONS, shard: { type: 'string' }, workers: { type: 'string', default: '1' }, 'no-merge': { type: 'boolean', default: false }, verify: { type: 'string', default: 'all' } } });
   const out = requireOut(values.out);
   const shard = values.shard === undefined ? undefined : parseShardArg(values.shard);
   const workers = parseInteger(values.workers, '--workers')!;
+  const verify = parseVerify(values.verify);
   const units = await datasetUnits(values);
   const mine = shard ? shardUnits(units, shard.index, shard.count) : units;
+  // Copies of one array share OUT by design (each holds its own slot's lock); a whole run holds OUT.
+  const sharded = shard !== undefined && shard.count > 1;
+  const lock = await lockOutput(out, 'dataset', sharded ? `.spatial-geom.shard-${shard.index}-of-${shard.count}.lock` : undefined);
+  try {
+    if (sharded) assertUnlocked(join(out, LOCK_FILE));
+    await datasetLocked(values, out, units, mine, shard, workers, verify);
+  } finally {
+    lock.release();
+  }
+}
+
+async function datasetLocked(
+  values: { 'no-merge'?: boolean }, out: string, units: Unit[], mine: Unit[], shard: { index: number; count: number } | undefined, workers: number, verify: 'all' | 'jsonl',
+): Promise<void> {
   await writePlan(out, units);
   const bars = progressBars();
   const t = performance.now();
@@ -284,27 +305,30 @@ async function cmdDataset(argv: string[]): Promise<void> {
   process.stdout.write(`${shard ? `shard ${shard.index}/${shard.count}: ` : ''}${mine.length} of ${units.length} units: ${done} generated, ${mine.length - done} already done` +
     `${done ? ` (${(done / minutes).toFixed(1)} units/min on ${workers} worker${workers > 1 ? 's' : ''})` : ''} -> ${shardsDir(out)}\n`);
   if (shard && shard.count > 1) process.stdout.write(`when every shard has finished: spatial-geom merge --out ${out}\n`);
-  else if (!values['no-merge']) await mergeAndReport(out);
+  else if (!values['no-merge']) await mergeAndReport(out, verify);
 }
 
 async function cmdMerge(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });
-  await mergeAndReport(requireOut(values.out));
+  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, verify: { type: 'string', default: 'all' } } });
+  const out = requireOut(values.out);
+  const verify = parseVerify(values.verify);
+  const lock = await lockOutput(out, 'merge');
+  try {
+    await mergeAndReport(out, verify);
+  } finally {
+    lock.release();
+  }
 }
 
-const REDIS_OPTIONS = { redis: { type: 'string' }, queue: { type: 'string' } } as const;
-
-function queueTarget(values: { redis?: string; queue?: string }): QueueTarget {
-  if (!values.redis) throw spatialError('ERR_SPATIAL_FORMAT', '--redis URL is required (e.g. redis://127.0.0.1:6379)');
-  parseRedisUrl(values.redis);
-  return { redis: values.redis, queue: values.queue };
-}
+const REDIS_OPTIONS = {
+  redis: { type: 'string' }, queue: { type: 'string' }, 'redis-password-file': { type: 'string' }, 'redis-ca': { type: 'string' }, 'redis-cert': { type: 'string' }, 'redis-key': { type: 'string' },
+} as const;
 
 async function cmdQueue(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === 'status') {
     const { values } = parseArgs({ args: rest, options: { ...REDIS_OPTIONS, out: { type: 'string' } } });
-    const counts = await queueCounts(queueTarget(values));
+    const counts = await queueCounts(await resolveQueueTarget(values));
     process.stdout.write(`queue ${values.queue ?? DEFAULT_QUEUE}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     if (values.out) {
       const out = requireOut(values.out);
@@ -319,7 +343,7 @@ async function cmdQueue(argv: string[]): Promise<void> {
     args: rest,
     options: { ...DATASET_OPTIONS, ...REDIS_OPTIONS, attempts: { type: 'string', default: '3' }, 'backoff-ms': { type: 'string', default: '1000' }, wait: { type: 'boolean', default: false }, 'poll-ms': { type: 'string', default: '1000' }, 'no-merge': { type: 'boolean', default: false } },
   });
-  const target = queueTarget(values);
+  const target = await resolveQueueTarget(values);
   const out = requireOut(values.out);
   const units = await datasetUnits(values);
   const submit = { ...target, attempts: parseInteger(values.attempts, '--attempts')!, backoffMs: parseInteger(values['backoff-ms'], '--backoff-ms', 0)! };
@@ -329,19 +353,31 @@ async function cmdQueue(argv: string[]): Promise<void> {
   const bars = progressBars();
   await waitForUnits(units, out, { ...submit, pollMs: parseInteger(values['poll-ms'], '--poll-ms')!, progress: (done, total) => bars.progress?.('units', done, total), log: (l) => process.stderr.write(`spatial-geom: ${l}\n`) }).finally(() => bars.stop());
   process.stdout.write(`all ${units.length} units done\n`);
-  if (!values['no-merge']) await mergeAndReport(out);
+  if (values['no-merge']) return;
+  const lock = await lockOutput(out, 'merge');
+  try {
+    await mergeAndReport(out);
+  } finally {
+    lock.release();
+  }
 }
 
 async function cmdWorker(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...REDIS_OPTIONS, concurrency: { type: 'string', default: '1' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'max-stalled': { type: 'string' } } });
-  const target = queueTarget(values);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...REDIS_OPTIONS, out: { type: 'string', multiple: true }, 'allow-root': { type: 'string', multiple: true },
+      concurrency: { type: 'string', default: '1' }, 'lock-ms': { type: 'string' }, 'stalled-ms': { type: 'string' }, 'max-stalled': { type: 'string' },
+    },
+  });
+  const target = await resolveQueueTarget(values);
   const prefix = `worker ${process.pid}: `;
-  const w = startQueueWorker({
-    ...target, concurrency: parseInteger(values.concurrency, '--concurrency')!, lockMs: parseInteger(values['lock-ms'], '--lock-ms', 100),
+  const w = await startQueueWorker({
+    ...target, outs: values.out ?? [], allowRoots: values['allow-root'], concurrency: parseInteger(values.concurrency, '--concurrency')!, lockMs: parseInteger(values['lock-ms'], '--lock-ms', 100),
     stalledMs: parseInteger(values['stalled-ms'], '--stalled-ms', 100), maxStalled: parseInteger(values['max-stalled'], '--max-stalled', 0),
     log: (l) => process.stdout.write(prefix + l + '\n'),
   });
-  process.stdout.write(`${prefix}queue ${target.queue ?? DEFAULT_QUEUE} at ${target.redis}, concurrency ${values.concurrency}; stop with Ctrl-C (SIGINT) or SIGTERM\n`);
+  process.stdout.write(`${prefix}queue ${target.queue ?? DEFAULT_QUEUE} at ${redactUrl(target.redis)}, writing ${(values.out ?? []).map((d) => resolve(d)).join(', ')}, concurrency ${values.concurrency}; stop with Ctrl-C (SIGINT) or SIGTERM\n`);
   const signal = await new Promise<string>((res) => {
     process.once('SIGINT', () => res('SIGINT'));
     process.once('SIGTERM', () => res('SIGTERM'));
@@ -366,13 +402,17 @@ async function cmdOverlap(argv: string[]): Promise<void> {
   process.stdout.write(`${frames.length} frames, ${points.length / 3} points; overlap histogram (5 % bins): ${h.counts.join(' ')}\nwrote ${values.png}\n`);
 }
 
+/** Reads a JSONL input; a merged split must belong to a completed merge ({@link checkMergedSplit}). */
 async function readTextFile(path: string | undefined, flag: string): Promise<string> {
   if (!path) throw spatialError('ERR_SPATIAL_FORMAT', `${flag} FILE is required`);
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
-  } catch {
-    throw spatialError('ERR_SPATIAL_IO', `cannot read ${path}`);
+    bytes = await readFile(path);
+  } catch (e) {
+    throw spatialError('ERR_SPATIAL_IO', `cannot read ${path}: ${fsReason(e)}`);
   }
+  await checkMergedSplit(path, bytes);
+  return bytes.toString('utf8');
 }
 
 async function cmdEval(argv: string[]): Promise<void> {
@@ -423,12 +463,7 @@ async function cmdSampleFrames(argv: string[]): Promise<void> {
 async function cmdStats(argv: string[]): Promise<void> {
   const file = argv[0];
   if (!file) throw spatialError('ERR_SPATIAL_FORMAT', 'stats needs a JSONL file');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw spatialError('ERR_SPATIAL_IO', `cannot read ${file}`);
-  }
+  const text = await readTextFile(file, 'stats');
   const byType = new Map<string, { n: number; values: unknown[] }>();
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
@@ -450,7 +485,10 @@ async function cmdStats(argv: string[]): Promise<void> {
     const nums = e.values.filter((v): v is number => typeof v === 'number');
     const words = e.values.filter((v): v is string => typeof v === 'string');
     let summary = '';
-    if (nums.length) summary = `gt min ${Math.min(...nums)}, median ${nums.sort((a, b) => a - b)[nums.length >> 1]}, max ${Math.max(...nums)}`;
+    if (nums.length) {
+      nums.sort((a, b) => a - b);
+      summary = `gt min ${nums[0]}, median ${nums[nums.length >> 1]}, max ${nums[nums.length - 1]}`;
+    }
     else if (words.length) {
       const c = new Map<string, number>();
       for (const w of words) c.set(w, (c.get(w) ?? 0) + 1);
@@ -479,12 +517,35 @@ export async function main(argv: string[]): Promise<number> {
       default: process.stderr.write(`spatial-geom: unknown command '${cmd}'\n${USAGE}\n`); return 2;
     }
     return 0;
-  } catch (e) {
-    const msg = isSpatialError(e) ? `${e.message} (${e.code})` : e instanceof Error && (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? e.message : `${(e as Error).message ?? e}`;
-    process.stderr.write(`spatial-geom: error: ${msg}\n`);
+  } catch (caught) {
+    const e = coded(caught);
+    const msg = isSpatialError(e) ? `${e.message} (${e.code})` : `${(e as Error)?.message ?? e}`;
+    process.stderr.write(`spatial-geom: error: ${redactUrl(msg.split('\n')[0])}\n`);
     return 1;
   }
 }
 
+/** An error as the CLI reports it: file-system errors and out-of-memory allocations get a code. */
+function coded(e: unknown): unknown {
+  if (isSpatialError(e)) return e;
+  const io = asIoError(e);
+  if (io !== e) return io;
+  const message = (e as Error)?.message ?? '';
+  if (e instanceof RangeError && /Invalid (typed )?array length|Invalid string length|Array buffer allocation failed|Maximum call stack/.test(message))
+    return spatialError('ERR_SPATIAL_SHAPE', `the data is too large to hold in memory (${message}): split the input (fewer frames per scene, --frame-step, more units with --split-tasks)`);
+  return e;
+}
+
+/** stdout closed by its reader (`spatial-geom stats x | head`): stop quietly, as Unix tools do. */
+function quietOnEpipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const invokedDirectly = process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href;
-if (invokedDirectly) process.exitCode = await main(process.argv.slice(2));
+if (invokedDirectly) {
+  quietOnEpipe();
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -25,11 +25,12 @@
  * ```
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { spatialError } from '../errors.js';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { describeValue, spatialError } from '../errors.js';
+import { asIoError, fsReason, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../native.js';
 import { loadScene, type SceneFormat } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
@@ -256,6 +257,84 @@ export function unitKey(u: Omit<Unit, 'key'>): string {
   return `${u.scene.name.replace(/[^\w.-]/g, '_')}.${tasks}.s${u.seed}.${hash}`;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Unit specs from elsewhere (a queue's jobs): checked field by field before anything is read
+
+type Check = (v: unknown, name: string) => void;
+
+function fail(name: string, what: string, v: unknown): never {
+  throw spatialError('ERR_SPATIAL_FORMAT', `${name} must be ${what} (got ${describeValue(v)})`);
+}
+
+const isInt = (lo: number, hi: number): Check => (v, name) => {
+  if (!(Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi)) fail(name, `an integer in ${lo}..${hi}`, v);
+};
+const isNumber = (lo: number, hi: number): Check => (v, name) => {
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) fail(name, `a number in [${lo}, ${hi}]`, v);
+};
+const oneOf = (values: readonly unknown[]): Check => (v, name) => {
+  if (!values.includes(v)) fail(name, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, v);
+};
+
+/** A plain object with exactly the `required` fields and no others than `optional`, each checked. */
+function checkObject(v: unknown, name: string, required: Record<string, Check>, optional: Record<string, Check> = {}): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) fail(name, 'a plain object', v);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!(k in required) && !(k in optional)) throw spatialError('ERR_SPATIAL_FORMAT', `${name} has an unexpected field ${JSON.stringify(k.slice(0, 40))}`);
+  for (const [k, check] of Object.entries(required)) {
+    if (!(k in o)) throw spatialError('ERR_SPATIAL_FORMAT', `${name}.${k} is missing`);
+    check(o[k], `${name}.${k}`);
+  }
+  for (const [k, check] of Object.entries(optional)) if (k in o) check(o[k], `${name}.${k}`);
+  return o;
+}
+
+const UNIT_OPTION_CHECKS: Record<keyof UnitOptions, Check> = {
+  perTask: isInt(1, 1_000_000), binWidth: isNumber(1e-6, 1), maxPairs: isInt(1, 100_000_000), frameStep: isInt(1, 1_000_000),
+  voxelSize: isNumber(1e-9, 1e6), backprojectStride: isInt(1, 1_000_000), tolerance: isNumber(0, 1e6), compat: oneOf(['ours', 'multispa']),
+  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1),
+  overlapBand: (v, name) => {
+    if (!(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && v[0] < v[1])) fail(name, 'two fractions [lo, hi] with 0 <= lo < hi <= 1', v);
+  },
+};
+
+/** A scene name: a file name (no separators or control characters, not `.` or `..`). */
+const SCENE_NAME = /^(?!\.\.?$)[^/\\\x00-\x1f]{1,255}$/;
+
+/**
+ * Checks a unit spec that came from elsewhere (a queue job): every field present with its type and
+ * range, no other fields, the key the one this engine computes for it. Paths are checked to be
+ * absolute and normal here; whether they may be read is the caller's decision.
+ * @throws ERR_SPATIAL_FORMAT naming the first offending field (values are described, never echoed at length).
+ */
+export function checkUnitSpec(v: unknown, name = 'unit'): Unit {
+  const u = checkObject(v, name, {
+    key: (x, n) => typeof x === 'string' || fail(n, 'a string', x),
+    scene: (x, n) => {
+      checkObject(x, n, { name: (y, m) => (typeof y === 'string' && SCENE_NAME.test(y)) || fail(m, 'a file name of 1-255 characters', y), source: () => undefined });
+      const src = (x as { source: unknown }).source;
+      const kind = (src as { kind?: unknown })?.kind;
+      if (kind === 'synthetic')
+        checkObject(src, `${n}.source`, { kind: () => undefined, seed: isInt(0, Number.MAX_SAFE_INTEGER), frames: isInt(2, 100_000), width: isInt(1, 8192), height: isInt(1, 8192) });
+      else if (kind === 'path')
+        checkObject(src, `${n}.source`, {
+          kind: () => undefined, format: oneOf(SCENE_FORMATS),
+          path: (y, m) => (typeof y === 'string' && isAbsolute(y) && resolve(y) === y && !y.includes('\0')) || fail(m, 'an absolute, normalised path', y),
+        });
+      else fail(`${n}.source.kind`, '"synthetic" or "path"', kind);
+    },
+    tasks: (x, n) => {
+      if (!(Array.isArray(x) && x.length > 0 && x.every((t) => ALL_TASKS.includes(t)) && new Set(x).size === x.length)) fail(n, `a non-empty list of distinct tasks of ${ALL_TASKS.join(', ')}`, x);
+    },
+    seed: isInt(0, Number.MAX_SAFE_INTEGER),
+    options: (x, n) => checkObject(x, n, {}, UNIT_OPTION_CHECKS),
+  });
+  const unit = u as unknown as Unit;
+  const key = unitKey(unit);
+  if (unit.key !== key) throw spatialError('ERR_SPATIAL_FORMAT', `${name}.key is not the key of its spec (this engine computes ${key})`);
+  return unit;
+}
+
 /** Options of {@link planUnits}. */
 export interface PlanOptions {
   /** Task families [all]. */
@@ -324,14 +403,6 @@ export async function completedKeys(out: string): Promise<Set<string>> {
   }
 }
 
-/** Writes `data` through a uniquely named temporary file (safe when machines share the directory). */
-async function writeFileAtomicShared(path: string, data: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 async function sha256File(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
 }
@@ -367,8 +438,13 @@ export interface RunUnitOptions {
 export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}): Promise<UnitResult> {
   const final = shardDir(out, unit.key);
   if (await exists(final)) return { key: unit.key, status: 'skipped' };
-  await mkdir(shardsDir(out), { recursive: true });
-  const tmp = await mkdtemp(join(shardsDir(out), `.tmp-${unit.key}-`));
+  let tmp: string;
+  try {
+    await mkdir(shardsDir(out), { recursive: true });
+    tmp = await mkdtemp(join(shardsDir(out), `.tmp-${unit.key}-`));
+  } catch (e) {
+    throw asIoError(e);
+  }
   try {
     const scene = await loadUnitScene(unit.scene);
     const report = await generateScene(scene, { ...unit.options, outDir: tmp, seed: unit.seed, tasks: unit.tasks, progress: opts.progress });
@@ -390,8 +466,8 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
     }
     return { key: unit.key, status: 'done' };
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw asIoError(e);
   }
 }
 
@@ -401,7 +477,7 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
 /** Writes `out/plan.json` (the units in merge order). Same units, same bytes. */
 export async function writePlan(out: string, units: Unit[]): Promise<void> {
   const plan: Plan = { version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })) };
-  await writeFileAtomicShared(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+  await writeFileAtomic(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', 'plan', { mkdir: true });
 }
 
 /** Reads `out/plan.json`. */
@@ -445,39 +521,86 @@ async function closeStream(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/** Options of {@link mergeShards}. */
+export interface MergeOptions {
+  /**
+   * What is checked against each shard's `shard.json` before anything is written: `all` (every
+   * file the shard lists: JSONL, images, overlap map, stats; each must exist and match its sha256)
+   * or `jsonl` (only the two splits, as before) ['all'].
+   */
+  verify?: 'all' | 'jsonl';
+  /** Shards merged so far, of the plan's. */
+  progress?: (done: number, total: number) => void;
+}
+
+/** Parses JSON text read from `file`; a parse error is `ERR_SPATIAL_FORMAT` naming the file (and line). */
+function parseJsonFrom<T>(text: string, file: string, line?: number): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (e) {
+    throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file}${line === undefined ? '' : `:${line}`} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Reads a shard's `shard.json` and checks its files (see {@link MergeOptions.verify}). */
+async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'): Promise<{ meta: ShardMeta; metaText: string; splits: Record<string, Buffer> }> {
+  const metaFile = join(dir, 'shard.json');
+  const metaText = await readFile(metaFile, 'utf8');
+  const meta = parseJsonFrom<ShardMeta>(metaText, metaFile);
+  if (meta?.key !== key || typeof meta.files !== 'object' || meta.files === null || !SPLITS.every((f) => typeof meta.files[f] === 'string'))
+    throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} does not describe unit ${key} (key and files with both splits expected)`);
+  const splits: Record<string, Buffer> = {};
+  for (const [rel, sha] of Object.entries(meta.files)) {
+    if (verify === 'jsonl' && !(SPLITS as readonly string[]).includes(rel)) continue;
+    const file = join(dir, ...rel.split('/'));
+    if (rel.split('/').includes('..') || posix.isAbsolute(rel)) throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} lists a file outside its shard (${rel})`);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (e) {
+      throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file} is listed in its shard.json but cannot be read (${fsReason(e)}); delete ${dir} and rerun the unit`);
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== sha)
+      throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file} does not match the sha256 in its shard.json; delete ${dir} and rerun the unit`);
+    if ((SPLITS as readonly string[]).includes(rel)) splits[rel] = bytes;
+  }
+  return { meta, metaText, splits };
+}
+
 /**
  * Merges the shards of `out/plan.json` in plan order into `out/qa_train.jsonl` and
  * `out/qa_eval.jsonl` (streamed, one shard in memory at a time), with every sample's image paths
  * rewritten to point into its shard (`shards/<key>/images/...`), and writes `out/manifest.json`.
- * Each shard's JSONL is checked against the sha256 in its `shard.json` first. Only complete shards
- * exist under their key, so an interrupted unit can never be merged.
+ * Each shard is checked against the sha256 list in its `shard.json` first (every file by default,
+ * see {@link MergeOptions.verify}). Only complete shards exist under their key, so an interrupted
+ * unit can never be merged. `manifest.json` is the merge's completion marker: it is removed before
+ * the splits are replaced and written last, so splits without a manifest (a merge killed half-way)
+ * are incomplete; readers check the splits against it ({@link checkMergedSplit}).
  * @throws ERR_SPATIAL_IO naming the missing units when some are not done; ERR_SPATIAL_FORMAT when a
- *   shard's files do not match their checksums.
+ *   shard's files are missing or do not match their checksums, or a JSON file does not parse
+ *   (naming the file and line).
  */
-export async function mergeShards(out: string, opts: { progress?: (done: number, total: number) => void } = {}): Promise<Manifest> {
+export async function mergeShards(out: string, opts: MergeOptions = {}): Promise<Manifest> {
+  const verify = opts.verify ?? 'all';
   const plan = await readPlan(out);
   const done = await completedKeys(out);
   const missing = plan.units.filter((u) => !done.has(u.key)).map((u) => u.key);
   if (missing.length)
     throw spatialError('ERR_SPATIAL_IO', `merge: ${missing.length} of ${plan.units.length} units are not done yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
   const writers = SPLITS.map((name) => {
-    const tmp = join(out, `${name}.tmp-${randomBytes(6).toString('hex')}`);
-    return { name, tmp, stream: createWriteStream(tmp), hash: createHash('sha256'), samples: 0 };
+    const tmp = tempPathFor(join(out, name));
+    return { name, tmp, stream: createWriteStream(tmp, { flags: 'wx' }), hash: createHash('sha256'), samples: 0 };
   });
   const manifest: Manifest = { version: 1, engine: plan.engine, units: plan.units.length, splits: {} as Manifest['splits'], samples: {}, shards: [] };
   try {
     for (const [k, unit] of plan.units.entries()) {
       const dir = shardDir(out, unit.key);
-      const metaText = await readFile(join(dir, 'shard.json'), 'utf8');
-      const meta = JSON.parse(metaText) as ShardMeta;
+      const { meta, metaText, splits } = await verifiedShard(dir, unit.key, verify);
       for (const w of writers) {
-        const bytes = await readFile(join(dir, w.name));
-        if (createHash('sha256').update(bytes).digest('hex') !== meta.files[w.name])
-          throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${join(dir, w.name)} does not match the sha256 in its shard.json`);
         let text = '';
-        for (const line of bytes.toString('utf8').split('\n')) {
+        for (const [i, line] of splits[w.name].toString('utf8').split('\n').entries()) {
           if (!line) continue;
-          const sample = JSON.parse(line) as { image?: unknown };
+          const sample = parseJsonFrom<{ image?: unknown }>(line, join(dir, w.name), i + 1);
           if (sample.image !== undefined) sample.image = rebaseImages(sample.image, unit.key);
           text += JSON.stringify(sample) + '\n';
           w.samples++;
@@ -489,19 +612,42 @@ export async function mergeShards(out: string, opts: { progress?: (done: number,
       manifest.shards.push({ key: unit.key, scene: meta.scene, tasks: meta.tasks, train: meta.train, eval: meta.eval, sha256: createHash('sha256').update(metaText).digest('hex') });
       opts.progress?.(k + 1, plan.units.length);
     }
+    for (const w of writers) await closeStream(w.stream);
+    // The completion marker goes first and comes back last: splits without it are a merge in progress.
+    await rm(join(out, 'manifest.json'), { force: true });
     for (const w of writers) {
-      await closeStream(w.stream);
       await rename(w.tmp, join(out, w.name));
       manifest.splits[w.name] = { samples: w.samples, sha256: w.hash.digest('hex') };
     }
   } catch (e) {
     for (const w of writers) {
       w.stream.destroy();
-      await rm(w.tmp, { force: true });
+      await rm(w.tmp, { force: true }).catch(() => undefined);
     }
-    throw e;
+    throw asIoError(e);
   }
   manifest.samples = Object.fromEntries(Object.entries(manifest.samples).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await writeFileAtomicShared(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  await writeFileAtomic(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n', 'manifest', { mkdir: true });
   return manifest;
+}
+
+/**
+ * For readers of a merged split (`stats`, `eval`): when `file` is `qa_train.jsonl` or
+ * `qa_eval.jsonl` at the root of a dataset (beside `plan.json`), requires the merge's
+ * `manifest.json` and that the file matches the sha256 it records, so a merge killed half-way is
+ * never read as a dataset. Any other file passes unchecked.
+ * @throws ERR_SPATIAL_FORMAT naming the file when the merge is incomplete or the file changed.
+ */
+export async function checkMergedSplit(file: string, bytes: Uint8Array): Promise<void> {
+  const name = basename(file) as (typeof SPLITS)[number];
+  const dir = dirname(resolve(file));
+  if (!SPLITS.includes(name) || !(await exists(join(dir, 'plan.json')))) return;
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    throw spatialError('ERR_SPATIAL_FORMAT', `${file} belongs to a dataset whose merge did not complete (no readable ${join(dir, 'manifest.json')}): run 'spatial-geom merge --out ${dir}'`);
+  }
+  if (manifest?.splits?.[name]?.sha256 !== createHash('sha256').update(bytes).digest('hex'))
+    throw spatialError('ERR_SPATIAL_FORMAT', `${file} does not match the sha256 in ${join(dir, 'manifest.json')}: run 'spatial-geom merge --out ${dir}' again`);
 }

@@ -14,7 +14,8 @@ import type { DynamicClip } from '../scenes/clip.js';
 import { ALL_CLIP_TASKS, type ClipTaskName, type EngineFrame, type QASample, type TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { selectPairs } from './pairs.js';
-import { type GenerateOptions, writeFileAtomic, writePng, writeSplits } from './pipeline.js';
+import { writeFileAtomic } from '../io/files.js';
+import { type GenerateOptions, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
 import { cameraTasks } from './tasks/camera.js';
 import { type MotionCandidate, STATIC_DISPLACEMENT, motionCandidates, objectMotionTasks, worldTracks } from './tasks/objectMotion.js';
@@ -80,7 +81,7 @@ function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
         if (!p) {
           const encoded = clip.images?.encoded?.(t);
           const rel = join('images', clip.id, `${id}${encoded?.ext ?? '.png'}`);
-          p = encoded ? writeFileAtomic(join(outDir, rel), encoded.bytes).then(() => rel) : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
+          p = encoded ? writeFileAtomic(join(outDir, rel), encoded.bytes, 'image', { mkdir: true }).then(() => rel) : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
           cache.set(t, p);
         }
         return p;
@@ -171,7 +172,7 @@ export async function generateClip(clip: DynamicClip, opts: ClipGenerateOptions)
     files: ['qa_train.jsonl', 'qa_eval.jsonl', 'stats.json'],
   };
   const { timingsMs: _t, ...deterministic } = report;
-  await writeFileAtomic(join(opts.outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n');
+  await writeFileAtomic(join(opts.outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n', 'file', { mkdir: true });
   lap('write', t);
   timings.total = Math.round(performance.now() - t0);
   return report;

@@ -4,14 +4,15 @@
  * Every stage is usable on its own; {@link generateScene} runs them all and reports what it did.
  * @module
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import { visibleSetsMultiSpa } from '../compat.js';
 import { spatialError } from '../errors.js';
 import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
 import { voxelDownsample } from '../pointcloud.js';
 import { createRng, type Rng } from '../random.js';
+import { writeFileAtomic } from '../io/files.js';
 import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image } from '../types.js';
@@ -87,20 +88,12 @@ function colorCameraOf(f: Frame): Camera {
   return { intrinsics: f.colorIntrinsics ?? f.intrinsics, pose: f.pose };
 }
 
-/** Writes `data` to `path` through a temporary name, so a crash never leaves a truncated file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
-
 /** PNG encoding of an 8-bit image (sharp), atomically written. */
 export async function writePng(path: string, img: Image): Promise<void> {
   const png = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: img.channels } })
     .png({ compressionLevel: 6 })
     .toBuffer();
-  await writeFileAtomic(path, png);
+  await writeFileAtomic(path, png, 'image', { mkdir: true });
 }
 
 /** Scene points: the scene's own (mesh vertices), else depth of all frames fused and voxel-downsampled. */
@@ -266,7 +259,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   timings.total = Math.round(performance.now() - t0);
   // stats.json holds no timings, so that same inputs and seed give byte-identical outputs.
   const { timingsMs: _timings, ...deterministic } = report;
-  await writeFileAtomic(join(outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n');
+  await writeFileAtomic(join(outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n', 'file', { mkdir: true });
   return report;
 }
 
@@ -288,8 +281,8 @@ export async function writeSplits(
       evalLines.push(JSON.stringify({ ...rest, text: conversations[0].value }));
     } else train.push(JSON.stringify(s));
   }
-  await writeFileAtomic(join(outDir, 'qa_train.jsonl'), train.map((l) => l + '\n').join(''));
-  await writeFileAtomic(join(outDir, 'qa_eval.jsonl'), evalLines.map((l) => l + '\n').join(''));
+  await writeFileAtomic(join(outDir, 'qa_train.jsonl'), train.map((l) => l + '\n').join(''), 'file', { mkdir: true });
+  await writeFileAtomic(join(outDir, 'qa_eval.jsonl'), evalLines.map((l) => l + '\n').join(''), 'file', { mkdir: true });
   return { train: train.length, eval: evalLines.length, counts };
 }
 

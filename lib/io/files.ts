@@ -3,7 +3,8 @@
  * `ERR_SPATIAL_IO` naming the path, and writes that never leave a partial file behind.
  * @module
  */
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 
@@ -15,10 +16,7 @@ export function checkPath(path: unknown, name = 'path'): string {
 }
 
 function ioError(path: string, what: string, e: unknown): Error {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const reason =
-    code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error)?.message ?? String(e);
-  return spatialError('ERR_SPATIAL_IO', `Cannot read ${what} ${path}: ${reason}`);
+  return spatialError('ERR_SPATIAL_IO', `Cannot read ${what} ${path}: ${fsReason(e)}`);
 }
 
 /** Reads a whole file; a missing or unreadable file is `ERR_SPATIAL_IO` naming `what` and the path. */
@@ -58,23 +56,82 @@ export async function isFile(path: string): Promise<boolean> {
   }
 }
 
-let tempCounter = 0;
+/** A plain reason for a file-system error code (`ENOSPC` -> `no space left on device`). */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EISDIR': return 'it is a directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    case 'EEXIST': return 'it already exists';
+    case 'ENOTEMPTY': return 'the directory is not empty';
+    case 'EMFILE': case 'ENFILE': return 'too many open files';
+    case 'EIO': return 'input/output error';
+    case 'EFBIG': case 'ERR_FS_FILE_TOO_LARGE': return 'file too large';
+    case 'ENAMETOOLONG': return 'file name too long';
+    case 'EXDEV': return 'not on the same file system';
+  }
+  return (e as Error)?.message ?? String(e);
+}
+
+/** True for a Node file-system error (an errno `code` such as ENOENT, ENOSPC, EROFS). */
+export function isFsError(e: unknown): e is NodeJS.ErrnoException {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return e instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
 
 /**
- * Writes `bytes` to a temporary file beside `path` and renames it over `path`. A rename within one
- * directory is atomic on POSIX file systems, so readers see either the old file or the complete new
- * one, and a failed or interrupted write leaves no partial file under `path`.
+ * `e` as `ERR_SPATIAL_IO` naming the path and a plain reason when it is a file-system error
+ * (`Cannot write /out/x.png: no space left on device`); any other error unchanged.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array, what = 'file'): Promise<void> {
-  // pid + counter: unique among concurrent writers of this process and of other processes.
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter++}.tmp`);
+export function asIoError(e: unknown, fallbackPath?: string): unknown {
+  if (!isFsError(e)) return e;
+  const path = e.path ?? fallbackPath;
+  const verb = { open: 'open', read: 'read', write: 'write', mkdir: 'create', mkdtemp: 'create', rename: 'rename', unlink: 'remove', rmdir: 'remove', scandir: 'list', stat: 'stat', lstat: 'stat', link: 'link', copyfile: 'copy', realpath: 'resolve' }[e.syscall ?? ''] ?? 'access';
+  const dest = (e as { dest?: string }).dest;
+  const target = dest ? `${path} to ${dest}` : path;
+  return spatialError('ERR_SPATIAL_IO', `Cannot ${verb} ${target ?? '(unknown path)'}: ${fsReason(e)}`);
+}
+
+let tempCounter = 0;
+
+/** A temporary name beside `path`, unique among this process's writers and other processes and machines. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${tempCounter++}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** True for a temporary name made by {@link tempPathFor} (a write interrupted by a crash). */
+export function isTempName(name: string): boolean {
+  return /^\..+\.\d+\.\d+\.[0-9a-f]{8}\.tmp$/.test(name);
+}
+
+/** Options of {@link writeFileAtomic}. */
+export interface WriteAtomicOptions {
+  /** Create the file's directory (and parents) first [false: a missing directory is an error]. */
+  mkdir?: boolean;
+}
+
+/**
+ * Writes `data` to a temporary file beside `path` and renames it over `path`: the one atomic file
+ * writer of the package. A rename within one directory is atomic on POSIX file systems, so readers
+ * see either the old file or the complete new one; a failed write (full disk, read-only file
+ * system) removes its temporary file and throws `ERR_SPATIAL_IO` naming `what`, the path and the
+ * reason. Temporary names hold the pid, a counter and random bits, so writers on several machines
+ * sharing a directory never collide.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, what = 'file', opts: WriteAtomicOptions = {}): Promise<void> {
+  const tmp = tempPathFor(path);
   try {
-    await writeFile(tmp, bytes, { flag: 'wx' });
+    if (opts.mkdir) await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, data, { flag: 'wx' });
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     const code = (e as NodeJS.ErrnoException)?.code;
-    const reason = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'permission denied' : (e as Error)?.message ?? String(e);
-    throw spatialError('ERR_SPATIAL_IO', `Cannot write ${what} ${path}: ${reason}`);
+    throw spatialError('ERR_SPATIAL_IO', `Cannot write ${what} ${path}: ${code === 'ENOENT' ? 'its directory does not exist' : fsReason(e)}`);
   }
 }

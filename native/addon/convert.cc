@@ -21,7 +21,7 @@ std::string describe(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
   if (v.IsBoolean()) return "a boolean";
-  if (v.IsNumber()) return "the number " + std::to_string(v.As<Napi::Number>().DoubleValue());
+  if (v.IsNumber()) return "the number " + spatial::formatNumber(v.As<Napi::Number>().DoubleValue());
   if (v.IsString()) return "a string";
   if (v.IsTypedArray()) {
     static const char* names[] = {"Int8Array",    "Uint8Array",   "Uint8ClampedArray", "Int16Array",

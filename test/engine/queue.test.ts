@@ -38,8 +38,8 @@ function queueArgs(): string[] {
   return ['--redis', redis.url, '--queue', `test-${process.pid}-${++queues}`];
 }
 
-function startWorkers(n: number, queue: string[], env: Record<string, string> = {}): Child[] {
-  return Array.from({ length: n }, () => startCli(['worker', ...queue, ...FAST_LOCKS], env));
+function startWorkers(n: number, queue: string[], out: string, env: Record<string, string> = {}): Child[] {
+  return Array.from({ length: n }, () => startCli(['worker', ...queue, '--out', out, ...FAST_LOCKS], env));
 }
 
 async function workersReady(workers: Child[]): Promise<void> {
@@ -69,9 +69,9 @@ function shardKeys(out: string): string[] {
 describe.runIf(enabled)('queue mode (BullMQ over Redis)', () => {
   it('3 workers on 6 synthetic scenes give byte-identical merged output to a single-process run', async () => {
     const queue = queueArgs();
-    const workers = startWorkers(3, queue);
-    await workersReady(workers);
     const out = tmp();
+    const workers = startWorkers(3, queue, out);
+    await workersReady(workers);
     const s = await submitAndWait(out, queue);
     expect(s.output()).toMatch(/6 units queued/);
     expect(s.output()).toMatch(/merged 6 units/);
@@ -87,7 +87,7 @@ describe.runIf(enabled)('queue mode (BullMQ over Redis)', () => {
     const queue = queueArgs();
     const out = tmp();
     // Worker A holds its first unit, fully written but not yet renamed into place, until it is killed.
-    const [a] = startWorkers(1, queue, { SPATIAL_GEOM_UNIT_PAUSE_MS: '600000' });
+    const [a] = startWorkers(1, queue, out, { SPATIAL_GEOM_UNIT_PAUSE_MS: '600000' });
     await workersReady([a]);
     const submit = startCli(['queue', 'submit', ...queue, ...SCENES, '--out', out]);
     expect(await submit.exited, submit.output()).toBe(0);
@@ -102,7 +102,7 @@ describe.runIf(enabled)('queue mode (BullMQ over Redis)', () => {
     await a.exited;
     expect(shardKeys(out)).toEqual([]);
 
-    const others = startWorkers(2, queue);
+    const others = startWorkers(2, queue, out);
     await workersReady(others);
     await submitAndWait(out, queue);
     expectSameAsReference(out);
@@ -120,7 +120,7 @@ describe.runIf(enabled)('queue mode (BullMQ over Redis)', () => {
     const queue = queueArgs();
     const out = tmp();
     // Slow units (0.4 s pause each) so that the run spans the outage.
-    const workers = startWorkers(3, queue, { SPATIAL_GEOM_UNIT_PAUSE_MS: '400' });
+    const workers = startWorkers(3, queue, out, { SPATIAL_GEOM_UNIT_PAUSE_MS: '400' });
     await workersReady(workers);
     const submit = startCli(['queue', 'submit', ...queue, ...SCENES, '--out', out, '--wait', '--poll-ms', '250']);
     await waitFor(() => shardKeys(out).length >= 1, 30_000, 'a first shard', () => submit.output() + workers.map((w) => w.output()).join(''));

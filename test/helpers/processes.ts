@@ -81,7 +81,7 @@ async function ping(port: number): Promise<boolean> {
       reply += d;
       if (reply.includes('\r\n')) {
         c.destroy();
-        res(reply.startsWith('+PONG'));
+        res(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
       }
     });
     c.once('connect', () => c.write('PING\r\n'));
@@ -115,10 +115,10 @@ export function redisTestsEnabled(): boolean {
 }
 
 /**
- * Starts `redis-server` on a free loopback port (SIGKILLed after the file with every other child). Fails loudly when it is not installed: CI installs
+ * Starts `redis-server` on a free loopback port, with `extraArgs` (e.g. `--requirepass pw`) (SIGKILLed after the file with every other child). Fails loudly when it is not installed: CI installs
  * it (.ci/run), and a queue test that silently skipped would prove nothing.
  */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(extraArgs: string[] = []): Promise<TestRedis> {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -130,7 +130,7 @@ export async function startRedis(): Promise<TestRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     start: async () => {
-      const s = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+      const s = startProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs]);
       server = s;
       await waitFor(() => ping(port), 10_000, `redis-server on port ${port}`, () => s.output());
     },

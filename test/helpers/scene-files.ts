@@ -65,3 +65,19 @@ export async function writeTum(
   await put(join(root, 'rgb.txt'), header + spec.rgb.map((t) => `${t} rgb/${t}.png`).join('\n') + '\n');
   await put(join(root, 'groundtruth.txt'), '# ground truth\n# timestamp tx ty tz qx qy qz qw\n' + spec.groundtruth.join('\n') + '\n');
 }
+
+/** A synthetic scene (lib/scenes/synthetic.ts) written as a scene manifest with 16-bit depth and PNG colour. */
+export async function writeSyntheticManifest(root: string, opts: { seed?: number; frames?: number; width?: number; height?: number } = {}): Promise<string> {
+  const { synthesizeScene } = await import('../../lib/scenes/synthetic.js');
+  const scene = synthesizeScene({ seed: opts.seed ?? 0, frames: opts.frames ?? 8, width: opts.width ?? 160, height: opts.height ?? 120 });
+  const frames = [];
+  for (const f of scene.frames) {
+    await mkdir(join(root, 'depth'), { recursive: true });
+    await mkdir(join(root, 'color'), { recursive: true });
+    await writeDepthPng(join(root, 'depth', `${f.id}.png`), f.depth!, { scale: 1000 });
+    await writeImage(join(root, 'color', `${f.id}.png`), f.color!);
+    frames.push({ id: f.id, depth: `depth/${f.id}.png`, color: `color/${f.id}.png`, pose: Array.from(f.pose) });
+  }
+  const manifest = { version: 1, id: scene.id, depthScale: 1000, intrinsics: scene.frames[0].intrinsics, frames };
+  return put(join(root, 'manifest.json'), JSON.stringify(manifest));
+}

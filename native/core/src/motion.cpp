@@ -54,7 +54,7 @@ void accumulateRows(const double* __restrict xs, const double* __restrict ys, co
 template <typename T>
 void trackDistanceChangeImpl(const T* tracks, size_t frames, size_t n, double smoothing, double* out) {
   if (!(smoothing >= 0) || !std::isfinite(smoothing))
-    throw Error(ErrorCode::Shape, "smoothing must be a finite number >= 0 (got " + std::to_string(smoothing) + ")");
+    throw Error(ErrorCode::Shape, "smoothing must be a finite number >= 0 (got " + formatNumber(smoothing) + ")");
   const size_t pairs = n < 2 ? 0 : n * (n - 1) / 2;
   std::fill(out, out + pairs, 0.0);
   if (pairs == 0 || frames < 2) return;
@@ -91,7 +91,7 @@ size_t averageLinkageCut(double* d, size_t n, double cut, int32_t* labels) {
   const size_t pairs = n < 2 ? 0 : n * (n - 1) / 2;
   for (size_t k = 0; k < pairs; ++k)
     if (!(d[k] >= 0))
-      throw Error(ErrorCode::Shape, "distances must be >= 0 and not NaN (entry " + std::to_string(k) + " is " + std::to_string(d[k]) + ")");
+      throw Error(ErrorCode::Shape, "distances must be >= 0 and not NaN (entry " + std::to_string(k) + " is " + formatNumber(d[k]) + ")");
   auto at = [d, n](size_t a, size_t b) -> double& { return a < b ? d[condensedIndex(n, a, b)] : d[condensedIndex(n, b, a)]; };
 
   // parent: union of merged items (a merged cluster lives on in the slot of one of its parts).

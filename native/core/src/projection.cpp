@@ -102,9 +102,9 @@ void checkDepthMaps(const Camera* cams, const DepthView* depths, size_t frames, 
 
 void checkVisibilityOptions(const VisibilityOptions& o) {
   if (!std::isfinite(o.tolerance) || o.tolerance < 0)
-    throw Error(ErrorCode::Shape, "opts.tolerance must be a finite number >= 0 (got " + std::to_string(o.tolerance) + ")");
+    throw Error(ErrorCode::Shape, "opts.tolerance must be a finite number >= 0 (got " + formatNumber(o.tolerance) + ")");
   if (!std::isfinite(o.nearPlane))
-    throw Error(ErrorCode::Shape, "opts.near must be finite (got " + std::to_string(o.nearPlane) + ")");
+    throw Error(ErrorCode::Shape, "opts.near must be finite (got " + formatNumber(o.nearPlane) + ")");
 }
 
 template <typename Real>

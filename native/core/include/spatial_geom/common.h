@@ -2,6 +2,10 @@
 // The core knows nothing of Node: it takes raw pointers and sizes and throws spatial::Error.
 #pragma once
 
+#if !defined(__CUDACC__)
+#include <charconv>
+#endif
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -29,6 +33,19 @@ inline const char* errorCodeName(ErrorCode c) {
   }
   return "ERR_SPATIAL_SHAPE";
 }
+
+#if !defined(__CUDACC__)
+// A number for error messages as JavaScript prints it: the shortest text that reads back to the
+// same double (1e-30, 0.05, 2.5e+21, NaN, Infinity), never std::to_string's fixed 6 decimals
+// (which prints 1e-30 as 0.000000).
+inline std::string formatNumber(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+#endif
 
 // Thrown by every core entry point before it touches memory it was not promised.
 class Error : public std::runtime_error {
