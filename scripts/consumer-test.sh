@@ -63,6 +63,14 @@ PATH="$hidden:$PATH" npx --no-install spatial-geom demo --out "$app/demo-out" >"
 test -s "$app/demo-out/qa_train.jsonl" || { step "FAILED: the demo wrote no qa_train.jsonl"; exit 1; }
 step "npx spatial-geom demo: $(wc -l <"$app/demo-out/qa_train.jsonl") train samples in $(elapsed "$t") s"
 
+# bullmq is an optional peer: not installed here, and only the queue commands need it.
+test ! -e "$app/node_modules/bullmq" || { step "FAILED: bullmq was installed into a library user's project"; exit 1; }
+if queue_msg="$(npx --no-install spatial-geom queue status --redis redis://127.0.0.1:1 2>&1)"; then
+  step "FAILED: queue status without bullmq exited 0"; exit 1
+fi
+echo "$queue_msg" | grep -q 'needs the optional package bullmq' || { echo "$queue_msg"; step "FAILED: queue status without bullmq did not say what to install"; exit 1; }
+step "queue commands without bullmq: '$(echo "$queue_msg" | tail -1)'"
+
 # 4. Older CPUs, emulated.
 summary="native: ${native_line#esm: }"
 if command -v qemu-x86_64 >/dev/null && [ "$(uname -m)" = x86_64 ]; then

@@ -32,7 +32,6 @@ import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import { checkMergedSplit, completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
 import { runUnits } from './pool.js';
-import { DEFAULT_QUEUE, queueCounts, resolveQueueTarget, startQueueWorker, submitUnits, waitForUnits } from './queue.js';
 import { asIoError, fsReason } from '../io/files.js';
 import { redactUrl } from './redact.js';
 import { assertUnlocked } from '../io/lock.js';
@@ -324,7 +323,23 @@ const REDIS_OPTIONS = {
   redis: { type: 'string' }, queue: { type: 'string' }, 'redis-password-file': { type: 'string' }, 'redis-ca': { type: 'string' }, 'redis-cert': { type: 'string' }, 'redis-key': { type: 'string' },
 } as const;
 
+/**
+ * Queue mode's module, loaded on first use: bullmq (with ioredis) is an optional peer dependency that
+ * only `queue` and `worker` need, so a library user neither installs nor loads it.
+ */
+async function queueModule(): Promise<typeof import('./queue.js')> {
+  try {
+    return await import('./queue.js');
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && /['"]bullmq['"]/.test(err.message))
+      throw spatialError('ERR_SPATIAL_IO', 'queue mode needs the optional package bullmq: install it beside @spatial/geom (npm install bullmq@5)');
+    throw e;
+  }
+}
+
 async function cmdQueue(argv: string[]): Promise<void> {
+  const { DEFAULT_QUEUE, queueCounts, resolveQueueTarget, submitUnits, waitForUnits } = await queueModule();
   const [sub, ...rest] = argv;
   if (sub === 'status') {
     const { values } = parseArgs({ args: rest, options: { ...REDIS_OPTIONS, out: { type: 'string' } } });
@@ -363,6 +378,7 @@ async function cmdQueue(argv: string[]): Promise<void> {
 }
 
 async function cmdWorker(argv: string[]): Promise<void> {
+  const { DEFAULT_QUEUE, resolveQueueTarget, startQueueWorker } = await queueModule();
   const { values } = parseArgs({
     args: argv,
     options: {
