@@ -6,8 +6,8 @@
 import { spatialError } from './errors.js';
 import { native } from './native.js';
 import type {
-  BackendInfo, Camera, Correspondences, DepthMap, Intrinsics, PatchGridSpec, Points, Projection, ProjectionOut,
-  RayEmbeddingOptions, VisibilityOptions,
+  Camera, Correspondences, DepthMap, Intrinsics, NativeBackendInfo, PatchGridSpec, Points, Projection, ProjectionOut,
+  RayEmbeddingOptions, SimdLevel, VisibilityOptions,
 } from './types.js';
 import {
   checkCamera, checkCameras, checkDepthMap, checkDepthMaps, checkIndexSet, checkIndexSetTypes, checkInteger, checkIntrinsics,
@@ -160,15 +160,27 @@ export function rayEmbedding(k: Intrinsics, opts: RayEmbeddingOptions): Float32A
   return native().rayEmbedding(packIntrinsics(ki), g.patchSize, frequencies, focal, out);
 }
 
-/** Version, active backend ('cpu' or 'cuda'), CUDA availability (and why not) and thread count. */
-export function info(): BackendInfo {
+/**
+ * Version, active backend ('cpu' or 'cuda'), CUDA availability (and why not), thread count, and the
+ * SIMD level of the CPU kernels (`simd`) with the levels this CPU offers (`simdLevels`).
+ */
+export function info(): NativeBackendInfo {
   return native().info();
 }
 
 /**
  * Sets the native thread count (`threads`, 0 = all cores), the backend (`'auto'` picks CUDA when a
- * device is present) and the work size from which batch ops go multi-threaded.
+ * device is present), the work size from which batch ops go multi-threaded, and the SIMD level of
+ * the CPU kernels (`simd`: one of `info().simdLevels`; for tests and benchmarks, since every level
+ * gives the same results). A level this CPU lacks, or an unknown name, throws ERR_SPATIAL_SHAPE and
+ * changes nothing.
+ * @example configure({ simd: 'avx2' }); // ... configure({ simd: info().simdLevels.at(-1) });
  */
-export function configure(opts: { threads?: number; backend?: 'auto' | 'cpu' | 'cuda'; parallelThreshold?: number }): BackendInfo {
-  return native().configure(opts.threads, opts.backend, opts.parallelThreshold);
+export function configure(opts: {
+  threads?: number;
+  backend?: 'auto' | 'cpu' | 'cuda';
+  parallelThreshold?: number;
+  simd?: SimdLevel;
+}): NativeBackendInfo {
+  return native().configure(opts.threads, opts.backend, opts.parallelThreshold, opts.simd);
 }

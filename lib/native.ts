@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spatialError } from './errors.js';
-import type { BackendInfo } from './types.js';
+import type { NativeBackendInfo, SimdLevel } from './types.js';
 
 /** Raw interface of the addon (packed cameras: see `PACKED_CAMERA_LENGTH`). */
 export interface NativeBinding {
@@ -25,8 +25,9 @@ export interface NativeBinding {
   backprojectDepth(depth: Float32Array, camera: Float64Array, stride: number): Float32Array;
   rayGrid(intrinsics: Float64Array, patchSize: number, rows: number, cols: number): Float32Array;
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
-  info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
-  configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+  /** Throws ERR_SPATIAL_SHAPE while env SPATIAL_GEOM_SIMD names an unknown level or one above the CPU's. */
+  info(): NativeBackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
+  configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number, simd?: SimdLevel): NativeBackendInfo;
   voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
   visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
   boxIou3d(a: Float64Array, b: Float64Array): number;
@@ -64,15 +65,19 @@ export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 let binding: NativeBinding | undefined;
 let loadError: Error | undefined;
 
-/** Loads the addon once; throws ERR_SPATIAL_IO with build instructions when it is missing. */
+/**
+ * Loads the addon once; throws ERR_SPATIAL_IO with build instructions when it is missing, and the
+ * addon's own coded error (ERR_SPATIAL_SHAPE) when env SPATIAL_GEOM_SIMD asks for a SIMD level that
+ * is unknown or above this CPU's. Either error is then thrown by every later call.
+ */
 export function native(): NativeBinding {
   if (binding) return binding;
   if (loadError) throw loadError;
+  let loaded: NativeBinding;
   try {
     const require = createRequire(import.meta.url);
     const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeBinding;
-    binding = bindings({ bindings: 'spatial_geom', module_root: packageRoot });
-    return binding;
+    loaded = bindings({ bindings: 'spatial_geom', module_root: packageRoot });
   } catch (e) {
     loadError = spatialError(
       'ERR_SPATIAL_IO',
@@ -81,4 +86,12 @@ export function native(): NativeBinding {
     );
     throw loadError;
   }
+  try {
+    loaded.info(); // the addon resolves its SIMD level (CPUID, SPATIAL_GEOM_SIMD) here
+  } catch (e) {
+    loadError = e as Error;
+    throw loadError;
+  }
+  binding = loaded;
+  return binding;
 }
