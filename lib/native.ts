@@ -25,7 +25,6 @@ export interface NativeBinding {
   backprojectDepth(depth: Float32Array, camera: Float64Array, stride: number): Float32Array;
   rayGrid(intrinsics: Float64Array, patchSize: number, rows: number, cols: number): Float32Array;
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
-  /** Throws ERR_SPATIAL_SHAPE while env SPATIAL_GEOM_SIMD names an unknown level or one above the CPU's. */
   info(): NativeBackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number, simd?: SimdLevel): NativeBackendInfo;
   voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
@@ -73,25 +72,22 @@ let loadError: Error | undefined;
 export function native(): NativeBinding {
   if (binding) return binding;
   if (loadError) throw loadError;
-  let loaded: NativeBinding;
   try {
     const require = createRequire(import.meta.url);
     const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeBinding;
-    loaded = bindings({ bindings: 'spatial_geom', module_root: packageRoot });
+    binding = bindings({ bindings: 'spatial_geom', module_root: packageRoot });
+    return binding;
   } catch (e) {
-    loadError = spatialError(
-      'ERR_SPATIAL_IO',
-      `the native addon could not be loaded (${(e as Error).message.split('\n')[0]}). Build it with \`npm run build:native\` ` +
-        'or use the pure-TS reference from "@spatial/geom/reference".',
-    );
+    const err = e as Error & { code?: string };
+    // The addon's own load-time errors (SPATIAL_GEOM_SIMD names an unknown level or one above the
+    // CPU's) already carry a code and say what to do: pass them on as they are.
+    if (err.code?.startsWith('ERR_SPATIAL_')) loadError = err;
+    else
+      loadError = spatialError(
+        'ERR_SPATIAL_IO',
+        `the native addon could not be loaded (${err.message.split('\n')[0]}). Build it with \`npm run build:native\` ` +
+          'or use the pure-TS reference from "@spatial/geom/reference".',
+      );
     throw loadError;
   }
-  try {
-    loaded.info(); // the addon resolves its SIMD level (CPUID, SPATIAL_GEOM_SIMD) here
-  } catch (e) {
-    loadError = e as Error;
-    throw loadError;
-  }
-  binding = loaded;
-  return binding;
 }

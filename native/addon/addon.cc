@@ -260,8 +260,8 @@ Napi::Value RayEmbedding(const Napi::CallbackInfo& info) {
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto cuda = spatial::cudaStatus();
-  // Throws (ERR_SPATIAL_SHAPE) while SPATIAL_GEOM_SIMD holds an invalid request: info() is the
-  // first call lib/native.ts makes, so the loader reports it.
+  // Throws (ERR_SPATIAL_SHAPE) while SPATIAL_GEOM_SIMD holds an invalid request (loading the addon
+  // already failed with that error; this covers a caller that kept the failed module somehow).
   const spatial::SimdLevel level = spatial::simdLevel();
   Napi::Object o = Napi::Object::New(env);
   o.Set("version", SPATIAL_GEOM_VERSION);
@@ -328,6 +328,13 @@ SPATIAL_ADDON_MODULE(registerGeometry);
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Pick the SIMD level now (CPUID, env SPATIAL_GEOM_SIMD): a request the CPU cannot honour makes
+  // require() itself fail with the coded error (ERR_SPATIAL_SHAPE), which lib/native.ts passes on.
+  try {
+    spatial::simdLevel();
+  } catch (const spatial::Error& e) {
+    addon::throwJs(env, e.code(), e.what());
+  }
   for (auto registrar : addon::registrars()) registrar(env, exports);
   return exports;
 }
