@@ -2,11 +2,19 @@
 // is far too slow:
 //   qemu-x86_64 -cpu Nehalem $(which node) test/cpu/simd-smoke.mjs
 //   qemu-x86_64 -cpu Haswell $(which node) test/cpu/simd-smoke.mjs
+//   qemu-x86_64 -cpu Conroe $(which node) test/cpu/simd-smoke.mjs   (Core 2: no SSE4, no POPCNT)
 // Prints info().simd / simdLevels, then runs each op the SIMD kernels serve at every level the CPU
 // offers and compares with the pure-TS reference (exact: Float64 points, integer sets). Uses dist/
 // (npm run build:ts). Exits 1 on any mismatch; a SIGILL would kill it instead.
-import * as native from '../../dist/index.js';
-import * as ref from '../../dist/reference/index.js';
+// The modules themselves, not the package root: the root also loads sharp, whose libvips needs
+// x86-64-v2, so it could not run on the pre-Nehalem CPUs this addon supports (qemu -cpu Conroe).
+import * as geometry from '../../dist/geometry.js';
+import * as sampling from '../../dist/sampling.js';
+import * as refGeometry from '../../dist/reference/geometry.js';
+import * as refSampling from '../../dist/reference/sampling.js';
+
+const native = { ...geometry, ...sampling };
+const ref = { ...refGeometry, ...refSampling };
 
 const info = native.info();
 console.log(`info().simd = ${info.simd}, info().simdLevels = ${JSON.stringify(info.simdLevels)}`);
