@@ -33,12 +33,24 @@ const uv = new Float32Array(2 * N * 8), depth = new Float32Array(N * 8);
 const sets64 = builds.new.visibleSets(pts, packCameras(ringCameras(64)), wavyDepths(ringCameras(64)).map((d) => d.data), 1e-6, 0.05);
 const overlapOut = new Float32Array(64 * 64);
 
+// Other native ops, to see what the rest of the addon (plain x86-64 now, -march=native before) costs.
+const img = Uint8Array.from({ length: 1920 * 1440 * 3 }, (_, i) => (i * 2654435761) >>> 24);
+const imgOut = new Uint8Array(640 * 480 * 3);
+const resampleMap = Float64Array.of(3, 1, 3, 1); // 1920x1440 -> 640x480 at pixel centres
+const pointMaps = Array.from({ length: 32 }, (_, f) => pts.subarray(3 * 20_000 * f, 3 * 20_000 * (f + 10)));
+const tracks = Float32Array.from({ length: 3 * 60 * 2000 }, (_, i) => ((i * 2654435761) >>> 0) / 2 ** 32 + 0.01 * Math.floor(i / 6000));
+const labels = new Int32Array(2000);
+
 const ops = {
   project1: (b) => b.projectPoints(pts, packed(1), uv.subarray(0, 2 * N), depth.subarray(0, N)),
   project8: (b) => b.projectPoints(pts, packed(8), uv, depth),
   visible1: (b) => b.visibleSets(pts, packed(1), depthData.slice(0, 1), 1e-6, 0.05),
   visible64: (b) => b.visibleSets(pts, packed(64), depthData, 1e-6, 0.05),
   overlap64: (b) => b.overlapMatrix(sets64, overlapOut),
+  resample: (b) => b.resampleImage(img, 1920, 1440, 3, imgOut, 640, 480, resampleMap, Uint8Array.of(0, 0, 0)),
+  voxelSelect: (b) => b.voxelCoverageSelect(pointMaps, undefined, 8, 32, 0.05),
+  multiSpa8: (b) => b.visibleSetsMultiSpa(pts, packed(8), depthData.slice(0, 8), Float64Array.from({ length: 16 }, (_, i) => (i % 2 ? 480 : 640))),
+  rigidSeg: (b) => b.rigidSegmentation(tracks, 60, 0, 0.02, labels),
 };
 
 /** Milliseconds per call: enough calls for ~150 ms (at least 2), after one warm-up call. */

@@ -1,4 +1,5 @@
-// The hot kernels of the core, compiled for every instruction-set level in this one translation
+// The hot kernels of the core (projection, visibility, sets, voxel keys, resampling rows, motion
+// distance rows, ray-casting rows), compiled for every instruction-set level in this one translation
 // unit: kernels/*.inc hold each body once, and this file includes them three times, each time in
 // its own namespace (spatial::simd::baseline, ::avx2, ::avx512) and, for the wide levels, under a
 // target pragma that enables that level's instructions for the functions defined there. The rest of
@@ -36,6 +37,7 @@
 
 #include "simd.h"
 #include "simd_kernels.h"
+#include "spatial_geom/motion.h"
 #include "spatial_geom/projection_impl.h"
 
 SPATIAL_SIMD_BEGIN
@@ -48,6 +50,8 @@ namespace {
 #include "kernels/sets.inc"
 #include "kernels/voxel.inc"
 #include "kernels/resample.inc"
+#include "kernels/motion.inc"
+#include "kernels/raycast.inc"
 #include "kernels/table.inc"
 }  // namespace
 }  // namespace spatial::simd::baseline
@@ -71,6 +75,8 @@ namespace {
 #include "kernels/sets.inc"
 #include "kernels/voxel.inc"
 #include "kernels/resample.inc"
+#include "kernels/motion.inc"
+#include "kernels/raycast.inc"
 #include "kernels/table.inc"
 }  // namespace
 }  // namespace spatial::simd::avx2
@@ -95,6 +101,8 @@ namespace {
 #include "kernels/sets.inc"
 #include "kernels/voxel.inc"
 #include "kernels/resample.inc"
+#include "kernels/motion.inc"
+#include "kernels/raycast.inc"
 #include "kernels/table.inc"
 }  // namespace
 }  // namespace spatial::simd::avx512

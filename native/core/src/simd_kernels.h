@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "spatial_geom/camera.h"
+#include "spatial_geom/raycast_impl.h"
 #include "spatial_geom/sets.h"
 #include "spatial_geom/simd_level.h"
 
@@ -109,6 +110,14 @@ struct Kernels {
   // Nearest-neighbour row: out[j] = row[xs[j]], or 0 where xs[j] < 0.
   void (*nearestRowF32)(const float* row, const int32_t* xs, float* out, int32_t n);
   void (*nearestRowU16)(const uint16_t* row, const int32_t* xs, uint16_t* out, int32_t n);
+  // Rigid-body segmentation (motion.cpp): adds rows [i0, i1) of the condensed distance-change matrix
+  // over all frames; xs/ys/zs hold frame t's coordinates at t * n + j, prev (i1 - i0) * n scratch.
+  void (*accumulateRows)(const double* xs, const double* ys, const double* zs, size_t frames, size_t n, size_t i0,
+                         size_t i1, double smoothing, double* out, double* prev);
+  // Box ray caster (raycast.cpp): depth, ids and (when rgb) colour of image rows [rowBegin, rowEnd).
+  void (*renderRows)(RayFrame f, int32_t width, int32_t rowBegin, int32_t rowEnd, const double* columnRay,
+                     const double* rel, const uint16_t* boxIds, int64_t count, const double* roomRel,
+                     const uint16_t* roomIds, const uint8_t* palette, float* depth, uint16_t* ids, uint8_t* rgb);
   template <typename T>
   auto nearestRow() const {
     if constexpr (sizeof(T) == sizeof(float)) return nearestRowF32;

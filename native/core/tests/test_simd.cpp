@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "spatial_geom/raycast.h"
 #include "spatial_geom/resample.h"
 #include "spatial_geom/spatial_geom.h"
 #include "spatial_geom/voxel.h"
@@ -309,7 +310,7 @@ SPATIAL_TEST(testSortedCheckFindsFirstViolation) {
 
 namespace {
 
-// Everything the resampling and voxel-coverage kernels compute, at the active level.
+// Everything the resampling, voxel-coverage, motion and ray-casting kernels compute, at the active level.
 struct RowAndVoxelOutputs {
   std::vector<uint8_t> image[3];
   std::vector<float> depth;
@@ -317,13 +318,20 @@ struct RowAndVoxelOutputs {
   float median = 0;
   std::vector<uint32_t> order[2];
   std::vector<uint64_t> coverage[2];
+  std::vector<double> distanceChange;
+  std::vector<float> rayDepth;
+  std::vector<uint16_t> rayIds;
+  std::vector<uint8_t> rayRgb;
   bool operator==(const RowAndVoxelOutputs& o) const {
     for (int c = 0; c < 3; ++c)
       if (image[c] != o.image[c]) return false;
     // Depth holds NaN and inf on purpose: compare bits.
     if (depth.size() != o.depth.size() || std::memcmp(depth.data(), o.depth.data(), 4 * depth.size()) != 0) return false;
     return ids == o.ids && median == o.median && order[0] == o.order[0] && order[1] == o.order[1] &&
-           coverage[0] == o.coverage[0] && coverage[1] == o.coverage[1];
+           coverage[0] == o.coverage[0] && coverage[1] == o.coverage[1] &&
+           std::memcmp(distanceChange.data(), o.distanceChange.data(), 8 * distanceChange.size()) == 0 &&
+           std::memcmp(rayDepth.data(), o.rayDepth.data(), 4 * rayDepth.size()) == 0 && rayIds == o.rayIds &&
+           rayRgb == o.rayRgb;
   }
 };
 
@@ -381,16 +389,48 @@ RowAndVoxelOutputs rowAndVoxelOutputs() {
     r.order[d] = res.order;
     r.coverage[d] = res.coverage;
   }
+  // Rigid-body distance change: 77 tracks (odd, around the 16-row blocks) over 9 frames, one NaN.
+  std::vector<float> tracks(3 * 9 * 77);
+  for (auto& v : tracks) v = 2 * unit(rng);
+  tracks[3 * 77 * 4 + 5] = NAN;
+  r.distanceChange.resize(77 * 76 / 2);
+  trackDistanceChange(tracks.data(), 9, 77, 0.01, r.distanceChange.data());
+  // Ray casting: 7 boxes in a room, seen from inside, 61x37 (odd widths), with colour.
+  std::vector<double> boxes;
+  std::vector<uint16_t> boxIds;
+  for (int b = 0; b < 7; ++b) {
+    const double x = 3 * unit(rng) - 1.5, y = 3 * unit(rng) - 1.5, z = 2 + 2 * unit(rng), e = 0.2 + 0.5 * unit(rng);
+    for (double v : {x, y, z, x + e, y + e, z + e}) boxes.push_back(v);
+    boxIds.push_back(uint16_t(10 + b));
+  }
+  std::vector<uint8_t> palette(3 * 32);
+  for (auto& b : palette) b = uint8_t(byte(rng));
+  BoxScene scene;
+  scene.boxes = boxes.data();
+  scene.ids = boxIds.data();
+  scene.count = 7;
+  scene.hasRoom = true;
+  const double room[6] = {-4, -3, -1, 4, 3, 6};
+  for (int k = 0; k < 6; ++k) scene.room[k] = room[k], scene.roomIds[k] = uint16_t(1 + k);
+  scene.palette = palette.data();
+  scene.paletteSize = 32;
+  const double packed[22] = {30, 30, 30, 18, 61, 37, 0.96, -0.28, 0, 0.1, 0.28, 0.96, 0, -0.2, 0, 0, 1, 0.3, 0, 0, 0, 1};
+  const Camera cam = makeCamera(packed, "camera");
+  r.rayDepth.resize(61 * 37);
+  r.rayIds.resize(61 * 37);
+  r.rayRgb.resize(3 * 61 * 37);
+  raycastBoxes(scene, cam, r.rayDepth.data(), r.rayIds.data(), r.rayRgb.data());
   return r;
 }
 
 }  // namespace
 
-SPATIAL_TEST(testSimdResampleAndVoxelMatchBaseline) {
+SPATIAL_TEST(testSimdRowKernelsMatchBaseline) {
   const SimdLevel before = simdLevel();
   setSimdLevel(SimdLevel::Baseline);
   const RowAndVoxelOutputs baseline = rowAndVoxelOutputs();
   setSimdLevel(before);
   CHECK(baseline.coverage[0].size() == 5 && baseline.coverage[0].back() > 0);
+  CHECK(std::count_if(baseline.rayIds.begin(), baseline.rayIds.end(), [](uint16_t id) { return id >= 10; }) > 50);  // boxes seen
   atEveryLevel([&](SimdLevel) { CHECK(rowAndVoxelOutputs() == baseline); });
 }
