@@ -2,6 +2,9 @@
 // run: native ops/s and its ratio to (a) the pure-TS reference, (b) a tuned plain-JS loop where one
 // exists, (c) numpy / OpenCV on the same bytes when /usr/bin/python3 has them (`npm run
 // bench:setup`), (d) a memcpy moving the same number of bytes as the op must read + write.
+// projectPoints, visibleSets and overlapMatrix are also measured at every SIMD level this CPU offers
+// (configure({ simd }) in the same run: the "ops/s at <level>" columns; "native ops/s" is the level
+// the addon picked, the best one unless SPATIAL_GEOM_SIMD says otherwise).
 // Writes bench/results.json and bench/results.md (the README's table).
 //   node --expose-gc bench/run.mjs [--quick] [--only=visibleSets,overlapMatrix]
 // --only runs just the named ops (numpy still runs in full) and leaves results.json / results.md as
@@ -63,9 +66,31 @@ const rows = [];
 function record(row) {
   rows.push(row);
   const f = (x, d = 1) => (x === undefined ? '-' : x.toFixed(d));
-  console.log(`${row.op.padEnd(15)} ${row.size.padEnd(30)} ${f(row.nativeHz, 2).padStart(10)} ops/s | x${f(row.xReference)} ref | x${f(row.xTunedJs)} JS | x${f(row.xNumpy)} numpy | x${f(row.xOpenCv)} cv2 | ${row.fractionOfMemcpy === undefined ? '-' : (100 * row.fractionOfMemcpy).toFixed(0)}% memcpy`);
+  const levels = row.simdHz ? ` | ${simdLevels.map((l) => `${l} ${f(row.simdHz[l], 2)}`).join(', ')}` : '';
+  console.log(`${row.op.padEnd(15)} ${row.size.padEnd(30)} ${f(row.nativeHz, 2).padStart(10)} ops/s${levels} | x${f(row.xReference)} ref | x${f(row.xTunedJs)} JS | x${f(row.xNumpy)} numpy | x${f(row.xOpenCv)} cv2 | ${row.fractionOfMemcpy === undefined ? '-' : (100 * row.fractionOfMemcpy).toFixed(0)}% memcpy`);
 }
 const ratio = (a, b) => (b ? a / b : undefined);
+
+// SIMD levels: the addon's pick (measured as "native") and the others this CPU offers.
+const loadedSimd = native.info().simd;
+const simdLevels = native.info().simdLevels;
+/** ops/s of fn at each SIMD level this CPU offers; the loaded level's is `nat`, measured already. */
+function atEachLevel(name, fn, nat, opts) {
+  const out = {};
+  for (const simd of simdLevels) {
+    if (simd === loadedSimd) {
+      out[simd] = nat;
+      continue;
+    }
+    native.configure({ simd });
+    try {
+      out[simd] = hz(`${name} at ${simd}`, fn, opts);
+    } finally {
+      native.configure({ simd: loadedSimd });
+    }
+  }
+  return out;
+}
 
 const pts = randomPoints(N);
 const cams64 = ringCameras(64);
@@ -77,11 +102,12 @@ for (const F of want('projectPoints') ? [1, 8, 64] : []) {
   const cams = cams64.slice(0, F);
   const out = { uv: new Float32Array(2 * N * F), depth: new Float32Array(N * F) };
   const nat = hz(`project ${F}`, () => native.projectPoints(pts, cams, out));
+  const simdHz = atEachLevel(`project ${F}`, () => native.projectPoints(pts, cams, out), nat);
   const r = hz(`project ref ${F}`, () => ref.projectPoints(pts, cams, out), slow);
   const js = hz(`project js ${F}`, () => projectTuned(pts, cams, out.uv, out.depth), F === 64 ? slow : undefined);
   const bytes = 12 * N + 12 * N * F;
   record({
-    op: 'projectPoints', size: `${N / 1e6}M pts x ${F} cams, out buffer`, nativeHz: nat, xReference: ratio(nat, r), xTunedJs: ratio(nat, js),
+    op: 'projectPoints', size: `${N / 1e6}M pts x ${F} cams, out buffer`, nativeHz: nat, simdHz, xReference: ratio(nat, r), xTunedJs: ratio(nat, js),
     xNumpy: np ? nat * (np[`project_${F}`] / 1000) : undefined, xOpenCv: np?.cv2_project_8 && F === 8 ? nat * (np.cv2_project_8 / 1000) : undefined,
     bytes, fractionOfMemcpy: nat / memcpyHz(bytes),
   });
@@ -91,12 +117,13 @@ for (const F of want('visibleSets') ? [1, 64] : []) {
   const cams = cams64.slice(0, F), depths = depths64.slice(0, F);
   let sets;
   const nat = hz(`visible ${F}`, () => (sets = native.visibleSets(pts, cams, depths)));
+  const simdHz = atEachLevel(`visible ${F}`, () => native.visibleSets(pts, cams, depths), nat);
   const r = hz(`visible ref ${F}`, () => ref.visibleSets(pts, cams, depths), slow);
   const js = hz(`visible js ${F}`, () => visibleTuned(pts, cams, depths), F === 64 ? slow : undefined);
   const visible = sets.reduce((s, x) => s + x.length, 0);
   const bytes = 12 * N + 4 * depths[0].data.length * F + 4 * visible;
   record({
-    op: 'visibleSets', size: `${N / 1e6}M pts x ${F} frames 640x480`, nativeHz: nat, xReference: ratio(nat, r), xTunedJs: ratio(nat, js),
+    op: 'visibleSets', size: `${N / 1e6}M pts x ${F} frames 640x480`, nativeHz: nat, simdHz, xReference: ratio(nat, r), xTunedJs: ratio(nat, js),
     xNumpy: np && F === 64 ? nat * (np.visible_64 / 1000) : undefined, bytes, fractionOfMemcpy: nat / memcpyHz(bytes), meanVisible: visible / F,
   });
 }
@@ -106,10 +133,11 @@ for (const F of !want('overlapMatrix') ? [] : quick ? [64] : [64, 300]) {
   const sets = native.visibleSets(pts, cams, wavyDepths(cams));
   const out = new Float32Array(F * F);
   const nat = hz(`overlap ${F}`, () => native.overlapMatrix(sets, out));
+  const simdHz = atEachLevel(`overlap ${F}`, () => native.overlapMatrix(sets, out), nat);
   const r = F <= 64 ? hz(`overlap ref ${F}`, () => ref.overlapMatrix(sets, out), slow) : undefined;
   const js = F <= 64 ? hz(`overlap js ${F}`, () => overlapTuned(sets), slow) : undefined;
   const mean = Math.round(sets.reduce((s, x) => s + x.length, 0) / F);
-  record({ op: 'overlapMatrix', size: `${F} frames, mean |set| ${mean}`, nativeHz: nat, xReference: ratio(nat, r), xTunedJs: ratio(nat, js), xNumpy: np && F === 64 ? nat * (np.overlap_64 / 1000) : undefined });
+  record({ op: 'overlapMatrix', size: `${F} frames, mean |set| ${mean}`, nativeHz: nat, simdHz, xReference: ratio(nat, r), xTunedJs: ratio(nat, js), xNumpy: np && F === 64 ? nat * (np.overlap_64 / 1000) : undefined });
 }
 
 if (want('rayEmbedding')) {
@@ -134,11 +162,12 @@ if (want('projectPoints')) {
 const meta = { date: new Date().toISOString(), points: N, cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, numpy: np?.numpy, blas: np?.blas, opencv: np?.opencv, info: native.info() };
 const cell = (x) => (x === undefined ? '-' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const md = [
-  `Measured ${meta.date.slice(0, 10)} on ${meta.cores} cores (${meta.cpu}), Node ${meta.node}, numpy ${meta.numpy ?? 'absent'}${meta.blas ? ` (BLAS ${meta.blas})` : ''}, OpenCV ${meta.opencv ?? 'absent'}; ratios are native / other, in one run.`,
+  `Measured ${meta.date.slice(0, 10)} on ${meta.cores} cores (${meta.cpu}), Node ${meta.node}, numpy ${meta.numpy ?? 'absent'}${meta.blas ? ` (BLAS ${meta.blas})` : ''}, OpenCV ${meta.opencv ?? 'absent'}; ratios are native / other, in one run. ` +
+    `Native runs at SIMD level ${loadedSimd} (of ${simdLevels.join(', ')}); the "at <level>" columns rerun the op at each level in the same run.`,
   '',
-  '| op | size | native ops/s | x reference | x tuned JS | x numpy | x OpenCV | % of memcpy bandwidth |',
-  '|---|---|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.op} | ${r.size} | ${r.nativeHz.toPrecision(3)} | ${cell(r.xReference)} | ${cell(r.xTunedJs)} | ${cell(r.xNumpy)} | ${cell(r.xOpenCv)} | ${r.fractionOfMemcpy === undefined ? '-' : (100 * r.fractionOfMemcpy).toFixed(0) + ' %'} |`),
+  `| op | size | native ops/s | ${simdLevels.map((l) => `ops/s at ${l}`).join(' | ')} | x reference | x tuned JS | x numpy | x OpenCV | % of memcpy bandwidth |`,
+  `|---|---|---:|${simdLevels.map(() => '---:|').join('')}---:|---:|---:|---:|---:|`,
+  ...rows.map((r) => `| ${r.op} | ${r.size} | ${r.nativeHz.toPrecision(3)} | ${simdLevels.map((l) => (r.simdHz ? r.simdHz[l].toPrecision(3) : '-')).join(' | ')} | ${cell(r.xReference)} | ${cell(r.xTunedJs)} | ${cell(r.xNumpy)} | ${cell(r.xOpenCv)} | ${r.fractionOfMemcpy === undefined ? '-' : (100 * r.fractionOfMemcpy).toFixed(0) + ' %'} |`),
 ].join('\n');
 if (only) {
   console.log('\n' + md + '\n\npartial run (--only): bench/results.json and bench/results.md left unchanged');

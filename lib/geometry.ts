@@ -6,8 +6,8 @@
 import { describeValue, spatialError } from './errors.js';
 import { native } from './native.js';
 import type {
-  BackendInfo, Camera, Correspondences, DepthMap, Intrinsics, PatchGridSpec, Points, Projection, ProjectionOut,
-  RayEmbeddingOptions, VisibilityOptions,
+  Camera, Correspondences, DepthMap, Intrinsics, NativeBackendInfo, PatchGridSpec, Points, Projection, ProjectionOut,
+  RayEmbeddingOptions, SimdLevel, VisibilityOptions,
 } from './types.js';
 import {
   checkCamera, checkCameras, checkDepthMap, checkDepthMaps, checkIndexSet, checkIndexSetTypes, checkInteger, checkIntrinsics,
@@ -168,19 +168,27 @@ export function rayEmbedding(k: Intrinsics, opts: RayEmbeddingOptions): Float32A
   return native().rayEmbedding(packIntrinsics(ki), g.patchSize, frequencies, focal, out);
 }
 
-/** Version, active backend ('cpu' or 'cuda'), CUDA availability (and why not) and thread count. */
-export function info(): BackendInfo {
+/**
+ * Version, active backend ('cpu' or 'cuda'), CUDA availability (and why not), thread count, and the
+ * SIMD level of the CPU kernels (`simd`) with the levels this CPU offers (`simdLevels`).
+ */
+export function info(): NativeBackendInfo {
   return native().info();
 }
 
 /**
  * Sets the native thread count (`threads`, 0 = all cores), the backend (`'auto'` picks CUDA when a
- * device is present) and the work size from which batch ops go multi-threaded, and returns the
- * settings now in force. Omitted settings (or no argument at all) are left as they are, so
- * `configure()` is a no-op returning the same as {@link info}.
- * @throws ERR_SPATIAL_TYPE when `opts` is given and is not an object.
+ * device is present), the work size from which batch ops go multi-threaded, and the SIMD level of
+ * the CPU kernels (`simd`: one of `info().simdLevels`; for tests and benchmarks, since every level
+ * gives the same results), and returns the settings now in force. Omitted settings (or no argument
+ * at all) are left as they are, so `configure()` is a no-op returning the same as {@link info}.
+ * @throws ERR_SPATIAL_TYPE when `opts` is given and is not an object; ERR_SPATIAL_SHAPE for a SIMD
+ * level this CPU lacks, or an unknown name (nothing is changed then).
+ * @example configure({ simd: 'avx2' }); // ... configure({ simd: info().simdLevels.at(-1) });
  */
-export function configure(opts: { threads?: number; backend?: 'auto' | 'cpu' | 'cuda'; parallelThreshold?: number } = {}): BackendInfo {
+export function configure(
+  opts: { threads?: number; backend?: 'auto' | 'cpu' | 'cuda'; parallelThreshold?: number; simd?: SimdLevel } = {},
+): NativeBackendInfo {
   if (opts === null || typeof opts !== 'object') throw spatialError('ERR_SPATIAL_TYPE', `Expected an object or nothing for opts but received ${describeValue(opts)}`);
-  return native().configure(opts.threads, opts.backend, opts.parallelThreshold);
+  return native().configure(opts.threads, opts.backend, opts.parallelThreshold, opts.simd);
 }

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spatialError } from './errors.js';
-import type { BackendInfo } from './types.js';
+import type { NativeBackendInfo, SimdLevel } from './types.js';
 
 /** Raw interface of the addon (packed cameras: see `PACKED_CAMERA_LENGTH`). */
 export interface NativeBinding {
@@ -28,8 +28,8 @@ export interface NativeBinding {
   backprojectDepth(depth: Float32Array, camera: Float64Array, stride: number): Float32Array;
   rayGrid(intrinsics: Float64Array, patchSize: number, rows: number, cols: number): Float32Array;
   rayEmbedding(intrinsics: Float64Array, patchSize: number, frequencies: number, includeFocal: boolean, out?: Float32Array): Float32Array;
-  info(): BackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
-  configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number): BackendInfo;
+  info(): NativeBackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
+  configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number, simd?: SimdLevel): NativeBackendInfo;
   voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
   visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
   boxIou3d(a: Float64Array, b: Float64Array): number;
@@ -86,7 +86,9 @@ let loadError: Error | undefined;
  * Loads the addon once, with node-gyp-build's lookup: a source build in build/Release first (a
  * developer's checkout, or `SPATIAL_GEOM_BUILD_FROM_SOURCE=1 npm rebuild @spatial/geom`), else the
  * prebuilt binary shipped in the package (`prebuilds/<platform>-<arch>/`). Throws ERR_SPATIAL_IO
- * saying how to get a binary when neither loads.
+ * saying how to get a binary when neither loads, and the addon's own coded error (ERR_SPATIAL_SHAPE)
+ * when env SPATIAL_GEOM_SIMD asks for a SIMD level that is unknown or above this CPU's. Either error
+ * is then thrown by every later call.
  */
 export function native(): NativeBinding {
   if (binding) return binding;

@@ -100,6 +100,13 @@ export interface RayEmbeddingOptions {
   out?: Float32Array;
 }
 
+/**
+ * Instruction-set level of the native CPU kernels: `'baseline'` (plain x86-64, or portable C++ on
+ * other architectures), `'avx2'` (x86-64-v3) or `'avx512'` (x86-64-v4). Every level gives
+ * bit-identical results; only speed differs.
+ */
+export type SimdLevel = 'baseline' | 'avx2' | 'avx512';
+
 /** What {@link info} reports about the loaded backend. */
 export interface BackendInfo {
   version: string;
@@ -107,6 +114,21 @@ export interface BackendInfo {
   cuda: { available: boolean; compiled?: boolean; device?: string; reason?: string };
   threads: number;
   parallelThreshold?: number;
+  /**
+   * Native backend: the level the CPU kernels run at. The addon picks the best one this CPU offers
+   * when it loads; env `SPATIAL_GEOM_SIMD=baseline|avx2|avx512` or `configure({ simd })` force a
+   * lower one (a level above the CPU's, or an unknown name, throws `ERR_SPATIAL_SHAPE`).
+   * Absent for the reference backend.
+   */
+  simd?: SimdLevel;
+  /** Native backend: the levels this CPU (and OS) can run, lowest first. */
+  simdLevels?: SimdLevel[];
+}
+
+/** {@link BackendInfo} of the native addon, which always reports its SIMD levels. */
+export interface NativeBackendInfo extends BackendInfo {
+  simd: SimdLevel;
+  simdLevels: SimdLevel[];
 }
 
 /** An 8-bit image: row-major `width*height*channels` bytes, channels interleaved (1 = grey, 3 = RGB, 4 = RGBA). */

@@ -260,11 +260,19 @@ Napi::Value RayEmbedding(const Napi::CallbackInfo& info) {
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto cuda = spatial::cudaStatus();
+  // Throws (ERR_SPATIAL_SHAPE) while SPATIAL_GEOM_SIMD holds an invalid request (loading the addon
+  // already failed with that error; this covers a caller that kept the failed module somehow).
+  const spatial::SimdLevel level = spatial::simdLevel();
   Napi::Object o = Napi::Object::New(env);
   o.Set("version", SPATIAL_GEOM_VERSION);
   o.Set("backend", spatial::activeBackend() == spatial::Backend::Cuda ? "cuda" : "cpu");
   o.Set("threads", spatial::threadCount());
   o.Set("parallelThreshold", double(spatial::parallelThreshold()));
+  o.Set("simd", spatial::simdLevelName(level));
+  const auto& levels = spatial::supportedSimdLevels();
+  Napi::Array simdLevels = Napi::Array::New(env, levels.size());
+  for (size_t i = 0; i < levels.size(); ++i) simdLevels.Set(uint32_t(i), spatial::simdLevelName(levels[i]));
+  o.Set("simdLevels", simdLevels);
   Napi::Object c = Napi::Object::New(env);
   c.Set("compiled", cuda.compiled);
   c.Set("available", cuda.available);
@@ -274,9 +282,17 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// configure(threads: number | undefined, backend: 'auto' | 'cpu' | 'cuda' | undefined, threshold?)
+// configure(threads: number | undefined, backend: 'auto' | 'cpu' | 'cuda' | undefined, threshold?,
+//           simd?: 'baseline' | 'avx2' | 'avx512')
 Napi::Value Configure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  // The SIMD level first: a bad one (unknown, or above this CPU's) then changes nothing.
+  if (info.Length() > 3 && !info[3].IsUndefined()) {
+    if (!info[3].IsString())
+      throwJs(env, ErrorCode::Type, "Expected 'baseline', 'avx2' or 'avx512' for opts.simd but received " + addon::describe(info[3]));
+    const std::string name = info[3].As<Napi::String>().Utf8Value();
+    spatial::setSimdLevel(spatial::parseSimdLevel(name, "opts.simd"), "opts.simd");
+  }
   if (info.Length() > 0 && !info[0].IsUndefined())
     spatial::setThreadCount(static_cast<int>(addon::integer(env, info[0], 0, 1024, "opts.threads")));
   if (info.Length() > 1 && !info[1].IsUndefined()) {
@@ -312,6 +328,13 @@ SPATIAL_ADDON_MODULE(registerGeometry);
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Pick the SIMD level now (CPUID, env SPATIAL_GEOM_SIMD): a request the CPU cannot honour makes
+  // require() itself fail with the coded error (ERR_SPATIAL_SHAPE), which lib/native.ts passes on.
+  try {
+    spatial::simdLevel();
+  } catch (const spatial::Error& e) {
+    addon::throwJs(env, e.code(), e.what());
+  }
   for (auto registrar : addon::registrars()) registrar(env, exports);
   return exports;
 }

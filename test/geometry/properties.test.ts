@@ -1,4 +1,5 @@
-// Native == reference under fast-check (seeded, shrinking). Tolerances:
+// Native == reference under fast-check (seeded, shrinking), at every SIMD level this CPU offers
+// (configure({ simd }): every level must agree with the reference the same way). Tolerances:
 // - Float64 points: the native kernels compute in double with the reference's operation order and
 //   no FMA contraction (-ffp-contract=off), so every output must be bit-identical to the reference.
 // - Float32 points: the native kernels compute in float32 (twice the SIMD width) while the reference
@@ -9,7 +10,7 @@
 //   only when the reference's own values lie within that bound of a decision boundary (pixel border
 //   u + 0.5 = integer, z = near, z = d + tolerance); everything outside the band must agree exactly.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
 import { camFromWorld } from '../../lib/reference/camera.js';
@@ -54,185 +55,198 @@ function projectionBounds(cam: Camera, x: number, y: number, z: number) {
 
 const distToInteger = (a: number) => Math.abs(a - Math.round(a));
 
-describe('projectPoints: native == reference', () => {
-  it('Float64 points: bit-identical', () => {
-    fc.assert(
-      fc.property(sceneArb, fc.array(cameraArb, { maxLength: 2 }), ({ cam, specs }, extra) => {
-        const pts = pointsOf(cam, specs, 'f64');
-        const cams = [cam, ...extra];
-        const a = native.projectPoints(pts, cams);
-        const b = ref.projectPoints(pts, cams);
-        expect(a.uv).toEqual(b.uv); // toEqual treats NaN as equal to NaN, element by element
-        expect(a.depth).toEqual(b.depth);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
+// The level the addon chose on load (the CPU's best unless SPATIAL_GEOM_SIMD says otherwise),
+// restored after each level's block.
+const loadedLevel = native.info().simd;
+
+describe.each(native.info().simdLevels)('SIMD level %s', (simd) => {
+  beforeAll(() => {
+    expect(native.configure({ simd }).simd).toBe(simd);
+  });
+  afterAll(() => {
+    native.configure({ simd: loadedLevel });
   });
 
-  it('Float32 points: within the float32 error bound of each point', () => {
-    fc.assert(
-      fc.property(sceneArb, ({ cam, specs }) => {
-        const pts = pointsOf(cam, specs, 'f32');
-        const a = native.projectPoints(pts, cam);
-        const b = ref.projectPoints(pts, cam);
-        for (let i = 0; i < pts.length / 3; i++) {
-          const bnd = projectionBounds(cam, pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
-          if (!Number.isFinite(bnd.zc)) {
-            expect(Number.isNaN(a.depth[i]) || !Number.isFinite(a.depth[i])).toBe(true);
-            continue;
-          }
-          expect(Math.abs(a.depth[i] - b.depth[i])).toBeLessThanOrEqual(bnd.dz + FLOAT32_EPS * Math.abs(bnd.zc));
-          if (Math.abs(bnd.zc) <= bnd.dz) continue; // the sign of z itself is within rounding
-          if (bnd.zc < 0) {
-            expect(Number.isNaN(a.uv[2 * i]) && Number.isNaN(b.uv[2 * i])).toBe(true);
-            continue;
-          }
-          expect(Math.abs(a.uv[2 * i] - b.uv[2 * i])).toBeLessThanOrEqual(bnd.du + FLOAT32_EPS * Math.abs(bnd.u));
-          expect(Math.abs(a.uv[2 * i + 1] - b.uv[2 * i + 1])).toBeLessThanOrEqual(bnd.dv + FLOAT32_EPS * Math.abs(bnd.v));
-        }
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-});
-
-describe('visibleSets: native == reference', () => {
-  it('Float64 points: identical sets', () => {
-    fc.assert(
-      fc.property(sceneArb, ({ cam, specs, depth, tolerance }) => {
-        const pts = pointsOf(cam, specs, 'f64');
-        expect(native.visibleSets(pts, [cam], [depth], { tolerance })).toEqual(ref.visibleSets(pts, [cam], [depth], { tolerance }));
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('Float32 points: identical except within the stated band of a decision boundary', () => {
-    let banded = 0;
-    fc.assert(
-      fc.property(sceneArb, ({ cam, specs, depth, tolerance }) => {
-        const pts = pointsOf(cam, specs, 'f32');
-        const a = new Set(native.visibleSets(pts, [cam], [depth], { tolerance })[0]);
-        const b = new Set(ref.visibleSets(pts, [cam], [depth], { tolerance })[0]);
-        for (let i = 0; i < pts.length / 3; i++) {
-          if (a.has(i) === b.has(i)) continue;
-          banded++;
-          expect(inDecisionBand(cam, depth, pts, i, tolerance)).toBe(true);
-        }
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-    // Report how often the band was needed (informative, not asserted).
-    console.info(`visibleSets float32: ${banded} decisions inside the rounding band`);
-  });
-
-  it('exactly representable cases (pixel borders, image edges, depth ties) agree exactly in float32 too', () => {
-    // Identity pose, power-of-two focal lengths, half-integer principal points and dyadic coordinates:
-    // every operation is exact in float32 and double, so the decision at a boundary must match.
-    const arb = fc.record({
-      w: fc.integer({ min: 1, max: 16 }),
-      h: fc.integer({ min: 1, max: 16 }),
-      pts: fc.array(fc.tuple(fc.integer({ min: -40, max: 80 }), fc.integer({ min: -40, max: 80 }), fc.integer({ min: -8, max: 16 })), { maxLength: 80 }),
-      d: fc.array(fc.constantFrom(0, 0.25, 0.5, 1, 1.5, 2, NaN), { minLength: 256, maxLength: 256 }),
+  describe('projectPoints: native == reference', () => {
+    it('Float64 points: bit-identical', () => {
+      fc.assert(
+        fc.property(sceneArb, fc.array(cameraArb, { maxLength: 2 }), ({ cam, specs }, extra) => {
+          const pts = pointsOf(cam, specs, 'f64');
+          const cams = [cam, ...extra];
+          const a = native.projectPoints(pts, cams);
+          const b = ref.projectPoints(pts, cams);
+          expect(a.uv).toEqual(b.uv); // toEqual treats NaN as equal to NaN, element by element
+          expect(a.depth).toEqual(b.depth);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
     });
-    fc.assert(
-      fc.property(arb, ({ w, h, pts, d }) => {
-        const cam: Camera = { intrinsics: { fx: 4, fy: 2, cx: 0.5, cy: -0.5, width: w, height: h }, pose: Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1) };
-        // x = u-offset / 4 at z = 1 lands exactly on quarter pixels, incl. the borders j + 0.5.
-        const flat = pts.flatMap(([a, b, c]) => [a / 16, b / 8, c / 4]);
-        const depth: DepthMap = { width: w, height: h, data: Float32Array.from(d.slice(0, w * h)) };
-        for (const tolerance of [0, 0.25]) {
-          const f32 = native.visibleSets(Float32Array.from(flat), [cam], [depth], { tolerance });
-          expect(f32).toEqual(ref.visibleSets(Float64Array.from(flat), [cam], [depth], { tolerance }));
-        }
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-});
 
-function inDecisionBand(cam: Camera, depth: DepthMap, pts: Float32Array | Float64Array, i: number, tolerance: number): boolean {
-  const bnd = projectionBounds(cam, pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
-  if (!Number.isFinite(bnd.zc)) return false;
-  if (Math.abs(bnd.zc - 1e-6) <= bnd.dz || bnd.zc <= bnd.dz) return true;
-  if (distToInteger(bnd.u + 0.5) <= bnd.du + FLOAT32_EPS * Math.abs(bnd.u) || distToInteger(bnd.v + 0.5) <= bnd.dv + FLOAT32_EPS * Math.abs(bnd.v)) return true;
-  const j = Math.floor(bnd.u + 0.5), r = Math.floor(bnd.v + 0.5);
-  if (j < 0 || r < 0 || j >= depth.width || r >= depth.height) return false;
-  const d = depth.data[r * depth.width + j];
-  return Math.abs(bnd.zc - (d + tolerance)) <= bnd.dz + 2 * FLOAT32_EPS * (Math.abs(d) + tolerance);
-}
-
-describe('sets: native == reference (exact)', () => {
-  const setsArb = fc.integer({ min: 1, max: 3000 }).chain((u) => fc.array(indexSetArb(u), { minLength: 0, maxLength: 12 }));
-
-  it('intersect and overlap', () => {
-    fc.assert(
-      fc.property(setsArb, (sets) => {
-        for (let i = 0; i + 1 < sets.length; i++) {
-          expect(native.intersect(sets[i], sets[i + 1])).toEqual(ref.intersect(sets[i], sets[i + 1]));
-          expect(native.overlap(sets[i], sets[i + 1])).toBe(ref.overlap(sets[i], sets[i + 1]));
-        }
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('overlapMatrix (bitset or merge, whichever the density picks) and its async twin', async () => {
-    await fc.assert(
-      fc.asyncProperty(setsArb, async (sets) => {
-        const expected = ref.overlapMatrix(sets);
-        expect(native.overlapMatrix(sets)).toEqual(expected);
-        expect(await native.overlapMatrixAsync(sets)).toEqual(expected);
-      }),
-      { seed: SEED, numRuns: 100 },
-    );
-  });
-});
-
-describe('correspondences, backprojectDepth, rays: native == reference', () => {
-  it('correspondences (Float64: exact)', () => {
-    fc.assert(
-      fc.property(sceneArb, cameraArb, ({ cam, specs, depth }, camB) => {
-        const pts = pointsOf(cam, specs, 'f64');
-        const n = pts.length / 3;
-        const all = Uint32Array.from({ length: n }, (_, i) => i);
-        const setA = ref.visibleSets(pts, [cam], [depth])[0];
-        expect(native.correspondences(pts, cam, camB, setA, all)).toEqual(ref.correspondences(pts, cam, camB, setA, all));
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('backprojectDepth (exact: both compute in double, one rounding to float32)', () => {
-    fc.assert(
-      fc.property(cameraArb.chain((cam) => fc.tuple(fc.constant(cam), depthMapArb(cam.intrinsics), fc.integer({ min: 1, max: 4 }))), ([cam, depth, stride]) => {
-        expect(native.backprojectDepth(depth, cam, { stride })).toEqual(ref.backprojectDepth(depth, cam, { stride }));
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('rayGrid (exact) and rayEmbedding (sin/cos of glibc vs V8 may differ by 1 double ulp: 2.5e-7 absolute after float32 rounding)', () => {
-    const arb = fc.record({
-      k: cameraArb.map((c) => c.intrinsics),
-      frequencies: fc.integer({ min: 1, max: 10 }),
-      includeFocal: fc.boolean(),
-      patch: fc.integer({ min: 1, max: 16 }),
-      rows: fc.integer({ min: 1, max: 48 }),
-      cols: fc.integer({ min: 1, max: 48 }),
+    it('Float32 points: within the float32 error bound of each point', () => {
+      fc.assert(
+        fc.property(sceneArb, ({ cam, specs }) => {
+          const pts = pointsOf(cam, specs, 'f32');
+          const a = native.projectPoints(pts, cam);
+          const b = ref.projectPoints(pts, cam);
+          for (let i = 0; i < pts.length / 3; i++) {
+            const bnd = projectionBounds(cam, pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
+            if (!Number.isFinite(bnd.zc)) {
+              expect(Number.isNaN(a.depth[i]) || !Number.isFinite(a.depth[i])).toBe(true);
+              continue;
+            }
+            expect(Math.abs(a.depth[i] - b.depth[i])).toBeLessThanOrEqual(bnd.dz + FLOAT32_EPS * Math.abs(bnd.zc));
+            if (Math.abs(bnd.zc) <= bnd.dz) continue; // the sign of z itself is within rounding
+            if (bnd.zc < 0) {
+              expect(Number.isNaN(a.uv[2 * i]) && Number.isNaN(b.uv[2 * i])).toBe(true);
+              continue;
+            }
+            expect(Math.abs(a.uv[2 * i] - b.uv[2 * i])).toBeLessThanOrEqual(bnd.du + FLOAT32_EPS * Math.abs(bnd.u));
+            expect(Math.abs(a.uv[2 * i + 1] - b.uv[2 * i + 1])).toBeLessThanOrEqual(bnd.dv + FLOAT32_EPS * Math.abs(bnd.v));
+          }
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
     });
-    fc.assert(
-      fc.property(arb, ({ k, frequencies, includeFocal, patch, rows, cols }) => {
-        const patchSize = Math.min(patch, k.width, k.height);
-        expect(native.rayGrid(k, { patchSize })).toEqual(ref.rayGrid(k, { patchSize }));
-        const grid = { rows: Math.min(rows, k.height), cols: Math.min(cols, k.width) };
-        expect(native.rayGrid(k, grid)).toEqual(ref.rayGrid(k, grid));
-        const a = native.rayEmbedding(k, { patchSize, frequencies, includeFocal });
-        const b = ref.rayEmbedding(k, { patchSize, frequencies, includeFocal });
-        expect(a.length).toBe(b.length);
-        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(2.5e-7);
-      }),
-      { seed: SEED, numRuns: 60 },
-    );
+  });
+
+  describe('visibleSets: native == reference', () => {
+    it('Float64 points: identical sets', () => {
+      fc.assert(
+        fc.property(sceneArb, ({ cam, specs, depth, tolerance }) => {
+          const pts = pointsOf(cam, specs, 'f64');
+          expect(native.visibleSets(pts, [cam], [depth], { tolerance })).toEqual(ref.visibleSets(pts, [cam], [depth], { tolerance }));
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+
+    it('Float32 points: identical except within the stated band of a decision boundary', () => {
+      let banded = 0;
+      fc.assert(
+        fc.property(sceneArb, ({ cam, specs, depth, tolerance }) => {
+          const pts = pointsOf(cam, specs, 'f32');
+          const a = new Set(native.visibleSets(pts, [cam], [depth], { tolerance })[0]);
+          const b = new Set(ref.visibleSets(pts, [cam], [depth], { tolerance })[0]);
+          for (let i = 0; i < pts.length / 3; i++) {
+            if (a.has(i) === b.has(i)) continue;
+            banded++;
+            expect(inDecisionBand(cam, depth, pts, i, tolerance)).toBe(true);
+          }
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      // Report how often the band was needed (informative, not asserted).
+      console.info(`visibleSets float32: ${banded} decisions inside the rounding band`);
+    });
+
+    it('exactly representable cases (pixel borders, image edges, depth ties) agree exactly in float32 too', () => {
+      // Identity pose, power-of-two focal lengths, half-integer principal points and dyadic coordinates:
+      // every operation is exact in float32 and double, so the decision at a boundary must match.
+      const arb = fc.record({
+        w: fc.integer({ min: 1, max: 16 }),
+        h: fc.integer({ min: 1, max: 16 }),
+        pts: fc.array(fc.tuple(fc.integer({ min: -40, max: 80 }), fc.integer({ min: -40, max: 80 }), fc.integer({ min: -8, max: 16 })), { maxLength: 80 }),
+        d: fc.array(fc.constantFrom(0, 0.25, 0.5, 1, 1.5, 2, NaN), { minLength: 256, maxLength: 256 }),
+      });
+      fc.assert(
+        fc.property(arb, ({ w, h, pts, d }) => {
+          const cam: Camera = { intrinsics: { fx: 4, fy: 2, cx: 0.5, cy: -0.5, width: w, height: h }, pose: Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1) };
+          // x = u-offset / 4 at z = 1 lands exactly on quarter pixels, incl. the borders j + 0.5.
+          const flat = pts.flatMap(([a, b, c]) => [a / 16, b / 8, c / 4]);
+          const depth: DepthMap = { width: w, height: h, data: Float32Array.from(d.slice(0, w * h)) };
+          for (const tolerance of [0, 0.25]) {
+            const f32 = native.visibleSets(Float32Array.from(flat), [cam], [depth], { tolerance });
+            expect(f32).toEqual(ref.visibleSets(Float64Array.from(flat), [cam], [depth], { tolerance }));
+          }
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+  });
+
+  function inDecisionBand(cam: Camera, depth: DepthMap, pts: Float32Array | Float64Array, i: number, tolerance: number): boolean {
+    const bnd = projectionBounds(cam, pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]);
+    if (!Number.isFinite(bnd.zc)) return false;
+    if (Math.abs(bnd.zc - 1e-6) <= bnd.dz || bnd.zc <= bnd.dz) return true;
+    if (distToInteger(bnd.u + 0.5) <= bnd.du + FLOAT32_EPS * Math.abs(bnd.u) || distToInteger(bnd.v + 0.5) <= bnd.dv + FLOAT32_EPS * Math.abs(bnd.v)) return true;
+    const j = Math.floor(bnd.u + 0.5), r = Math.floor(bnd.v + 0.5);
+    if (j < 0 || r < 0 || j >= depth.width || r >= depth.height) return false;
+    const d = depth.data[r * depth.width + j];
+    return Math.abs(bnd.zc - (d + tolerance)) <= bnd.dz + 2 * FLOAT32_EPS * (Math.abs(d) + tolerance);
+  }
+
+  describe('sets: native == reference (exact)', () => {
+    const setsArb = fc.integer({ min: 1, max: 3000 }).chain((u) => fc.array(indexSetArb(u), { minLength: 0, maxLength: 12 }));
+
+    it('intersect and overlap', () => {
+      fc.assert(
+        fc.property(setsArb, (sets) => {
+          for (let i = 0; i + 1 < sets.length; i++) {
+            expect(native.intersect(sets[i], sets[i + 1])).toEqual(ref.intersect(sets[i], sets[i + 1]));
+            expect(native.overlap(sets[i], sets[i + 1])).toBe(ref.overlap(sets[i], sets[i + 1]));
+          }
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+
+    it('overlapMatrix (bitset or merge, whichever the density picks) and its async twin', async () => {
+      await fc.assert(
+        fc.asyncProperty(setsArb, async (sets) => {
+          const expected = ref.overlapMatrix(sets);
+          expect(native.overlapMatrix(sets)).toEqual(expected);
+          expect(await native.overlapMatrixAsync(sets)).toEqual(expected);
+        }),
+        { seed: SEED, numRuns: 100 },
+      );
+    });
+  });
+
+  describe('correspondences, backprojectDepth, rays: native == reference', () => {
+    it('correspondences (Float64: exact)', () => {
+      fc.assert(
+        fc.property(sceneArb, cameraArb, ({ cam, specs, depth }, camB) => {
+          const pts = pointsOf(cam, specs, 'f64');
+          const n = pts.length / 3;
+          const all = Uint32Array.from({ length: n }, (_, i) => i);
+          const setA = ref.visibleSets(pts, [cam], [depth])[0];
+          expect(native.correspondences(pts, cam, camB, setA, all)).toEqual(ref.correspondences(pts, cam, camB, setA, all));
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+
+    it('backprojectDepth (exact: both compute in double, one rounding to float32)', () => {
+      fc.assert(
+        fc.property(cameraArb.chain((cam) => fc.tuple(fc.constant(cam), depthMapArb(cam.intrinsics), fc.integer({ min: 1, max: 4 }))), ([cam, depth, stride]) => {
+          expect(native.backprojectDepth(depth, cam, { stride })).toEqual(ref.backprojectDepth(depth, cam, { stride }));
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+
+    it('rayGrid (exact) and rayEmbedding (sin/cos of glibc vs V8 may differ by 1 double ulp: 2.5e-7 absolute after float32 rounding)', () => {
+      const arb = fc.record({
+        k: cameraArb.map((c) => c.intrinsics),
+        frequencies: fc.integer({ min: 1, max: 10 }),
+        includeFocal: fc.boolean(),
+        patch: fc.integer({ min: 1, max: 16 }),
+        rows: fc.integer({ min: 1, max: 48 }),
+        cols: fc.integer({ min: 1, max: 48 }),
+      });
+      fc.assert(
+        fc.property(arb, ({ k, frequencies, includeFocal, patch, rows, cols }) => {
+          const patchSize = Math.min(patch, k.width, k.height);
+          expect(native.rayGrid(k, { patchSize })).toEqual(ref.rayGrid(k, { patchSize }));
+          const grid = { rows: Math.min(rows, k.height), cols: Math.min(cols, k.width) };
+          expect(native.rayGrid(k, grid)).toEqual(ref.rayGrid(k, grid));
+          const a = native.rayEmbedding(k, { patchSize, frequencies, includeFocal });
+          const b = ref.rayEmbedding(k, { patchSize, frequencies, includeFocal });
+          expect(a.length).toBe(b.length);
+          for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(2.5e-7);
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+    });
   });
 });

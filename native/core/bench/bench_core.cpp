@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   std::vector<uint64_t> masks(F * maskWords(n));
   const double visSimd = medianMs(5, [&] { visibilityMasks<float>(pts.data(), n, cams.data(), depths.data(), F, VisibilityOptions{}, masks.data()); });
   const double visScalar = medianMs(3, [&] { visibilityMasks<float>(pts.data(), n, cams.data(), depths.data(), F, VisibilityOptions{}, masks.data(), CpuPath::Scalar); });
-  std::printf("visibilityMasks 64 cams: %s %8.2f ms, scalar %8.2f ms\n", simdPath(), visSimd, visScalar);
+  std::printf("visibilityMasks 64 cams: %s %8.2f ms, scalar %8.2f ms\n", simdLevelName(simdLevel()), visSimd, visScalar);
   std::vector<IndexSet> views;
   for (auto& s : sets) views.push_back({s.data(), s.size()});
   std::vector<float> m(views.size() * views.size());

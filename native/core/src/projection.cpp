@@ -6,11 +6,9 @@
 #include <type_traits>
 
 #include "cuda_dispatch.h"
+#include "simd_kernels.h"
 #include "spatial_geom/parallel.h"
 #include "spatial_geom/projection_impl.h"
-#ifdef __AVX512F__
-#include "visibility_avx512.h"
-#endif
 
 namespace spatial {
 
@@ -27,59 +25,6 @@ constexpr size_t kChunkPoints = 4096;
 constexpr size_t kVisChunkPoints = 16384;
 constexpr size_t kVisFrameBlock = 4;
 
-template <typename Real>
-void projectRange(const Real* __restrict pts, size_t begin, size_t end, const CameraParams<Real> c,
-                  float* __restrict uv, float* __restrict depth) {
-  for (size_t p = begin; p < end; ++p) {
-    Real u, v;
-    const Real z = projectPoint(c, pts[3 * p], pts[3 * p + 1], pts[3 * p + 2], u, v);
-    uv[2 * p] = static_cast<float>(u);
-    uv[2 * p + 1] = static_cast<float>(v);
-    depth[p] = static_cast<float>(z);
-  }
-}
-
-template <typename Real>
-void visibleRange(const Real* __restrict pts, size_t begin, size_t end, const CameraParams<Real> c,
-                  const float* __restrict depth, const Real nearPlane, const Real tolerance, uint8_t* __restrict vis) {
-  for (size_t p = begin; p < end; ++p)
-    vis[p - begin] = visibleIn(c, depth, pts[3 * p], pts[3 * p + 1], pts[3 * p + 2], nearPlane, tolerance);
-}
-
-uint64_t packWord(const uint8_t* __restrict vis, size_t count) {
-  uint64_t bits = 0;
-  for (size_t k = 0; k < count; ++k) bits |= static_cast<uint64_t>(vis[k]) << k;
-  return bits;
-}
-
-void packBits(const uint8_t* __restrict vis, size_t count, uint64_t* __restrict words) {
-  const size_t full = count / 64;
-  for (size_t w = 0; w < full; ++w) words[w] = packWord(vis + w * 64, 64);  // constant trip count
-  if (count % 64) words[full] = packWord(vis + full * 64, count % 64);
-}
-
-// Mask words of points [begin, end) of one frame (begin a multiple of 64): the AVX-512 kernel for
-// float points when the build has it, else the portable loop (byte per point, then packed).
-template <typename Real>
-void visibleMaskRange(const Real* __restrict pts, size_t begin, size_t end, const CameraParams<Real> c,
-                      const float* __restrict depth, const Real nearPlane, const Real tolerance,
-                      uint64_t* __restrict words, const CpuPath path) {
-#ifdef __AVX512F__
-  if constexpr (std::is_same_v<Real, float>) {
-    if (path == CpuPath::Auto) {
-      avx512::visibleMaskRange(pts, begin, end, c, depth, nearPlane, tolerance, words);
-      return;
-    }
-  }
-#endif
-  (void)path;
-  uint8_t vis[kChunkPoints];
-  for (size_t b = begin; b < end; b += kChunkPoints) {
-    const size_t e = std::min(end, b + kChunkPoints);
-    visibleRange<Real>(pts, b, e, c, depth, nearPlane, tolerance, vis);
-    packBits(vis, e - b, words + (b - begin) / 64);
-  }
-}
 }  // namespace
 
 void checkPointCount(size_t n, const char* what) {
@@ -111,13 +56,13 @@ template <typename Real>
 void projectPoints(const Real* points, size_t n, const Camera* cams, size_t frames, float* uv, float* depth) {
   checkPointCount(n);
   SPATIAL_TRY_CUDA(Project, n * frames, projectPoints(points, n, cams, frames, uv, depth));
+  const auto projectRange = simd::kernelsFor(CpuPath::Auto).points<Real>().projectRange;
   std::vector<CameraParams<Real>> params(frames);
   for (size_t f = 0; f < frames; ++f) params[f] = kernelParams<Real>(cams[f]);
   const size_t chunks = (n + kChunkPoints - 1) / kChunkPoints;
   parallelChunks(chunks, n * frames, [&](size_t chunk) {
     const size_t begin = chunk * kChunkPoints, end = std::min(n, begin + kChunkPoints);
-    for (size_t f = 0; f < frames; ++f)
-      projectRange<Real>(points, begin, end, params[f], uv + 2 * f * n, depth + f * n);
+    for (size_t f = 0; f < frames; ++f) projectRange(points, begin, end, params[f], uv + 2 * f * n, depth + f * n);
   });
 }
 
@@ -129,6 +74,7 @@ void visibilityMasks(const Real* points, size_t n, const Camera* cams, const Dep
   checkVisibilityOptions(opts);
   if (path == CpuPath::Auto)
     SPATIAL_TRY_CUDA(Visibility, n * frames, visibilityMasks(points, n, cams, depths, frames, opts, masks));
+  const auto visibleMaskRange = simd::kernelsFor(path).points<Real>().visibleMaskRange;
   std::vector<CameraParams<Real>> params(frames);
   for (size_t f = 0; f < frames; ++f) params[f] = kernelParams<Real>(cams[f]);
   const size_t words = maskWords(n);
@@ -140,42 +86,14 @@ void visibilityMasks(const Real* points, size_t n, const Camera* cams, const Dep
     const size_t f0 = tile / chunks * kVisFrameBlock, f1 = std::min(frames, f0 + kVisFrameBlock);
     const size_t begin = tile % chunks * kVisChunkPoints, end = std::min(n, begin + kVisChunkPoints);
     for (size_t f = f0; f < f1; ++f)
-      visibleMaskRange<Real>(points, begin, end, params[f], depths[f].data, nearPlane, tolerance,
-                             masks + f * words + begin / 64, path);
+      visibleMaskRange(points, begin, end, params[f], depths[f].data, nearPlane, tolerance, masks + f * words + begin / 64);
   });
 }
 
-size_t maskCount(const uint64_t* mask, size_t words) {
-  size_t c = 0;
-  for (size_t w = 0; w < words; ++w) c += static_cast<size_t>(__builtin_popcountll(mask[w]));
-  return c;
-}
+size_t maskCount(const uint64_t* mask, size_t words) { return simd::kernelsFor(CpuPath::Auto).maskCount(mask, words); }
 
 void maskToIndices(const uint64_t* mask, size_t words, uint32_t* out) {
-  size_t k = 0;
-#ifdef __AVX512F__
-  // 16 bits at a time: compress-store the set lanes of (i, i+1, ..., i+15); stores exactly the
-  // popcount elements, so out needs no slack. 2x the bit-by-bit loop below.
-  __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i step = _mm512_set1_epi32(16);
-  for (size_t w = 0; w < words; ++w) {
-    uint64_t bits = mask[w];
-    for (int q = 0; q < 4; ++q, bits >>= 16) {
-      const __mmask16 m = static_cast<__mmask16>(bits);
-      _mm512_mask_compressstoreu_epi32(out + k, m, iota);
-      k += static_cast<size_t>(__builtin_popcount(m));
-      iota = _mm512_add_epi32(iota, step);
-    }
-  }
-#else
-  for (size_t w = 0; w < words; ++w) {
-    uint64_t bits = mask[w];
-    while (bits) {
-      out[k++] = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
-      bits &= bits - 1;
-    }
-  }
-#endif
+  simd::kernelsFor(CpuPath::Auto).maskToIndices(mask, words, out);
 }
 
 template <typename Real>
@@ -185,10 +103,11 @@ std::vector<std::vector<uint32_t>> visibleSets(const Real* points, size_t n, con
   std::vector<uint64_t> masks(frames * words);
   visibilityMasks(points, n, cams, depths, frames, opts, masks.data());
   std::vector<std::vector<uint32_t>> sets(frames);
+  const simd::Kernels& k = simd::kernelsFor(CpuPath::Auto);
   parallelChunks(frames, n * frames / 8, [&](size_t f) {
     const uint64_t* m = masks.data() + f * words;
-    sets[f].resize(maskCount(m, words));
-    maskToIndices(m, words, sets[f].data());
+    sets[f].resize(k.maskCount(m, words));
+    k.maskToIndices(m, words, sets[f].data());
   });
   return sets;
 }

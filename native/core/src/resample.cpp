@@ -8,7 +8,7 @@
 //
 // Colour is separable: a horizontal pass per needed source row (cached: an upscale reuses a row for
 // several output rows), then a contiguous vertical blend that vectorises. The horizontal pass gathers
-// bytes and stays scalar.
+// bytes and stays scalar. The row loops are compiled per instruction-set level (kernels/resample.inc).
 #include "spatial_geom/resample.h"
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "simd_kernels.h"
 #include "spatial_geom/parallel.h"
 
 namespace spatial {
@@ -42,10 +43,7 @@ inline bool onAxis(double u, int32_t n) { return (u >= -0.5) & (u < double(n) - 
 // Source position of destination index k; the one expression the TS twin evaluates too.
 inline double sourceOf(const AxisMap& m, int32_t k) { return m.scale * double(k) + m.offset; }
 
-constexpr int32_t kWeightBits = 11;
-constexpr int32_t kWeightOne = 1 << kWeightBits;        // 2048
-constexpr int32_t kRoundShift = 2 * kWeightBits;        // 22
-constexpr int32_t kRoundHalf = 1 << (kRoundShift - 1);  // 2^21
+using simd::kWeightOne;
 
 // Bilinear table of one axis: for each destination index, the two source indices (times `stride`),
 // the 11-bit weight of the second one, and whether the position is on the image.
@@ -72,31 +70,6 @@ struct BilinearAxis {
   }
 };
 
-// Horizontal pass of one source row into h (dstWidth*C values, each <= 255 * 2048). Columns off the
-// image get fill * 2048, which the vertical pass turns back into exactly `fill`.
-template <int C>
-void horizontalRow(const uint8_t* __restrict row, const int32_t* __restrict x0, const int32_t* __restrict x1,
-                   const int32_t* __restrict wx, const uint8_t* __restrict inX, const uint8_t* __restrict fill,
-                   int32_t* __restrict h, int32_t n) {
-  for (int32_t j = 0; j < n; ++j) {
-    const int32_t w = wx[j], w1 = kWeightOne - w;
-    const uint8_t* a = row + x0[j];
-    const uint8_t* b = row + x1[j];
-    const bool in = inX[j] != 0;
-    for (int c = 0; c < C; ++c) {
-      const int32_t v = int32_t(a[c]) * w1 + int32_t(b[c]) * w;
-      h[size_t(j) * C + c] = in ? v : int32_t(fill[c]) * kWeightOne;
-    }
-  }
-}
-
-// Vertical pass: blend two horizontal rows (contiguous, vectorises). The largest intermediate is
-// 255 * 2048 * 2048 + 2^21 < 2^31, so int32 never overflows.
-void verticalRow(const int32_t* __restrict h0, const int32_t* __restrict h1, int32_t wy, uint8_t* __restrict out, size_t n) {
-  const int32_t wy1 = kWeightOne - wy;
-  for (size_t k = 0; k < n; ++k) out[k] = static_cast<uint8_t>((h0[k] * wy1 + h1[k] * wy + kRoundHalf) >> kRoundShift);
-}
-
 template <int C>
 void resampleImageC(const uint8_t* src, uint8_t* dst, const ResampleGeometry& g, const uint8_t* fill) {
   const BilinearAxis xs(g.x, g.dstWidth, g.srcWidth, C);
@@ -107,6 +80,9 @@ void resampleImageC(const uint8_t* src, uint8_t* dst, const ResampleGeometry& g,
   // pair). 1920x1440 -> 640x480 RGB is 1.8M units, over the 2^20 default: measured 1.6 -> 0.9 ms
   // with 2 threads on the 2-core dev machine.
   const size_t work = size_t(g.dstWidth) * g.dstHeight * C * 2;
+  const simd::Kernels& k = simd::kernelsFor(CpuPath::Auto);
+  const auto horizontalRow = k.horizontalRow[C];
+  const auto verticalRow = k.verticalRow;
   parallelChunks(chunks, work, [&](size_t chunk) {
     const int32_t begin = int32_t(chunk) * kRowsPerChunk;
     const int32_t end = std::min(begin + kRowsPerChunk, g.dstHeight);
@@ -118,7 +94,7 @@ void resampleImageC(const uint8_t* src, uint8_t* dst, const ResampleGeometry& g,
       for (int s = 0; s < 2; ++s)
         if (cachedRow[s] == r) return s;
       const int s = avoid == 0 ? 1 : 0;
-      horizontalRow<C>(src + size_t(r) * srcRow, xs.i0.data(), xs.i1.data(), xs.w.data(), xs.inside.data(), fill,
+      horizontalRow(src + size_t(r) * srcRow, xs.i0.data(), xs.i1.data(), xs.w.data(), xs.inside.data(), fill,
                        cache[s].data(), g.dstWidth);
       cachedRow[s] = r;
       return s;
@@ -152,19 +128,11 @@ std::vector<int32_t> nearestAxis(const AxisMap& m, int32_t dstN, int32_t srcN) {
 }
 
 template <typename T>
-void nearestRow(const T* __restrict row, const int32_t* __restrict xs, T* __restrict out, int32_t n) {
-  for (int32_t j = 0; j < n; ++j) {
-    const int32_t s = xs[j];
-    const T v = row[s < 0 ? 0 : s];  // branch-free: read a valid element, discard it when outside
-    out[j] = s < 0 ? T(0) : v;
-  }
-}
-
-template <typename T>
 void resampleNearest(const T* src, T* dst, const ResampleGeometry& g) {
   const std::vector<int32_t> xs = nearestAxis(g.x, g.dstWidth, g.srcWidth);
   const std::vector<int32_t> ys = nearestAxis(g.y, g.dstHeight, g.srcHeight);
   const size_t chunks = (size_t(g.dstHeight) + kRowsPerChunk - 1) / kRowsPerChunk;
+  const auto nearestRow = simd::kernelsFor(CpuPath::Auto).nearestRow<T>();
   parallelChunks(chunks, size_t(g.dstWidth) * g.dstHeight, [&](size_t chunk) {
     const int32_t begin = int32_t(chunk) * kRowsPerChunk;
     const int32_t end = std::min(begin + kRowsPerChunk, g.dstHeight);
@@ -174,7 +142,7 @@ void resampleNearest(const T* src, T* dst, const ResampleGeometry& g) {
         std::fill(out, out + g.dstWidth, T(0));
         continue;
       }
-      nearestRow<T>(src + size_t(ys[i]) * g.srcWidth, xs.data(), out, g.dstWidth);
+      nearestRow(src + size_t(ys[i]) * g.srcWidth, xs.data(), out, g.dstWidth);
     }
   });
 }

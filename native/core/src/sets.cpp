@@ -3,33 +3,13 @@
 #include <algorithm>
 #include <atomic>
 
-#include "bitset_kernels.h"
 #include "cuda_dispatch.h"
+#include "simd_kernels.h"
 #include "spatial_geom/parallel.h"
 
 namespace spatial {
 
 namespace {
-// Position of the first element that is not above its predecessor, or 0 if the list is strictly
-// ascending. AVX-512: 16 comparisons per instruction, the scalar scan only inside a 4096-element
-// stretch known to hold a violation (2.5x the scalar loop on 64 lists of 181k, memory-bound).
-size_t firstUnsorted(const uint32_t* __restrict d, const size_t n) {
-  size_t i = 1;
-#ifdef __AVX512F__
-  while (i + 16 <= n) {
-    const size_t stop = std::min(n - 15, i + 4096);
-    __mmask16 bad = 0;
-    size_t j = i;
-    for (; j < stop; j += 16) bad |= _mm512_cmple_epu32_mask(_mm512_loadu_si512(d + j), _mm512_loadu_si512(d + j - 1));
-    if (bad) break;  // the scalar loop below finds it within [i, j)
-    i = j;
-  }
-#endif
-  for (; i < n; ++i)
-    if (d[i] <= d[i - 1]) return i;
-  return 0;
-}
-
 void throwUnsorted(const IndexSet& s, size_t i, const std::string& what) {
   throw Error(ErrorCode::Format, what + " must be strictly ascending (element " + std::to_string(i) + " is " +
                                      std::to_string(s.data[i]) + " after " + std::to_string(s.data[i - 1]) + ")");
@@ -37,13 +17,14 @@ void throwUnsorted(const IndexSet& s, size_t i, const std::string& what) {
 }  // namespace
 
 void checkSortedSet(const IndexSet& s, const std::string& what) {
-  if (const size_t i = firstUnsorted(s.data, s.size)) throwUnsorted(s, i, what);
+  if (const size_t i = simd::kernelsFor(CpuPath::Auto).firstUnsorted(s.data, s.size)) throwUnsorted(s, i, what);
 }
 
 void checkSortedSets(const IndexSet* sets, size_t m, const std::string& what) {
   std::vector<size_t> first(m, 0);
   uint64_t total = 0;
   for (size_t i = 0; i < m; ++i) total += sets[i].size;
+  const auto firstUnsorted = simd::kernelsFor(CpuPath::Auto).firstUnsorted;
   parallelChunks(m, total, [&](size_t i) { first[i] = firstUnsorted(sets[i].data, sets[i].size); });
   for (size_t i = 0; i < m; ++i)
     if (first[i]) throwUnsorted(sets[i], first[i], what + "[" + std::to_string(i) + "]");
@@ -93,61 +74,14 @@ size_t bitsetWords(const IndexSet* sets, size_t m) {
   return static_cast<size_t>((universe + 63) / 64);
 }
 
-// Tiles of the bitset method: kTileWords words (64 points each) of every set at a time. A set's tile
-// is 4 KB, so the two rows of a 2-row block sit in L1 and the column tiles of ~200 sets in L2
-// (1M points x 64 sets: 512 words ran 1.3x faster than 128, same as 1024).
-constexpr size_t kTileWords = 512;
-
-// Counts of tiles [t0, t1) into counts[i * m + j] (i < j), from each set's position pos[i] (the
-// first index at or above the first tile; updated to the first index past the last tile).
-// Sets `unsorted` when an index read is not above its predecessor.
-void countTiles(const IndexSet* sets, const size_t m, const size_t words, const size_t t0, const size_t t1,
-                size_t* __restrict pos, uint32_t* __restrict counts, bool& unsorted, const CpuPath path) {
-  const size_t tiles = (words + kTileWords - 1) / kTileWords;
-  std::vector<uint64_t> bits(m * kTileWords);
-  std::vector<uint8_t> windowStore(kTileWords * 64 + 128);  // + the slack byte, + alignment
-  uint8_t* window = windowStore.data() + (64 - reinterpret_cast<uintptr_t>(windowStore.data()) % 64) % 64;
-  std::vector<size_t> active;
-  active.reserve(m);
-  for (size_t t = t0; t < t1; ++t) {
-    const size_t w0 = t * kTileWords, wn = std::min(kTileWords, words - w0);
-    const uint32_t base = static_cast<uint32_t>(w0 * 64);
-    // The last tile takes whatever is left, so every element of a list is read exactly once.
-    const uint64_t end = t + 1 == tiles ? ~uint64_t(0) : uint64_t(base) + 64 * wn;
-    active.clear();
-    for (size_t i = 0; i < m; ++i) {
-      const uint32_t points = static_cast<uint32_t>(64 * wn);  // also the slack byte's position
-      const size_t k = bitset::scatterWindow(sets[i].data, pos[i], sets[i].size, base, end, points, window, unsorted, path);
-      if (k > pos[i]) {
-        bitset::packWindow(window, wn, bits.data() + i * kTileWords, path);
-        window[points] = 0;
-        active.push_back(i);
-      }
-      pos[i] = k;
-    }
-    // Pairs of the sets present in this tile, two rows at a time (each column tile loaded once).
-    size_t x = 0;
-    for (; x + 1 < active.size(); x += 2) {
-      const size_t i0 = active[x], i1 = active[x + 1];
-      const uint64_t* a0 = bits.data() + i0 * kTileWords;
-      const uint64_t* a1 = bits.data() + i1 * kTileWords;
-      counts[i0 * m + i1] += static_cast<uint32_t>(bitset::andPopcount(a0, a1, wn, path));
-      for (size_t y = x + 2; y < active.size(); ++y) {
-        const size_t j = active[y];
-        uint64_t c0, c1;
-        bitset::andPopcount2(a0, a1, bits.data() + j * kTileWords, wn, c0, c1, path);
-        counts[i0 * m + j] += static_cast<uint32_t>(c0);
-        counts[i1 * m + j] += static_cast<uint32_t>(c1);
-      }
-    }
-  }
-}
+using simd::kTileWords;
 
 // |S_i ∩ S_j| for i < j in counts[i * m + j], through bitset tiles built from the index lists on the
 // fly (the full M x words bitsets are never stored). With `check`, the lists are also checked to be
 // strictly ascending as they are read; returns false when one is not (the counts are then void).
 bool bitsetCounts(const IndexSet* sets, const size_t m, const size_t words, const bool check, const CpuPath path,
                   std::vector<uint32_t>& counts) {
+  const auto countTiles = simd::kernelsFor(path).countTiles;
   const size_t tiles = (words + kTileWords - 1) / kTileWords;
   // Contiguous runs of tiles, handed out dynamically; a few per thread so one busy core (the
   // machine is shared) does not hold up the call. Each run has its own counts and tile buffers.
@@ -164,7 +98,7 @@ bool bitsetCounts(const IndexSet* sets, const size_t m, const size_t words, cons
       start[r * m + i] = pos[r * m + i] =
           r == 0 ? 0 : static_cast<size_t>(std::lower_bound(sets[i].data, sets[i].data + sets[i].size, first) - sets[i].data);
     bool bad = false;
-    countTiles(sets, m, words, tiles * r / runs, tiles * (r + 1) / runs, pos.data() + r * m, part.data() + r * m * m, bad, path);
+    countTiles(sets, m, words, tiles * r / runs, tiles * (r + 1) / runs, pos.data() + r * m, part.data() + r * m * m, bad);
     unsorted[r] = bad;
   });
   counts.assign(m * m, 0);

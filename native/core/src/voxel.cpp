@@ -7,10 +7,7 @@
 #include <limits>
 #include <string>
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
-
+#include "simd_kernels.h"
 #include "spatial_geom/parallel.h"
 
 namespace spatial {
@@ -125,36 +122,6 @@ bool radixMiddle(const float* const* values, const size_t* counts, size_t arrays
   return true;
 }
 
-// Counts the non-NaN values and those below lo, and copies the values in [lo, hi] to `inside`
-// (which holds n floats); returns how many were copied. AVX-512 compress-store when available.
-size_t scanBlock(const float* __restrict v, size_t n, float lo, float hi, uint64_t& valid, uint64_t& below, float* __restrict inside) {
-  size_t m = 0, i = 0;
-  uint64_t nv = 0, nb = 0;
-#if defined(__AVX512F__)
-  const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-  for (; i + 16 <= n; i += 16) {
-    const __m512 x = _mm512_loadu_ps(v + i);
-    const __mmask16 ord = _mm512_cmp_ps_mask(x, x, _CMP_ORD_Q);
-    const __mmask16 lt = _mm512_cmp_ps_mask(x, vlo, _CMP_LT_OQ);
-    const __mmask16 in = _mm512_cmp_ps_mask(x, vlo, _CMP_GE_OQ) & _mm512_cmp_ps_mask(x, vhi, _CMP_LE_OQ);
-    nv += static_cast<uint64_t>(__builtin_popcount(ord));
-    nb += static_cast<uint64_t>(__builtin_popcount(lt));
-    _mm512_mask_compressstoreu_ps(inside + m, in, x);
-    m += static_cast<size_t>(__builtin_popcount(in));
-  }
-#endif
-  for (; i < n; ++i) {
-    const float x = v[i];
-    nv += (x == x);
-    nb += (x < lo);
-    inside[m] = x;
-    m += (x >= lo) & (x <= hi);
-  }
-  valid += nv;
-  below += nb;
-  return m;
-}
-
 // The same order statistics, usually in one pass: a strided sample brackets the median, one pass
 // counts the values below the bracket and copies those inside it, and nth_element finishes on the
 // copy. Returns false when the bracket misses (then radixMiddle decides); exact either way.
@@ -179,6 +146,7 @@ bool bracketMiddle(const float* const* values, const size_t* counts, size_t arra
   std::vector<std::vector<float>> inside(ch.chunks);
   const size_t cap = total / 8 + 1024;  // more than this inside the bracket: heavy ties, use radix
   std::atomic<bool> overflow{false};
+  const auto scanBlock = simd::kernelsFor(CpuPath::Auto).scanBlock;
   parallelChunks(ch.chunks, total, [&](size_t c) {
     uint64_t nb = 0, nv = 0;
     auto& in = inside[c];
@@ -295,52 +263,11 @@ CoverageSelection greedyCoverage(const std::vector<std::vector<uint32_t>>& sets,
 
 namespace {
 
-constexpr uint64_t kNoKey = std::numeric_limits<uint64_t>::max();
+using simd::Box;
+using simd::Grid;
+using simd::keptPoint;
+using simd::kNoKey;
 constexpr double kMaxAxisIndex = 9007199254740991.0;  // 2^53 - 1: exact in double and in JS numbers
-
-// Open-addressing set of 64-bit keys (kNoKey marks empty slots); linear probing, load <= 1/2.
-class KeySet {
- public:
-  KeySet() { reset(1024); }
-  void insert(uint64_t key) {
-    size_t i = slot(key);
-    while (slots_[i] != kNoKey) {
-      if (slots_[i] == key) return;
-      i = (i + 1) & mask_;
-    }
-    slots_[i] = key;
-    if (++size_ * 2 > slots_.size()) grow();
-  }
-  // Appends the keys to out (unordered) and empties the set.
-  void drain(std::vector<uint64_t>& out) {
-    out.reserve(out.size() + size_);
-    for (uint64_t& s : slots_)
-      if (s != kNoKey) {
-        out.push_back(s);
-        s = kNoKey;
-      }
-    size_ = 0;
-  }
-
- private:
-  size_t slot(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
-  void reset(size_t capacity) {
-    slots_.assign(capacity, kNoKey);
-    mask_ = capacity - 1;
-    shift_ = 64 - static_cast<int>(__builtin_ctzll(capacity));
-    size_ = 0;
-  }
-  void grow() {
-    std::vector<uint64_t> old;
-    old.swap(slots_);
-    reset(old.size() * 2);
-    for (uint64_t k : old)
-      if (k != kNoKey) insert(k);
-  }
-  std::vector<uint64_t> slots_;
-  size_t mask_ = 0, size_ = 0;
-  int shift_ = 0;
-};
 
 struct Key3 {
   int64_t x, y, z;
@@ -348,131 +275,6 @@ struct Key3 {
   bool operator==(const Key3& o) const { return x == o.x && y == o.y && z == o.z; }
   bool operator!=(const Key3& o) const { return !(*this == o); }
 };
-
-// Finite-and-confident test, branch-free so the loops below vectorise ((v - v) == 0 is the
-// finiteness test: inf - inf and NaN - NaN are NaN).
-template <typename T, bool UseConf>
-inline bool keptPoint(T x, T y, T z, const float* __restrict conf, size_t i, float tau) {
-  bool ok = ((x - x) == T(0)) & ((y - y) == T(0)) & ((z - z) == T(0));
-  if constexpr (UseConf) ok = ok & (conf[i] >= tau) & (conf[i] > 0.1f);
-  return ok;
-}
-
-struct Box {
-  double mn[3] = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
-                  std::numeric_limits<double>::infinity()};
-  double mx[3] = {-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-                  -std::numeric_limits<double>::infinity()};
-  uint64_t kept = 0;
-};
-
-// Lanes of independent running min/max (an element-wise update the compiler vectorises, where a
-// single floating-point min reduction would not be).
-constexpr size_t kLanes = 16;
-
-template <typename T, bool UseConf>
-Box frameBox(const T* __restrict p, const float* __restrict conf, size_t n, float tau) {
-  const T inf = std::numeric_limits<T>::infinity();
-  T mn[3][kLanes], mx[3][kLanes];
-  uint32_t kept[kLanes];
-  for (size_t j = 0; j < kLanes; ++j) {
-    for (int a = 0; a < 3; ++a) mn[a][j] = inf, mx[a][j] = -inf;
-    kept[j] = 0;
-  }
-  uint64_t keptTotal = 0;
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (size_t j = 0; j < kLanes; ++j) {
-      const T x = p[3 * (i + j)], y = p[3 * (i + j) + 1], z = p[3 * (i + j) + 2];
-      const bool ok = keptPoint<T, UseConf>(x, y, z, conf, i + j, tau);
-      kept[j] += ok;
-      const T lx = ok ? x : inf, ly = ok ? y : inf, lz = ok ? z : inf;
-      const T hx = ok ? x : -inf, hy = ok ? y : -inf, hz = ok ? z : -inf;
-      mn[0][j] = lx < mn[0][j] ? lx : mn[0][j];
-      mn[1][j] = ly < mn[1][j] ? ly : mn[1][j];
-      mn[2][j] = lz < mn[2][j] ? lz : mn[2][j];
-      mx[0][j] = hx > mx[0][j] ? hx : mx[0][j];
-      mx[1][j] = hy > mx[1][j] ? hy : mx[1][j];
-      mx[2][j] = hz > mx[2][j] ? hz : mx[2][j];
-    }
-    if ((i & 0xffffffu) == 0)  // drain the 32-bit lane counters long before they can overflow
-      for (size_t j = 0; j < kLanes; ++j) keptTotal += kept[j], kept[j] = 0;
-  }
-  Box b;
-  for (; i < n; ++i) {
-    const T x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
-    if (!keptPoint<T, UseConf>(x, y, z, conf, i, tau)) continue;
-    ++keptTotal;
-    b.mn[0] = std::min<double>(b.mn[0], x), b.mn[1] = std::min<double>(b.mn[1], y), b.mn[2] = std::min<double>(b.mn[2], z);
-    b.mx[0] = std::max<double>(b.mx[0], x), b.mx[1] = std::max<double>(b.mx[1], y), b.mx[2] = std::max<double>(b.mx[2], z);
-  }
-  for (size_t j = 0; j < kLanes; ++j) {
-    keptTotal += kept[j];
-    for (int a = 0; a < 3; ++a) {
-      b.mn[a] = std::min<double>(b.mn[a], mn[a][j]);
-      b.mx[a] = std::max<double>(b.mx[a], mx[a][j]);
-    }
-  }
-  b.kept = keptTotal;
-  return b;
-}
-
-// The voxel grid in the point type's precision: origin, edge, cells per axis.
-template <typename T>
-struct Grid {
-  T mn[3];
-  T voxel;
-  uint64_t dims[3];
-  uint64_t strideY, strideX;  // packed key = ix * strideX + iy * strideY + iz
-};
-
-constexpr size_t kBlock = 1024;
-
-// Packed keys of a block of points (kNoKey for rejected ones). Plain loop over __restrict
-// pointers with parameters by value: it vectorises (division and floor included).
-template <typename T, bool UseConf>
-void blockKeys(const T* __restrict q, const float* __restrict c, size_t b, float tau, T mn0, T mn1, T mn2, T voxel,
-               uint64_t strideX, uint64_t strideY, uint64_t* __restrict keys) {
-  for (size_t i = 0; i < b; ++i) {
-    const T x = q[3 * i], y = q[3 * i + 1], z = q[3 * i + 2];
-    const bool ok = keptPoint<T, UseConf>(x, y, z, c, i, tau);
-    const T fx = std::floor((x - mn0) / voxel);
-    const T fy = std::floor((y - mn1) / voxel);
-    const T fz = std::floor((z - mn2) / voxel);
-    // Select before converting: converting the NaN of a rejected point would be undefined.
-    const int64_t ix = static_cast<int64_t>(ok ? fx : T(0));
-    const int64_t iy = static_cast<int64_t>(ok ? fy : T(0));
-    const int64_t iz = static_cast<int64_t>(ok ? fz : T(0));
-    const uint64_t key = uint64_t(ix) * strideX + uint64_t(iy) * strideY + uint64_t(iz);
-    keys[i] = ok ? key : kNoKey;
-  }
-}
-
-// One frame's distinct voxels as packed 64-bit keys, ascending.
-template <typename T, bool UseConf>
-void framePackedKeys(const T* __restrict p, size_t n, const float* conf, float tau, Grid<T> g, std::vector<uint64_t>& out) {
-  uint64_t keys[kBlock];
-  KeySet set;
-  uint64_t last = kNoKey;
-  for (size_t s = 0; s < n; s += kBlock) {
-    const size_t b = std::min(kBlock, n - s);
-    blockKeys<T, UseConf>(p + 3 * s, UseConf ? conf + s : nullptr, b, tau, g.mn[0], g.mn[1], g.mn[2], g.voxel, g.strideX,
-                          g.strideY, keys);
-    // Neighbouring pixels mostly share a voxel: drop repeats (and rejected points) before hashing,
-    // branch-free (which point is rejected or starts a new voxel is unpredictable).
-    size_t m = 0;
-    for (size_t i = 0; i < b; ++i) {
-      const uint64_t k = keys[i];
-      keys[m] = k;
-      m += (k != kNoKey) & (k != last);
-      last = k == kNoKey ? last : k;
-    }
-    for (size_t i = 0; i < m; ++i) set.insert(keys[i]);
-  }
-  out.clear();
-  set.drain(out);
-  std::sort(out.begin(), out.end());
-}
 
 // The same for grids whose packed key would overflow 64 bits: triples, sorted and deduplicated.
 template <typename T, bool UseConf>
@@ -562,8 +364,9 @@ void selectTyped(const PointMapView* maps, const std::vector<uint32_t>& cand, si
   uint64_t totalPoints = 0;
   for (size_t c = 0; c < m; ++c) totalPoints += maps[cand[c]].n;
 
+  const simd::PointKernels<T>& kern = simd::kernelsFor(CpuPath::Auto).points<T>();
   std::vector<Box> boxes(m);
-  parallelChunks(m, totalPoints, [&](size_t c) { boxes[c] = frameBox<T, UseConf>(pointsOf(c), confOf(c), maps[cand[c]].n, tau); });
+  parallelChunks(m, totalPoints, [&](size_t c) { boxes[c] = kern.frameBox[UseConf](pointsOf(c), confOf(c), maps[cand[c]].n, tau); });
   Box box;
   for (const Box& b : boxes) {
     box.kept += b.kept;
@@ -615,7 +418,7 @@ void selectTyped(const PointMapView* maps, const std::vector<uint32_t>& cand, si
       g.strideY = g.dims[2];
       g.strideX = g.dims[1] * g.dims[2];
       std::vector<std::vector<uint64_t>> keys(m);
-      parallelChunks(m, totalPoints, [&](size_t c) { framePackedKeys<T, UseConf>(pointsOf(c), maps[cand[c]].n, confOf(c), tau, g, keys[c]); });
+      parallelChunks(m, totalPoints, [&](size_t c) { kern.framePackedKeys[UseConf](pointsOf(c), maps[cand[c]].n, confOf(c), tau, g, keys[c]); });
       ids = toVoxelIds(keys, universe);
     } else {
       std::vector<std::vector<Key3>> keys(m);

@@ -59,20 +59,9 @@ class Error : public std::runtime_error {
   ErrorCode code_;
 };
 
-// Which CPU code a kernel with a SIMD version runs. Auto: the widest instruction set the build
-// targets (-march=native; see simdPath()); Scalar: the portable loop the SIMD code must match bit
-// for bit (tests compare the two).
+// Which CPU code a kernel with a SIMD version runs. Auto: the active instruction-set level
+// (spatial_geom/simd_level.h); Scalar: the baseline level's portable loops, which every level must
+// match bit for bit (tests compare them).
 enum class CpuPath { Auto, Scalar };
-
-// The instruction set of the core's hand-written SIMD kernels in this build.
-inline const char* simdPath() {
-#if defined(__AVX512F__)
-  return "avx512";
-#elif defined(__AVX2__)
-  return "avx2";
-#else
-  return "scalar";
-#endif
-}
 
 }  // namespace spatial

@@ -9,5 +9,6 @@
 #include "spatial_geom/projection.h"
 #include "spatial_geom/rays.h"
 #include "spatial_geom/sets.h"
+#include "spatial_geom/simd_level.h"
 
 #define SPATIAL_GEOM_VERSION "0.1.0"
