@@ -155,8 +155,10 @@ function cudaMode() {
   return 'OFF';
 }
 
-const eigenDir = findEigen();
-if (args.has('--eigen-only')) process.exit(0);
+if (args.has('--eigen-only')) {
+  findEigen();
+  process.exit(0);
+}
 
 const cmakeJs = resolvePackage('cmake-js', 'bin/cmake-js');
 const addonApi = resolvePackage('node-addon-api', 'package.json');
@@ -168,6 +170,7 @@ if (!cmakeJs || !addonApi)
 if (run('cmake', ['--version']).status !== 0)
   fail(['ERROR: building from source needs cmake >= 3.21 on PATH (`apt-get install cmake`, `dnf install cmake`, `pip install cmake`),', `then run \`${REBUILD}\`.`]);
 
+const eigenDir = findEigen();
 const cuda = cudaMode();
 const nativeArch = process.env.SPATIAL_GEOM_NATIVE_ARCH === '1';
 const defines = {
