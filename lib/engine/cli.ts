@@ -15,11 +15,11 @@
  *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL [--concurrency K]
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { isSpatialError, spatialError } from '../errors.js';
+import { readText } from '../io/files.js';
 import { backprojectDepth, overlapMatrix } from '../geometry.js';
 import { voxelCoverageSelectDetailed } from '../sampling.js';
 import { loadFrameDepth, loadScene, type SceneFormat } from '../scenes/load.js';
@@ -368,11 +368,7 @@ async function cmdOverlap(argv: string[]): Promise<void> {
 
 async function readTextFile(path: string | undefined, flag: string): Promise<string> {
   if (!path) throw spatialError('ERR_SPATIAL_FORMAT', `${flag} FILE is required`);
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    throw spatialError('ERR_SPATIAL_IO', `cannot read ${path}`);
-  }
+  return readText(path, `${flag} file`);
 }
 
 async function cmdEval(argv: string[]): Promise<void> {
@@ -423,12 +419,7 @@ async function cmdSampleFrames(argv: string[]): Promise<void> {
 async function cmdStats(argv: string[]): Promise<void> {
   const file = argv[0];
   if (!file) throw spatialError('ERR_SPATIAL_FORMAT', 'stats needs a JSONL file');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw spatialError('ERR_SPATIAL_IO', `cannot read ${file}`);
-  }
+  const text = await readText(file, 'JSONL file');
   const byType = new Map<string, { n: number; values: unknown[] }>();
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
