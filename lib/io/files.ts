@@ -6,7 +6,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { describeValue, spatialError } from '../errors.js';
+import { describeValue, isSpatialError, spatialError } from '../errors.js';
 
 /** Checks a path argument: a non-empty string. */
 export function checkPath(path: unknown, name = 'path'): string {
@@ -45,7 +45,7 @@ async function readRegular(path: string, what: string): Promise<Buffer> {
     if (!s.isFile()) throw spatialError('ERR_SPATIAL_IO', `Cannot read ${what} ${path}: it is ${fileKind(s)}, not a regular file`);
     return await handle.readFile();
   } catch (e) {
-    throw (e as { code?: string }).code?.startsWith('ERR_SPATIAL_') ? e : ioError(path, what, e);
+    throw isSpatialError(e) ? e : ioError(path, what, e);
   } finally {
     await handle.close();
   }

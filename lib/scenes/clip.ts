@@ -23,7 +23,7 @@ import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import { decodeImage, decodeImageInfo, readImage, readImageInfo } from '../io/image.js';
 import { readText } from '../io/files.js';
-import { type NpyArray, readNpz } from '../io/npy.js';
+import { ByteStrings, type NpyArray, readNpz } from '../io/npy.js';
 import { invertRigidPose } from '../pose.js';
 import type { Image, Intrinsics, Pose } from '../types.js';
 import { checkIntrinsics, checkPose } from '../validate.js';
@@ -64,7 +64,15 @@ export interface LoadClipOptions {
   imageSize?: [number, number];
   /** Clip id [the file name without extension]. */
   id?: string;
+  /**
+   * Most bytes the arrays of a `.npz` clip may take decompressed, all together [env
+   * `SPATIAL_NPZ_MAX_BYTES`, else 2 GiB]; see `readNpz`.
+   */
+  maxNpzBytes?: number;
 }
+
+/** The arrays a TAPVid-3D `.npz` clip is read from; other members are never inflated. */
+const NPZ_KEYS = ['tracks_XYZ', 'visibility', 'fx_fy_cx_cy', 'extrinsics_w2c', 'images_jpeg_bytes', 'image_size'];
 
 function formatError(source: string, message: string): Error {
   return spatialError('ERR_SPATIAL_FORMAT', `${source}: ${message}`);
@@ -78,7 +86,7 @@ export function clipFromArrays(
     fxFyCxCy: ArrayLike<number>;
     extrinsicsW2c?: ArrayLike<number>; extrinsicsShape?: number[];
     imageSize: [number, number];
-    images?: ClipImages; imageCount?: number;
+    images?: ClipImages; imageCount?: number; imagesKey?: string;
   },
   id: string, source: string,
 ): DynamicClip {
@@ -101,7 +109,7 @@ export function clipFromArrays(
       return invertRigidPose(camFromWorld);
     });
   }
-  if (a.images && a.imageCount !== t) throw formatError(source, `Expected ${t} images (one per frame) but received ${a.imageCount}`);
+  if (a.images && a.imageCount !== t) throw formatError(source, `Expected ${t} ${a.imagesKey ?? 'images'} (one per frame) but received ${a.imageCount}`);
   return { id, frames: t, tracks: n, tracksXYZ: a.tracksXYZ, visibility, intrinsics, poses, images: a.images, source };
 }
 
@@ -112,14 +120,14 @@ function checkImageSize(v: unknown, name: string): [number, number] {
   return [s[0], s[1]];
 }
 
-function numeric(arr: NpyArray | undefined, key: string, source: string, required: true): NpyArray & { data: Exclude<NpyArray['data'], Uint8Array[]> };
-function numeric(arr: NpyArray | undefined, key: string, source: string, required: false): (NpyArray & { data: Exclude<NpyArray['data'], Uint8Array[]> }) | undefined;
+function numeric(arr: NpyArray | undefined, key: string, source: string, required: true): NpyArray & { data: Exclude<NpyArray['data'], ByteStrings> };
+function numeric(arr: NpyArray | undefined, key: string, source: string, required: false): (NpyArray & { data: Exclude<NpyArray['data'], ByteStrings> }) | undefined;
 function numeric(arr: NpyArray | undefined, key: string, source: string, required: boolean) {
   if (!arr) {
     if (required) throw formatError(source, `missing array ${key}`);
     return undefined;
   }
-  if (Array.isArray(arr.data) || arr.data instanceof BigInt64Array || arr.data instanceof BigUint64Array)
+  if (arr.data instanceof ByteStrings || arr.data instanceof BigInt64Array || arr.data instanceof BigUint64Array)
     throw formatError(source, `Expected a numeric array for ${key} but received dtype ${arr.dtype}`);
   return arr;
 }
@@ -131,7 +139,7 @@ function numeric(arr: NpyArray | undefined, key: string, source: string, require
  * @example const clip = await loadTapVid3dNpz('adt/seq_0.npz');
  */
 export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}): Promise<DynamicClip> {
-  const arrays = await readNpz(path);
+  const arrays = await readNpz(path, { keys: NPZ_KEYS, maxBytes: opts.maxNpzBytes });
   const tracks = numeric(arrays.get('tracks_XYZ'), 'tracks_XYZ', path, true);
   const tracksXYZ = tracks.data instanceof Float32Array || tracks.data instanceof Float64Array ? tracks.data : Float64Array.from(tracks.data as ArrayLike<number>);
   const vis = numeric(arrays.get('visibility'), 'visibility', path, true);
@@ -141,14 +149,15 @@ export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}):
   let images: ClipImages | undefined;
   let imageSize: [number, number] | undefined;
   if (jpegs) {
-    if (!Array.isArray(jpegs.data)) throw formatError(path, `Expected images_jpeg_bytes as byte strings but received dtype ${jpegs.dtype}`);
+    if (!(jpegs.data instanceof ByteStrings)) throw formatError(path, `Expected images_jpeg_bytes as byte strings but received dtype ${jpegs.dtype}`);
+    if (jpegs.shape.length !== 1) throw formatError(path, `Expected images_jpeg_bytes of shape (T,) but received (${jpegs.shape.join(', ')})`);
     const files = jpegs.data;
     images = {
-      load: (t) => decodeImage(files[t], `${path} images_jpeg_bytes[${t}]`),
-      encoded: (t) => ({ bytes: files[t], ext: '.jpg' }),
+      load: (t) => decodeImage(files.at(t), `${path} images_jpeg_bytes[${t}]`),
+      encoded: (t) => ({ bytes: files.at(t), ext: '.jpg' }),
     };
     if (files.length) {
-      const info = await decodeImageInfo(files[0], `${path} images_jpeg_bytes[0]`);
+      const info = await decodeImageInfo(files.at(0), `${path} images_jpeg_bytes[0]`);
       imageSize = [info.width, info.height];
     }
   }
@@ -158,7 +167,7 @@ export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}):
   return clipFromArrays({
     tracksXYZ, trackShape: tracks.shape, visibility: vis.data as ArrayLike<number>, visibilityShape: vis.shape,
     fxFyCxCy: k.data as ArrayLike<number>, extrinsicsW2c: ext?.data as ArrayLike<number> | undefined, extrinsicsShape: ext?.shape,
-    imageSize, images, imageCount: jpegs?.shape[0],
+    imageSize, images, imageCount: jpegs?.shape[0], imagesKey: 'images_jpeg_bytes',
   }, opts.id ?? basename(path, extname(path)), path);
 }
 

@@ -2,10 +2,12 @@
 // limit where the input could exhaust memory): every case ends in one coded line and exit 1, never a
 // hang, a crash or a dataset built from bad data.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runBuiltCli } from '../helpers/processes.js';
+import { npy, npyBytes, npyOf, zeroBomb, zip, type ZipMember } from '../helpers/npz.js';
+import { type CliRun, ensureBuilt, runBuiltCli } from '../helpers/processes.js';
 import { sample } from '../helpers/shared-data.js';
 import { tempDirs } from '../helpers/tmp.js';
 
@@ -34,4 +36,84 @@ describe.runIf(holo.present)('non-regular files in a scene folder', () => {
       expect(r.stderr).toContain(join(dir, victim));
       expect(r.stderr).toMatch(/not a regular file.*ERR_SPATIAL_IO/);
     }, 30_000);
+});
+
+/** A valid TAPVid-3D clip's members: T frames of N tracks on a plane 2 m ahead, 32x24 JPEG frames. */
+async function clipMembers(t = 3, n = 8): Promise<ZipMember[]> {
+  const tracks = new Float32Array(t * n * 3);
+  for (let f = 0; f < t; f++) for (let i = 0; i < n; i++) tracks.set([0.05 * (i % 4) - 0.1 + 0.01 * f, 0.05 * Math.floor(i / 4) - 0.05, 2], 3 * (f * n + i));
+  const jpegs = await Promise.all(Array.from({ length: t }, (_, f) => sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 40 * f, g: 90, b: 20 } } }).jpeg().toBuffer()));
+  return [
+    { name: 'tracks_XYZ.npy', data: npyOf(tracks, [t, n, 3], '<f4'), deflate: true },
+    { name: 'visibility.npy', data: npyOf(new Uint8Array(t * n).fill(1), [t, n], '|b1') },
+    { name: 'fx_fy_cx_cy.npy', data: npyOf([30, 31, 15.5, 11.5], [4]) },
+    { name: 'images_jpeg_bytes.npy', data: npyBytes(jpegs.map((b) => new Uint8Array(b))) },
+  ];
+}
+
+const MEMORY_KIB = 3 * 1024 * 1024; // 3 GiB of address space: the good clip runs in 2
+
+async function generateClipCli(file: string): Promise<CliRun> {
+  return runBuiltCli(['generate', '--scene', file, '--format', 'tapvid3d', '--out', join(dirname(file), 'out'), '--no-prompts'], { timeoutMs: 30_000, memoryKiB: MEMORY_KIB });
+}
+
+describe('hostile .npz clips under a 3 GiB memory limit', () => {
+  const write = async (members: ZipMember[], name = 'clip.npz') => {
+    const file = join(tmp(), name);
+    writeFileSync(file, zip(members));
+    return file;
+  };
+
+  it('the valid clip generates (the limit leaves room for good input)', async () => {
+    const r = await generateClipCli(await write(await clipMembers()));
+    expect(r.code, r.stderr).toBe(0);
+  }, 40_000);
+
+  it('a |S0 member of shape (80000000,) is ERR_SPATIAL_FORMAT naming the member, not 4.6 GB of objects', async () => {
+    const members = (await clipMembers()).filter((m) => !m.name.startsWith('images'));
+    members.push({ name: 'images_jpeg_bytes.npy', data: npy('|S0', [80_000_000], new Uint8Array(0)) });
+    const file = await write(members);
+    const r = await generateClipCli(file);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${file}.*images_jpeg_bytes.*ERR_SPATIAL_FORMAT`));
+  }, 40_000);
+
+  it('a 3 GB deflated member nobody reads is never inflated', async () => {
+    const members = await clipMembers();
+    members.push({ name: 'junk.npy', rawDeflate: zeroBomb(3000), declaredSize: 3000 * 2 ** 20 });
+    const r = await generateClipCli(await write(members));
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(0);
+  }, 40_000);
+
+  it('a member whose zip entry declares 4 GiB but holds a few bytes is rejected before allocating', async () => {
+    const members = await clipMembers();
+    members[0] = { ...members[0], declaredSize: 2 ** 32 - 1 };
+    const file = await write(members);
+    const r = await generateClipCli(file);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${file}.*tracks_XYZ.*4294967295.*ERR_SPATIAL_FORMAT`));
+  }, 40_000);
+
+  it('a member that inflates to more or less than its zip entry declares is rejected', async () => {
+    for (const lie of [-100, 100]) {
+      const members = await clipMembers();
+      members[0] = { ...members[0], declaredSize: members[0].data!.length + lie };
+      const file = await write(members);
+      const r = await generateClipCli(file);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`${file}.*tracks_XYZ.*ERR_SPATIAL_FORMAT`));
+    }
+  }, 40_000);
+
+  it('a tracks_XYZ member declaring shape (1000000, 1000000, 3) over 96 bytes is rejected', async () => {
+    const members = await clipMembers();
+    members[0] = { name: 'tracks_XYZ.npy', data: npy('<f4', [1e6, 1e6, 3], new Uint8Array(96)) };
+    const file = await write(members);
+    const r = await generateClipCli(file);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${file}.*tracks_XYZ.*ERR_SPATIAL_FORMAT`));
+  }, 40_000);
 });
