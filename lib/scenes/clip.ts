@@ -23,6 +23,7 @@ import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import { decodeImage, decodeImageInfo, readImage, readImageInfo } from '../io/image.js';
 import { readText } from '../io/files.js';
+import { parseJson } from '../io/text.js';
 import { ByteStrings, type NpyArray, readNpz } from '../io/npy.js';
 import { invertRigidPose } from '../pose.js';
 import type { Image, Intrinsics, Pose } from '../types.js';
@@ -202,13 +203,7 @@ const JSON_KEYS = ['id', 'fx_fy_cx_cy', 'image_size', 'tracks_XYZ', 'visibility'
  * @example const clip = await loadClipJson('clip.json');
  */
 export async function loadClipJson(path: string, opts: LoadClipOptions = {}): Promise<DynamicClip> {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(await readText(path, 'clip JSON'));
-  } catch (e) {
-    if ((e as { code?: string }).code) throw e;
-    throw formatError(path, `invalid JSON: ${(e as Error).message}`);
-  }
+  const doc = parseJson(await readText(path, 'clip JSON'), path) as Record<string, unknown>;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw formatError(path, 'Expected a JSON object at the top level');
   for (const k of Object.keys(doc)) if (!JSON_KEYS.includes(k)) throw formatError(path, `unknown key ${k} (expected one of ${JSON_KEYS.join(', ')})`);
   const tracks = nested(doc.tracks_XYZ, 3, 'tracks_XYZ', path);

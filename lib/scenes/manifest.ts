@@ -38,7 +38,7 @@ import { stat } from 'node:fs/promises';
 import { describeValue, spatialError } from '../errors.js';
 import { isFile, readText } from '../io/files.js';
 import { readPlyPoints } from '../io/ply.js';
-import { formatError, jsonLines, lineOfOffset } from '../io/text.js';
+import { formatError, jsonLines, parseJson } from '../io/text.js';
 import type { Intrinsics } from '../types.js';
 import { checkIntrinsics, checkPose } from '../validate.js';
 import type { Frame, Instance, Scene } from './types.js';
@@ -158,14 +158,7 @@ export async function loadManifest(path: string): Promise<Scene> {
     throw spatialError('ERR_SPATIAL_IO', `Cannot read scene manifest ${path}: no such file or directory`);
   }
   const text = await readText(file, 'scene manifest');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    throw formatError(file, pos ? lineOfOffset(text, Number(pos[1])) : undefined, `invalid JSON: ${msg}`);
-  }
+  const doc = parseJson(text, file);
   const base = dirname(file);
   const at = (p: string) => (isAbsolute(p) ? p : join(base, p));
   const c = new Checker(file, text);

@@ -20,7 +20,7 @@ import { readImageInfo } from '../io/image.js';
 import { isFile, readText } from '../io/files.js';
 import { readPlyPoints } from '../io/ply.js';
 import { multiplyPoses } from '../pose.js';
-import { formatError, parseMatrix4, parseNumberToken, transformPointsInPlace } from '../io/text.js';
+import { formatError, parseJson, parseMatrix4, parseNumberToken, transformPointsInPlace } from '../io/text.js';
 import type { Intrinsics } from '../types.js';
 import { checkInteger } from '../validate.js';
 import {
@@ -99,12 +99,9 @@ async function readIntrinsicFile(file: string, width: number, height: number): P
 /** Per-vertex instance ids and instance boxes from ScanNet's segs + aggregation files. */
 async function readInstances(segsFile: string, aggFile: string, points: Float32Array): Promise<{ pointInstances: Uint16Array; instances: Instance[] }> {
   const parse = async (file: string) => {
-    const text = await readText(file, 'ScanNet instance file');
-    try {
-      return JSON.parse(text) as Record<string, unknown>;
-    } catch (e) {
-      throw formatError(file, undefined, `invalid JSON: ${(e as Error).message}`);
-    }
+    const doc = parseJson(await readText(file, 'ScanNet instance file'), file);
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw formatError(file, undefined, 'Expected a JSON object at the top level');
+    return doc as Record<string, unknown>;
   };
   const segs = await parse(segsFile);
   const agg = await parse(aggFile);

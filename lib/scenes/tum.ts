@@ -15,7 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import { isFile, readText } from '../io/files.js';
 import { readImageInfo } from '../io/image.js';
-import { dataLines, formatError, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
+import { dataLines, formatError, parseJson, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
 import type { Intrinsics, Pose } from '../types.js';
 import { checkIntrinsics } from '../validate.js';
 import { checkDirectory, checkOptionKeys, mapLimit, positiveOption, readRequiredText } from './common.js';
@@ -193,13 +193,7 @@ function poseAt(poses: StampedPose[], t: number, maxDt: number, mode: 'interpola
 }
 
 async function readIntrinsicsJson(file: string): Promise<PinholeParameters> {
-  const text = await readText(file, 'intrinsics file');
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw formatError(file, undefined, `invalid JSON: ${(e as Error).message}`);
-  }
+  const v = parseJson(await readText(file, 'intrinsics file'), file);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw formatError(file, undefined, `Expected an object { fx, fy, cx, cy } but received ${describeValue(v)}`);
   const o = v as Record<string, unknown>;
   for (const key of Object.keys(o))
