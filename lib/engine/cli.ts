@@ -39,6 +39,7 @@ const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
   spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks depth,correspondence,camera,object_size]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
+                        [--allow-outside-paths]
   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks object_movement,camera] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
@@ -160,7 +161,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
 
 async function cmdGenerateClip(values: Record<string, string | boolean | undefined>): Promise<void> {
   const out = values.out as string;
-  const clip = await loadClip(values.scene as string, { imageSize: parseImageSize(values['image-size'] as string | undefined) });
+  const clip = await loadClip(values.scene as string, { imageSize: parseImageSize(values['image-size'] as string | undefined), allowOutsidePaths: values['allow-outside-paths'] === true });
   const bars = progressBars();
   await cleanOutputs(out);
   const report = await generateClip(clip, {
@@ -174,11 +175,14 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
   printClipReport(report, out);
 }
 
-async function loadSceneArg(values: { scene?: string; format?: string }): Promise<Scene> {
+/** `--allow-outside-paths`: scene files may lie outside the scene folder (README: Scene formats). */
+const PATH_OPTIONS = { 'allow-outside-paths': { type: 'boolean', default: false } } as const;
+
+async function loadSceneArg(values: { scene?: string; format?: string; 'allow-outside-paths'?: boolean }): Promise<Scene> {
   if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene DIR is required');
   const format = values.format ?? 'scannet';
   if (!['scannet', 'tum', 'manifest'].includes(format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum, manifest or tapvid3d (got ${format})`);
-  return loadScene(values.scene, format as 'scannet' | 'tum' | 'manifest');
+  return loadScene(values.scene, format as SceneFormat, values['allow-outside-paths'] ? { allowOutsidePaths: true } : undefined);
 }
 
 /** The options of every command that generates QA (generate, dataset, queue submit). */
@@ -207,7 +211,7 @@ async function cmdGenerate(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, ...GENERATION_OPTIONS,
+      scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, ...GENERATION_OPTIONS, ...PATH_OPTIONS,
       'image-size': { type: 'string' }, 'points-per-group': { type: 'string' }, 'pairs-per-bin': { type: 'string' },
     },
   });
@@ -351,7 +355,7 @@ async function cmdWorker(argv: string[]): Promise<void> {
 }
 
 async function cmdOverlap(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { scene: { type: 'string' }, format: { type: 'string' }, png: { type: 'string' }, 'frame-step': { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { scene: { type: 'string' }, format: { type: 'string' }, png: { type: 'string' }, 'frame-step': { type: 'string' }, ...PATH_OPTIONS } });
   if (!values.png) throw spatialError('ERR_SPATIAL_FORMAT', '--png FILE is required');
   const scene = await loadSceneArg(values);
   const step = parseInteger(values['frame-step'], '--frame-step') ?? 1;
@@ -389,7 +393,7 @@ async function cmdEval(argv: string[]): Promise<void> {
 async function cmdSampleFrames(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { scene: { type: 'string' }, format: { type: 'string' }, k: { type: 'string', short: 'k', default: '16' }, candidates: { type: 'string', default: '128' }, stride: { type: 'string', default: '4' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { scene: { type: 'string' }, format: { type: 'string' }, k: { type: 'string', short: 'k', default: '16' }, candidates: { type: 'string', default: '128' }, stride: { type: 'string', default: '4' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean', default: false }, ...PATH_OPTIONS },
   });
   const k = parseInteger(values.k, '-k')!;
   const candidates = parseInteger(values.candidates, '--candidates')!;

@@ -19,7 +19,7 @@
  * ```
  * @module
  */
-import { basename, dirname, extname, isAbsolute, join } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import { decodeImage, decodeImageInfo, readImage, readImageInfo } from '../io/image.js';
 import { readText } from '../io/files.js';
@@ -28,6 +28,7 @@ import { ByteStrings, type NpyArray, readNpz } from '../io/npy.js';
 import { invertRigidPose } from '../pose.js';
 import type { Image, Intrinsics, Pose } from '../types.js';
 import { checkIntrinsics, checkPose } from '../validate.js';
+import { sceneFile } from './common.js';
 
 /** A clip of 3D point tracks. */
 export interface DynamicClip {
@@ -70,6 +71,8 @@ export interface LoadClipOptions {
    * `SPATIAL_NPZ_MAX_BYTES`, else 2 GiB]; see `readNpz`.
    */
   maxNpzBytes?: number;
+  /** JSON clips: allow image paths outside the JSON file's folder (absolute, `../`, symlinks). Default false. */
+  allowOutsidePaths?: boolean;
 }
 
 /** The arrays a TAPVid-3D `.npz` clip is read from; other members are never inflated. */
@@ -215,7 +218,8 @@ export async function loadClipJson(path: string, opts: LoadClipOptions = {}): Pr
   let imageSize: [number, number] | undefined;
   if (doc.images !== undefined) {
     if (!Array.isArray(doc.images) || !doc.images.every((p) => typeof p === 'string')) throw formatError(path, 'Expected images as an array of file paths');
-    const files = (doc.images as string[]).map((p) => (isAbsolute(p) ? p : join(dirname(path), p)));
+    // Regular files inside the JSON file's folder, unless allowed outside.
+    const files = await Promise.all((doc.images as string[]).map((p, i) => sceneFile(dirname(path), p, { from: path, what: `images[${i}]: file` }, opts.allowOutsidePaths ?? false)));
     images = { load: (t) => readImage(files[t]), encoded: undefined };
     imageCount = files.length;
     if (files.length) {

@@ -34,6 +34,7 @@ import {
   positiveOption,
   readRequiredText,
   sameIntrinsics,
+  sceneFile,
 } from './common.js';
 import type { Frame, Instance, Scene, SkippedFrame } from './types.js';
 
@@ -49,6 +50,8 @@ export interface ScanNetOptions {
   points?: boolean;
   /** Read instances (segs + aggregation JSON) when present and points are read. Default true. */
   instances?: boolean;
+  /** Allow frame files that are symlinks leaving the scene folder. Default false (an error naming the file). */
+  allowOutsidePaths?: boolean;
 }
 
 /** Labels ScanNet uses for room structure, flagged `structural` (excluded from object questions). */
@@ -172,7 +175,8 @@ async function readInstances(segsFile: string, aggFile: string, points: Float32A
  */
 export async function loadScanNet(dir: string, opts?: ScanNetOptions): Promise<Scene> {
   await checkDirectory(dir, 'ScanNet scene directory');
-  const o = checkOptionKeys(opts, ['frameStep', 'depthScale', 'alignAxes', 'points', 'instances']);
+  const o = checkOptionKeys(opts, ['frameStep', 'depthScale', 'alignAxes', 'points', 'instances', 'allowOutsidePaths']);
+  const allowOutside = booleanOption(o.allowOutsidePaths, false, 'opts.allowOutsidePaths');
   const frameStep = o.frameStep === undefined ? 1 : checkInteger(o.frameStep, 1, 2 ** 31 - 1, 'opts.frameStep');
   const depthScale = positiveOption(o.depthScale, 1000, 'opts.depthScale');
   const alignAxes = booleanOption(o.alignAxes, true, 'opts.alignAxes');
@@ -199,6 +203,17 @@ export async function loadScanNet(dir: string, opts?: ScanNetOptions): Promise<S
     if (hasColor && !colorFiles.has(n))
       throw spatialError('ERR_SPATIAL_FORMAT', `${join(colorDir, `${n}.jpg`)}: missing colour image for depth frame ${join(depthDir, depthFiles.get(n) as string)}`);
   }
+
+  // Every frame file must be a regular file inside the scene folder (symlinks that leave it need
+  // allowOutsidePaths); the first bad one in frame order is reported.
+  const frameFiles = numbers.flatMap((n) => [
+    [depthDir, depthFiles.get(n)!, 'depth image'], [poseDir, poseFiles.get(n)!, 'pose file'],
+    ...(hasColor ? [[colorDir, colorFiles.get(n)!, 'colour image']] : []),
+  ]);
+  const problems = await mapLimit(frameFiles, 64, ([folder, name, what]) =>
+    sceneFile(root, join(folder, name), { from: join(folder, name), what }, allowOutside).then(() => undefined, (e: unknown) => e));
+  const problem = problems.find((e) => e !== undefined);
+  if (problem) throw problem;
 
   const firstDepth = await readImageInfo(join(depthDir, depthFiles.get(numbers[0]) as string));
   const depthK = await readIntrinsicFile(join(root, 'intrinsic', 'intrinsic_depth.txt'), firstDepth.width, firstDepth.height);

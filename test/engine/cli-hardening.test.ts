@@ -2,7 +2,7 @@
 // limit where the input could exhaust memory): every case ends in one coded line and exit 1, never a
 // hang, a crash or a dataset built from bad data.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,4 +116,59 @@ describe('hostile .npz clips under a 3 GiB memory limit', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`${file}.*tracks_XYZ.*ERR_SPATIAL_FORMAT`));
   }, 40_000);
+});
+
+const redwood = sample('redwood-tum');
+
+/** A writable copy of a shared sample. */
+function copyOf(src: string, name: string): string {
+  const dir = join(tmp(), name);
+  cpSync(src, dir, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', dir]);
+  return dir;
+}
+
+describe.runIf(holo.present && redwood.present)('paths that leave the scene folder', () => {
+  const generate = (dir: string, format: string, extra: string[] = []) =>
+    runBuiltCli(['generate', '--scene', dir, '--format', format, '--out', join(dir, '..', 'out'), '--tasks', 'camera', '--per-task', '2', ...extra], { timeoutMs: 30_000 });
+
+  it('a TUM rgb.txt entry ../../../../../etc/passwd is an error naming the entry and rgb.txt', async () => {
+    const dir = copyOf(redwood.dir, 'tum');
+    const list = readFileSync(join(dir, 'rgb.txt'), 'utf8').replace('rgb/1000.100000.jpg', '../../../../../etc/passwd');
+    writeFileSync(join(dir, 'rgb.txt'), list);
+    const r = await generate(dir, 'tum');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${join(dir, 'rgb.txt')}:4: .*"../../../../../etc/passwd".* outside the scene folder .*ERR_SPATIAL_FORMAT`));
+  }, 40_000);
+
+  it('a ScanNet colour frame symlinked outside the folder is refused, and allowed with --allow-outside-paths', async () => {
+    const dir = copyOf(holo.dir, 'scannet');
+    const outside = join(dir, '..', 'elsewhere.png');
+    cpSync(join(dir, 'color', '3.png'), outside);
+    rmSync(join(dir, 'color', '3.png'));
+    symlinkSync(outside, join(dir, 'color', '3.png'));
+    const r = await generate(dir, 'scannet');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${join(dir, 'color', '3.png')}.* outside the scene folder .*ERR_SPATIAL_FORMAT`));
+    const ok = await generate(dir, 'scannet', ['--allow-outside-paths']);
+    expect(ok.code, ok.stderr).toBe(0);
+  }, 60_000);
+
+  it('a manifest pointing at an absolute path outside its folder is refused unless allowed', async () => {
+    const root = tmp();
+    const store = copyOf(holo.dir, 'store'); // a shared image store beside the manifest's folder
+    const dir = join(root, 'scene');
+    const k = { fx: 495.568, fy: 495.482, cx: 269.503, cy: 169.194, width: 540, height: 360 };
+    const frames = [0, 5, 10].map((n) => ({
+      id: String(n), depth: join(store, 'depth', `${n}.png`), color: join(store, 'color', `${n}.png`),
+      pose: readFileSync(join(store, 'pose', `${n}.txt`), 'utf8').trim().split(/\s+/).map(Number),
+    }));
+    cpSync(join(store, 'pose'), join(dir, 'pose'), { recursive: true }); // makes the folder
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ version: 1, id: 'm', depthScale: 1000, intrinsics: k, frames }, null, 2));
+    const r = await generate(join(dir, 'manifest.json'), 'manifest');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${join(dir, 'manifest.json')}:\\d+: frames\\[0\\]\\.depth: file .*outside the scene folder .*ERR_SPATIAL_FORMAT`));
+    const ok = await generate(join(dir, 'manifest.json'), 'manifest', ['--allow-outside-paths']);
+    expect(ok.code, ok.stderr).toBe(0);
+  }, 60_000);
 });
