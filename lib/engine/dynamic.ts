@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { spatialError } from '../errors.js';
+import { checkFrameBytes } from '../io/image.js';
 import { overlapMatrix } from '../geometry.js';
 import { rigidSegmentationAsync } from '../motion.js';
 import { createRng } from '../random.js';
@@ -69,9 +70,13 @@ function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
   return Array.from({ length: clip.frames }, (_, t) => {
     const camera = { intrinsics: clip.intrinsics, pose: clip.poses?.[t] ?? Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1) };
     const id = `frame-${String(t).padStart(6, '0')}`;
-    const loadColor = () => {
+    const expected = { width: clip.intrinsics.width, height: clip.intrinsics.height, what: `clip ${clip.id}'s intrinsics` };
+    const loadColor = async () => {
       if (!clip.images) throw spatialError('ERR_SPATIAL_FORMAT', `clip ${clip.id} has no images: use the coordinate variants only (prompts: false / --no-prompts)`);
-      return clip.images.load(t);
+      const img = await clip.images.load(t);
+      if (img.width !== expected.width || img.height !== expected.height)
+        throw spatialError('ERR_SPATIAL_SHAPE', `frame ${t} of clip ${clip.id} is ${img.width}x${img.height} but ${expected.what} is for ${expected.width}x${expected.height}`);
+      return img;
     };
     return {
       index: t, id, colorCamera: camera, depthCamera: camera, loadColor,
@@ -80,7 +85,10 @@ function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
         if (!p) {
           const encoded = clip.images?.encoded?.(t);
           const rel = join('images', clip.id, `${id}${encoded?.ext ?? '.png'}`);
-          p = encoded ? writeFileAtomic(join(outDir, rel), encoded.bytes).then(() => rel) : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
+          // Stored frames are copied as they are, so they are checked first (header only).
+          p = encoded
+            ? checkFrameBytes(encoded.bytes, encoded.source, expected).then(() => writeFileAtomic(join(outDir, rel), encoded.bytes)).then(() => rel)
+            : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
           cache.set(t, p);
         }
         return p;

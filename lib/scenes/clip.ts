@@ -56,8 +56,8 @@ export interface DynamicClip {
 /** Frame images of a clip: decoded on demand, and the stored bytes when there are any. */
 export interface ClipImages {
   load(t: number): Promise<Image>;
-  /** The stored file of frame t (JPEG bytes in TAPVid-3D), written as is instead of re-encoded. */
-  encoded?(t: number): { bytes: Uint8Array; ext: string };
+  /** The stored file of frame t (JPEG bytes in TAPVid-3D), written as is instead of re-encoded; `source` names it in messages. */
+  encoded?(t: number): { bytes: Uint8Array; ext: string; source: string };
 }
 
 /** Options of the clip loaders. */
@@ -158,7 +158,7 @@ export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}):
     const files = jpegs.data;
     images = {
       load: (t) => decodeImage(files.at(t), `${path} images_jpeg_bytes[${t}]`),
-      encoded: (t) => ({ bytes: files.at(t), ext: '.jpg' }),
+      encoded: (t) => ({ bytes: files.at(t), ext: '.jpg', source: `${path} images_jpeg_bytes[${t}]` }),
     };
     if (files.length) {
       const info = await decodeImageInfo(files.at(0), `${path} images_jpeg_bytes[0]`);

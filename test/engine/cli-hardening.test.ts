@@ -2,7 +2,7 @@
 // limit where the input could exhaust memory): every case ends in one coded line and exit 1, never a
 // hang, a crash or a dataset built from bad data.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ function holoCopy(): string {
 }
 
 describe.runIf(holo.present)('non-regular files in a scene folder', () => {
-  for (const victim of ['pose/3.txt', 'depth/3.png'])
+  for (const victim of ['pose/3.txt', 'depth/3.png', 'color/3.png'])
     it(`a FIFO in place of ${victim} is ERR_SPATIAL_IO naming it, not a hang`, async () => {
       const dir = holoCopy();
       rmSync(join(dir, victim));
@@ -171,4 +171,56 @@ describe.runIf(holo.present && redwood.present)('paths that leave the scene fold
     const ok = await generate(join(dir, 'manifest.json'), 'manifest', ['--allow-outside-paths']);
     expect(ok.code, ok.stderr).toBe(0);
   }, 60_000);
+});
+
+describe.runIf(holo.present)('colour frames are checked before they enter a dataset', () => {
+  const bad: [string, (png: Buffer) => Promise<Buffer | string>, RegExp][] = [
+    ['an HTML page', async () => '<html><body>404 Not Found</body></html>\n', /color\/3\.png.*not a PNG or JPEG.*ERR_SPATIAL_FORMAT/],
+    ['a truncated PNG', async (png) => png.subarray(0, png.length >> 1), /color\/3\.png.*truncated.*ERR_SPATIAL_FORMAT/],
+    ['a PNG of another size', async (png) => sharp(png).resize(270, 180).png().toBuffer(), /color\/3\.png is 270x180 but .*540x360.*ERR_SPATIAL_SHAPE/],
+  ];
+  for (const [what, make, msg] of bad)
+    it(`${what} in place of colour frame 3 (--no-prompts) is an error, not a listed image`, async () => {
+      const dir = holoCopy();
+      const file = join(dir, 'color', '3.png');
+      writeFileSync(file, await make(readFileSync(file)));
+      const r = await runBuiltCli(['generate', '--scene', dir, '--format', 'scannet', '--out', join(dir, 'out'), '--tasks', 'depth', '--no-prompts'], { timeoutMs: 30_000 });
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toMatch(msg);
+    }, 40_000);
+});
+
+describe('TAPVid-3D frames are checked before they are copied', () => {
+  const cases: [string, () => Promise<Uint8Array>, RegExp][] = [
+    ['an HTML payload', async () => new Uint8Array(Buffer.from('<html>moved</html>')), /images_jpeg_bytes\[1\].*not a PNG or JPEG.*ERR_SPATIAL_FORMAT/],
+    ['a JPEG cut after its header', async () => {
+      const b = await sharp({ create: { width: 32, height: 24, channels: 3, background: 'red' } }).jpeg().toBuffer();
+      return new Uint8Array(b.subarray(0, b.length - 10)); // the header (tables, SOF, SOS) is intact, the scan is cut
+    }, /images_jpeg_bytes\[1\].*truncated.*ERR_SPATIAL_FORMAT/],
+    ['a 64x48 frame in a 32x24 clip', async () => new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 3, background: 'red' } }).jpeg().toBuffer()), /images_jpeg_bytes\[1\] is 64x48 but .*32x24.*ERR_SPATIAL_SHAPE/],
+  ];
+  for (const [what, frame, msg] of cases)
+    it(`${what} as frame 1 is an error (--no-prompts)`, async () => {
+      const members = (await clipMembers()).filter((m) => !m.name.startsWith('images'));
+      const good = await sharp({ create: { width: 32, height: 24, channels: 3, background: 'blue' } }).jpeg().toBuffer();
+      members.push({ name: 'images_jpeg_bytes.npy', data: npyBytes([new Uint8Array(good), await frame(), new Uint8Array(good)]) });
+      const file = join(tmp(), 'clip.npz');
+      writeFileSync(file, zip(members));
+      const r = await generateClipCli(file);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toMatch(msg);
+    }, 40_000);
+
+  it('a 64x48 frame in a 32x24 JSON clip is an error (its decoded size is checked too)', async () => {
+    const dir = tmp();
+    const img = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: 'blue' } }).jpeg().toBuffer();
+    mkdirSync(join(dir, 'frames'));
+    for (const [t, [w, h]] of [[32, 24], [64, 48], [32, 24]].entries()) writeFileSync(join(dir, 'frames', `${t}.jpg`), await img(w, h));
+    const tracks = [0, 1, 2].map((f) => Array.from({ length: 8 }, (_, i) => [0.05 * (i % 4) - 0.1 + 0.01 * f, 0.05 * Math.floor(i / 4) - 0.05, 2]));
+    const file = join(dir, 'clip.json');
+    writeFileSync(file, JSON.stringify({ fx_fy_cx_cy: [30, 31, 15.5, 11.5], tracks_XYZ: tracks, visibility: tracks.map((f) => f.map(() => 1)), images: [0, 1, 2].map((t) => `frames/${t}.jpg`) }));
+    const r = await generateClipCli(file);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/frame 1 of clip clip is 64x48 but clip clip's intrinsics is for 32x24.*ERR_SPATIAL_SHAPE/);
+  }, 40_000);
 });
