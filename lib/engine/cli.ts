@@ -111,7 +111,7 @@ function parseImageSize(s: string | undefined): [number, number] | undefined {
 
 function printClipReport(r: ClipReport, out: string): void {
   const p = (s: string) => process.stdout.write(s + '\n');
-  p(`clip ${r.clip}: ${r.frames} frames, ${r.tracks} tracks`);
+  p(`clip ${r.clip}: ${r.frames} frames, ${r.tracks} tracks${r.nonFiniteTracks ? ` (${r.nonFiniteTracks} left out: NaN or infinite coordinates)` : ''}`);
   p(`rigid groups (size, moving): ${r.groups.map((g) => `${g.size}${g.moving ? ' moving' : ' static'}`).join(', ')}`);
   p(`object-movement candidates: ${r.candidates.moving} moving (per distance bin: ${r.candidates.perBin.join(' ')}), ${r.candidates.static} static; camera pairs ${r.cameraPairs}`);
   p(`samples: ${Object.entries(r.samples).map(([k, v]) => `${k} ${v}`).join(', ')}`);

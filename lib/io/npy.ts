@@ -150,6 +150,8 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   if (h.descr === '|O') return { dtype: 'O', shape: h.shape, data: pickledBytes(bytes, h, count, source) };
   if (h.descr.startsWith('>') && !/^>[iuf]1$/.test(h.descr))
     throw spatialError('ERR_SPATIAL_FORMAT', `${source}: big-endian dtype ${h.descr} is not supported`);
+  if (!/^[<>|=]([iuf]\d+|b1)$/.test(h.descr))
+    throw spatialError('ERR_SPATIAL_FORMAT', `${source}: unsupported dtype ${h.descr} (expected a numeric, bool, |S or |O array)`);
   // Booleans as 0/1 bytes like NumPy stores them (npyjs would make an Array of booleans).
   if (/^[|<>=]b1$/.test(h.descr)) return { dtype: 'b1', shape: h.shape, data: bytes.subarray(h.dataOffset, h.dataOffset + count) };
   let arr;

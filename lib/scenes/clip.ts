@@ -27,7 +27,7 @@ import { parseJson } from '../io/text.js';
 import { ByteStrings, type NpyArray, readNpz } from '../io/npy.js';
 import { invertRigidPose } from '../pose.js';
 import type { Image, Intrinsics, Pose } from '../types.js';
-import { checkIntrinsics, checkPose } from '../validate.js';
+import { checkPose, checkSceneIntrinsics } from '../validate.js';
 import { sceneFile } from './common.js';
 
 /** A clip of 3D point tracks. */
@@ -97,11 +97,12 @@ export function clipFromArrays(
   const [t, n, three] = a.trackShape;
   if (a.trackShape.length !== 3 || three !== 3 || t < 1)
     throw formatError(source, `Expected tracks_XYZ of shape (T, N, 3) with T >= 1 but received (${a.trackShape.join(', ')})`);
+  if (n < 1) throw formatError(source, `the clip has no tracks: tracks_XYZ has shape (${a.trackShape.join(', ')}), expected N >= 1`);
   if (a.visibilityShape.length !== 2 || a.visibilityShape[0] !== t || a.visibilityShape[1] !== n)
     throw formatError(source, `Expected visibility of shape (${t}, ${n}) but received (${a.visibilityShape.join(', ')})`);
   if (a.fxFyCxCy.length !== 4) throw formatError(source, `Expected fx_fy_cx_cy of 4 numbers but received ${a.fxFyCxCy.length}`);
   const [fx, fy, cx, cy] = Array.from(a.fxFyCxCy, Number);
-  const intrinsics = checkIntrinsics({ fx, fy, cx, cy, width: a.imageSize[0], height: a.imageSize[1] }, `the intrinsics of ${source}`);
+  const intrinsics = checkSceneIntrinsics({ fx, fy, cx, cy, width: a.imageSize[0], height: a.imageSize[1] }, `the intrinsics of ${source}`);
   const visibility = Uint8Array.from(a.visibility, (v) => (v ? 1 : 0));
   let poses: Pose[] | undefined;
   if (a.extrinsicsW2c) {
@@ -145,7 +146,10 @@ function numeric(arr: NpyArray | undefined, key: string, source: string, require
 export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}): Promise<DynamicClip> {
   const arrays = await readNpz(path, { keys: NPZ_KEYS, maxBytes: opts.maxNpzBytes });
   const tracks = numeric(arrays.get('tracks_XYZ'), 'tracks_XYZ', path, true);
-  const tracksXYZ = tracks.data instanceof Float32Array || tracks.data instanceof Float64Array ? tracks.data : Float64Array.from(tracks.data as ArrayLike<number>);
+  // Metres as float32 (TAPVid-3D) or float64; integer tracks are no known format and are refused.
+  if (!(tracks.data instanceof Float32Array || tracks.data instanceof Float64Array))
+    throw formatError(path, `Expected tracks_XYZ as float32 or float64 metres but received dtype ${tracks.dtype}`);
+  const tracksXYZ = tracks.data;
   const vis = numeric(arrays.get('visibility'), 'visibility', path, true);
   const k = numeric(arrays.get('fx_fy_cx_cy'), 'fx_fy_cx_cy', path, true);
   const ext = numeric(arrays.get('extrinsics_w2c'), 'extrinsics_w2c', path, false);

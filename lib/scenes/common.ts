@@ -7,7 +7,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import type { Intrinsics, Pose } from '../types.js';
-import { checkIntrinsics, checkPose } from '../validate.js';
+import { checkPose, checkSceneIntrinsics } from '../validate.js';
 import { fileKind, isFile, readText } from '../io/files.js';
 import { formatError } from '../io/text.js';
 
@@ -68,7 +68,7 @@ export function checkPoseFrom(pose: Float64Array, file: string): Pose {
 /** Builds intrinsics from a 3x3 or 4x4 row-major K (`[fx 0 cx; 0 fy cy; ...]`) and an image size. */
 export function intrinsicsFromMatrix(m: ArrayLike<number>, cols: 3 | 4, width: number, height: number, file: string): Intrinsics {
   const k = { fx: m[0], fy: m[cols + 1], cx: m[2], cy: m[cols + 2], width, height };
-  return checkIntrinsics(k, `the intrinsics in ${file}`);
+  return checkSceneIntrinsics(k, `the intrinsics in ${file}`);
 }
 
 /** True when two intrinsics are identical. */

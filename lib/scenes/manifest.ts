@@ -40,7 +40,7 @@ import { readText } from '../io/files.js';
 import { readPlyPoints } from '../io/ply.js';
 import { formatError, jsonLines, parseJson } from '../io/text.js';
 import type { Intrinsics } from '../types.js';
-import { checkIntrinsics, checkPose } from '../validate.js';
+import { checkPose, checkSceneIntrinsics } from '../validate.js';
 import { booleanOption, checkOptionKeys, sceneFile } from './common.js';
 import type { Frame, Instance, Scene } from './types.js';
 
@@ -132,7 +132,7 @@ class Checker {
     const o = this.object(v, path, INTRINSICS_KEYS);
     for (const k of INTRINSICS_KEYS) if (o[k] === undefined) this.fail(`${path}.${k}`, 'missing');
     try {
-      return checkIntrinsics(o, path);
+      return checkSceneIntrinsics(o, path);
     } catch (e) {
       return this.fail(path, (e as Error).message);
     }

@@ -17,7 +17,7 @@ import { isFile, readText } from '../io/files.js';
 import { readImageInfo } from '../io/image.js';
 import { dataLines, formatError, parseJson, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
 import type { Intrinsics, Pose } from '../types.js';
-import { checkIntrinsics } from '../validate.js';
+import { checkSceneIntrinsics } from '../validate.js';
 import { booleanOption, checkDirectory, checkOptionKeys, mapLimit, positiveOption, readRequiredText, sceneFile } from './common.js';
 import type { Frame, Scene, SkippedFrame } from './types.js';
 
@@ -220,7 +220,7 @@ function resolveIntrinsics(spec: PinholeParameters | TumIntrinsicsPreset, width:
   if (typeof spec !== 'object' || spec === null) throw spatialError('ERR_SPATIAL_TYPE', `Expected a preset name or { fx, fy, cx, cy } for ${source} but received ${describeValue(spec)}`);
   if ((spec.width !== undefined && spec.width !== width) || (spec.height !== undefined && spec.height !== height))
     throw spatialError('ERR_SPATIAL_SHAPE', `${source} is for ${spec.width}x${spec.height} images but the depth images are ${width}x${height}`);
-  return checkIntrinsics({ fx: spec.fx, fy: spec.fy, cx: spec.cx, cy: spec.cy, width, height }, source);
+  return checkSceneIntrinsics({ fx: spec.fx, fy: spec.fy, cx: spec.cx, cy: spec.cy, width, height }, source);
 }
 
 /**

@@ -69,6 +69,19 @@ describe('hostile .npz clips under a 3 GiB memory limit', () => {
     expect(r.code, r.stderr).toBe(0);
   }, 40_000);
 
+  it('a track with a NaN is left out and counted in the log and stats.json', async () => {
+    const members = await clipMembers(3, 12);
+    const tracks = new Float32Array(3 * 12 * 3);
+    for (let f = 0; f < 3; f++) for (let i = 0; i < 12; i++) tracks.set([0.05 * (i % 4) - 0.1, 0.05 * Math.floor(i / 4) - 0.05, 2], 3 * (f * 12 + i));
+    tracks[3 * (1 * 12 + 5) + 2] = NaN;
+    members[0] = { name: 'tracks_XYZ.npy', data: npyOf(tracks, [3, 12, 3], '<f4') };
+    const file = await write(members);
+    const r = await generateClipCli(file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/3 frames, 12 tracks \(1 left out: NaN or infinite coordinates\)/);
+    expect(JSON.parse(readFileSync(join(dirname(file), 'out', 'stats.json'), 'utf8')).nonFiniteTracks).toBe(1);
+  }, 40_000);
+
   it('a |S0 member of shape (80000000,) is ERR_SPATIAL_FORMAT naming the member, not 4.6 GB of objects', async () => {
     const members = (await clipMembers()).filter((m) => !m.name.startsWith('images'));
     members.push({ name: 'images_jpeg_bytes.npy', data: npy('|S0', [80_000_000], new Uint8Array(0)) });
