@@ -476,7 +476,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     const msg = isSpatialError(e) ? `${e.message} (${e.code})` : e instanceof Error && (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? e.message : `${(e as Error).message ?? e}`;
-    process.stderr.write(`spatial-geom: error: ${msg}\n`);
+    // One line, whatever the message quotes from the input.
+    process.stderr.write(`spatial-geom: error: ${msg.replace(/\r?\n/g, '\\n')}\n`);
     return 1;
   }
 }

@@ -100,7 +100,9 @@ export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    // V8 quotes the text around the error, newlines and control characters included: escape them
+    // so that the message stays one line.
+    const msg = (e as Error).message.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
     const pos = /position (\d+)/.exec(msg);
     throw formatError(file, pos ? lineOfOffset(text, Number(pos[1])) : undefined, `invalid JSON: ${msg}`);
   }
