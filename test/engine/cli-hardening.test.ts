@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { npy, npyBytes, npyOf, zeroBomb, zip, type ZipMember } from '../helpers/npz.js';
+import { clipNpzMembers, npy, npyBytes, npyOf, zeroBomb, zip, type ZipMember } from '../helpers/npz.js';
 import { type CliRun, ensureBuilt, runBuiltCli } from '../helpers/processes.js';
 import { sample } from '../helpers/shared-data.js';
 import { tempDirs } from '../helpers/tmp.js';
@@ -17,9 +17,12 @@ const holo = sample('hololens-scannet');
 beforeAll(() => ensureBuilt(), 120_000);
 
 /** A writable copy of the ScanNet sample (the shared folder is read-only and must stay untouched). */
-function holoCopy(): string {
-  const dir = join(tmp(), 'holo');
-  cpSync(holo.dir, dir, { recursive: true });
+const holoCopy = () => copyOf(holo.dir, 'holo');
+
+/** A writable copy of a shared sample. */
+function copyOf(src: string, name: string): string {
+  const dir = join(tmp(), name);
+  cpSync(src, dir, { recursive: true });
   execFileSync('chmod', ['-R', 'u+w', dir]);
   return dir;
 }
@@ -38,18 +41,7 @@ describe.runIf(holo.present)('non-regular files in a scene folder', () => {
     }, 30_000);
 });
 
-/** A valid TAPVid-3D clip's members: T frames of N tracks on a plane 2 m ahead, 32x24 JPEG frames. */
-async function clipMembers(t = 3, n = 8): Promise<ZipMember[]> {
-  const tracks = new Float32Array(t * n * 3);
-  for (let f = 0; f < t; f++) for (let i = 0; i < n; i++) tracks.set([0.05 * (i % 4) - 0.1 + 0.01 * f, 0.05 * Math.floor(i / 4) - 0.05, 2], 3 * (f * n + i));
-  const jpegs = await Promise.all(Array.from({ length: t }, (_, f) => sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 40 * f, g: 90, b: 20 } } }).jpeg().toBuffer()));
-  return [
-    { name: 'tracks_XYZ.npy', data: npyOf(tracks, [t, n, 3], '<f4'), deflate: true },
-    { name: 'visibility.npy', data: npyOf(new Uint8Array(t * n).fill(1), [t, n], '|b1') },
-    { name: 'fx_fy_cx_cy.npy', data: npyOf([30, 31, 15.5, 11.5], [4]) },
-    { name: 'images_jpeg_bytes.npy', data: npyBytes(jpegs.map((b) => new Uint8Array(b))) },
-  ];
-}
+const clipMembers = clipNpzMembers;
 
 const MEMORY_KIB = 3 * 1024 * 1024; // 3 GiB of address space: the good clip runs in 2
 
@@ -132,14 +124,6 @@ describe('hostile .npz clips under a 3 GiB memory limit', () => {
 });
 
 const redwood = sample('redwood-tum');
-
-/** A writable copy of a shared sample. */
-function copyOf(src: string, name: string): string {
-  const dir = join(tmp(), name);
-  cpSync(src, dir, { recursive: true });
-  execFileSync('chmod', ['-R', 'u+w', dir]);
-  return dir;
-}
 
 describe.runIf(holo.present && redwood.present)('paths that leave the scene folder', () => {
   const generate = (dir: string, format: string, extra: string[] = []) =>

@@ -14,7 +14,7 @@ import { checkFrameBytes, decodeImage } from '../../lib/io/image.js';
 import { readPlyPoints } from '../../lib/io/ply.js';
 import { createRng, type Rng } from '../../lib/random.js';
 import { loadClipJson, loadTapVid3dNpz } from '../../lib/scenes/clip.js';
-import { npy, npyBytes, npyOf, zip, type ZipMember } from '../helpers/npz.js';
+import { clipNpzMembers, npy, zip, type ZipMember } from '../helpers/npz.js';
 import { ensureBuilt, runBuiltCli } from '../helpers/processes.js';
 import { repoRoot, sample } from '../helpers/shared-data.js';
 import { tempDirs } from '../helpers/tmp.js';
@@ -103,18 +103,7 @@ function mutateText(t: string, rng: Rng): [string, string] {
 const jpeg = (w: number, h: number, r: number) => sharp({ create: { width: w, height: h, channels: 3, background: { r, g: 80, b: 160 } } }).jpeg().toBuffer();
 const png = (w: number, h: number, r: number) => sharp({ create: { width: w, height: h, channels: 3, background: { r, g: 80, b: 160 } } }).png().toBuffer();
 
-async function clipMembers(): Promise<ZipMember[]> {
-  const [T, N] = [3, 8];
-  const tracks = Float32Array.from({ length: T * N * 3 }, (_, i) => (i % 3 === 2 ? 2 + 0.01 * (i % 5) : 0.02 * (i % 9) - 0.08));
-  const frames = await Promise.all([0, 1, 2].map((f) => jpeg(32, 24, 60 * f)));
-  return [
-    { name: 'tracks_XYZ.npy', data: npyOf(tracks, [T, N, 3], '<f4'), deflate: true },
-    { name: 'visibility.npy', data: npyOf(Uint8Array.from({ length: T * N }, (_, i) => i % 3 ? 1 : 0), [T, N], '|b1') },
-    { name: 'fx_fy_cx_cy.npy', data: npyOf([30, 31, 15.5, 11.5], [4]) },
-    { name: 'extrinsics_w2c.npy', data: npyOf(Array.from({ length: T }, () => [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]).flat(), [T, 4, 4]), deflate: true },
-    { name: 'images_jpeg_bytes.npy', data: npyBytes(frames.map((b) => new Uint8Array(b))) },
-  ];
-}
+const clipMembers = () => clipNpzMembers(3, 8, { extrinsics: true });
 
 /** A member-level mutation of a clip: header shape or dtype, declared zip size, data bytes, or a missing member. */
 function mutateMembers(members: ZipMember[], rng: Rng): [string, ZipMember[]] {

@@ -1,6 +1,7 @@
 // Writers of .npy arrays and .npz (zip) archives for tests, with every field under the test's
 // control: a member's declared uncompressed size can lie, its deflate stream can be hand-built.
 import { deflateRawSync, constants as zc } from 'node:zlib';
+import sharp from 'sharp';
 
 /** A `.npy` (version 1) array: header for `descr` and `shape`, then `data` as given. */
 export function npy(descr: string, shape: number[], data: Uint8Array): Uint8Array {
@@ -91,4 +92,23 @@ export function zeroBomb(mib: number): Uint8Array {
   const block = deflateRawSync(new Uint8Array(1 << 20), { finishFlush: zc.Z_FULL_FLUSH });
   const final = deflateRawSync(new Uint8Array(0));
   return Buffer.concat([...Array.from({ length: mib }, () => block), final]);
+}
+
+/**
+ * The members of a valid TAPVid-3D clip: T frames of N tracks on a plane 2 m ahead, all visible,
+ * fx_fy_cx_cy (30, 31, 15.5, 11.5), one 32x24 JPEG per frame as `|S` bytes, and with `extrinsics`
+ * identity camera-from-world poses.
+ */
+export async function clipNpzMembers(t = 3, n = 8, opts: { extrinsics?: boolean } = {}): Promise<ZipMember[]> {
+  const tracks = new Float32Array(t * n * 3);
+  for (let f = 0; f < t; f++) for (let i = 0; i < n; i++) tracks.set([0.05 * (i % 4) - 0.1 + 0.01 * f, 0.05 * Math.floor(i / 4) - 0.05, 2], 3 * (f * n + i));
+  const jpegs = await Promise.all(Array.from({ length: t }, (_, f) => sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 40 * f, g: 90, b: 20 } } }).jpeg().toBuffer()));
+  const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+  return [
+    { name: 'tracks_XYZ.npy', data: npyOf(tracks, [t, n, 3], '<f4'), deflate: true },
+    { name: 'visibility.npy', data: npyOf(new Uint8Array(t * n).fill(1), [t, n], '|b1') },
+    { name: 'fx_fy_cx_cy.npy', data: npyOf([30, 31, 15.5, 11.5], [4]) },
+    ...(opts.extrinsics ? [{ name: 'extrinsics_w2c.npy', data: npyOf(Array.from({ length: t }, () => identity).flat(), [t, 4, 4]), deflate: true }] : []),
+    { name: 'images_jpeg_bytes.npy', data: npyBytes(jpegs.map((b) => new Uint8Array(b))) },
+  ];
 }
