@@ -45,6 +45,26 @@ export function checkIntrinsics(k: unknown, name = 'intrinsics'): Intrinsics {
   return { fx, fy, cx, cy, width, height };
 }
 
+/** Largest focal length (pixels) {@link checkSceneIntrinsics} accepts. */
+export const MAX_FOCAL_PX = 1e6;
+
+/**
+ * Checks intrinsics read from a dataset: {@link checkIntrinsics}, and plausible values: fx, fy
+ * below {@link MAX_FOCAL_PX} pixels (a 1e6 px focal length is a 0.06 degree field of view over 1000
+ * px), and the principal point within two image sizes of the image (`-2W <= cx <= 3W`, likewise cy).
+ * Every scene format's loader uses it; the geometry ops take any valid camera.
+ * @throws ERR_SPATIAL_CAMERA naming `name` and the value.
+ */
+export function checkSceneIntrinsics(k: unknown, name = 'intrinsics'): Intrinsics {
+  const c = checkIntrinsics(k, name);
+  for (const [key, v] of [['fx', c.fx], ['fy', c.fy]] as const)
+    if (!(v < MAX_FOCAL_PX)) throw spatialError('ERR_SPATIAL_CAMERA', `${name}.${key} must be < ${MAX_FOCAL_PX} px (got ${v})`);
+  for (const [key, v, size] of [['cx', c.cx, c.width], ['cy', c.cy, c.height]] as const)
+    if (!(v >= -2 * size && v <= 3 * size))
+      throw spatialError('ERR_SPATIAL_CAMERA', `${name}.${key} must lie within two image sizes of the ${c.width}x${c.height} image, in [${-2 * size}, ${3 * size}] (got ${v})`);
+  return c;
+}
+
 /** Checks a rigid camera-to-world pose (DESIGN.md section 2). */
 export function checkPose(p: unknown, name = 'pose'): Pose {
   if (!(p instanceof Float64Array))

@@ -15,7 +15,6 @@
  *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL --out DIR [--allow-root DIR] [--concurrency K]
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -32,7 +31,7 @@ import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import { checkMergedSplit, completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
 import { runUnits } from './pool.js';
-import { asIoError, fsReason } from '../io/files.js';
+import { asIoError, readBytes, readText } from '../io/files.js';
 import { redactUrl } from './redact.js';
 import { assertUnlocked } from '../io/lock.js';
 import { generateInto, LOCK_FILE, lockOutput } from './output.js';
@@ -42,6 +41,7 @@ const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
   spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks depth,correspondence,camera,object_size]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
+                        [--allow-outside-paths]
   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks object_movement,camera] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
@@ -116,7 +116,7 @@ function parseImageSize(s: string | undefined): [number, number] | undefined {
 
 function printClipReport(r: ClipReport, out: string): void {
   const p = (s: string) => process.stdout.write(s + '\n');
-  p(`clip ${r.clip}: ${r.frames} frames, ${r.tracks} tracks`);
+  p(`clip ${r.clip}: ${r.frames} frames, ${r.tracks} tracks${r.nonFiniteTracks ? ` (${r.nonFiniteTracks} left out: NaN or infinite coordinates)` : ''}`);
   p(`rigid groups (size, moving): ${r.groups.map((g) => `${g.size}${g.moving ? ' moving' : ' static'}`).join(', ')}`);
   p(`object-movement candidates: ${r.candidates.moving} moving (per distance bin: ${r.candidates.perBin.join(' ')}), ${r.candidates.static} static; camera pairs ${r.cameraPairs}`);
   p(`samples: ${Object.entries(r.samples).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -164,7 +164,7 @@ async function cmdDemo(argv: string[]): Promise<void> {
 
 async function cmdGenerateClip(values: Record<string, string | boolean | undefined>): Promise<void> {
   const out = values.out as string;
-  const clip = await loadClip(values.scene as string, { imageSize: parseImageSize(values['image-size'] as string | undefined) });
+  const clip = await loadClip(values.scene as string, { imageSize: parseImageSize(values['image-size'] as string | undefined), allowOutsidePaths: values['allow-outside-paths'] === true });
   const bars = progressBars();
   const report = await generateInto(out, 'generate', (dir) => generateClip(clip, {
     outDir: dir, seed: parseInteger(values.seed as string, '--seed', 0), tasks: parseClipTasks(values.tasks as string | undefined),
@@ -176,11 +176,14 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
   printClipReport(report, out);
 }
 
-async function loadSceneArg(values: { scene?: string; format?: string }): Promise<Scene> {
+/** `--allow-outside-paths`: scene files may lie outside the scene folder (README: Scene formats). */
+const PATH_OPTIONS = { 'allow-outside-paths': { type: 'boolean', default: false } } as const;
+
+async function loadSceneArg(values: { scene?: string; format?: string; 'allow-outside-paths'?: boolean }): Promise<Scene> {
   if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene DIR is required');
   const format = values.format ?? 'scannet';
   if (!['scannet', 'tum', 'manifest'].includes(format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum, manifest or tapvid3d (got ${format})`);
-  return loadScene(values.scene, format as 'scannet' | 'tum' | 'manifest');
+  return loadScene(values.scene, format as SceneFormat, values['allow-outside-paths'] ? { allowOutsidePaths: true } : undefined);
 }
 
 /** The options of every command that generates QA (generate, dataset, queue submit). */
@@ -209,7 +212,7 @@ async function cmdGenerate(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, ...GENERATION_OPTIONS,
+      scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, ...GENERATION_OPTIONS, ...PATH_OPTIONS,
       'image-size': { type: 'string' }, 'points-per-group': { type: 'string' }, 'pairs-per-bin': { type: 'string' },
     },
   });
@@ -403,7 +406,7 @@ async function cmdWorker(argv: string[]): Promise<void> {
 }
 
 async function cmdOverlap(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { scene: { type: 'string' }, format: { type: 'string' }, png: { type: 'string' }, 'frame-step': { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { scene: { type: 'string' }, format: { type: 'string' }, png: { type: 'string' }, 'frame-step': { type: 'string' }, ...PATH_OPTIONS } });
   if (!values.png) throw spatialError('ERR_SPATIAL_FORMAT', '--png FILE is required');
   const scene = await loadSceneArg(values);
   const step = parseInteger(values['frame-step'], '--frame-step') ?? 1;
@@ -421,12 +424,7 @@ async function cmdOverlap(argv: string[]): Promise<void> {
 /** Reads a JSONL input; a merged split must belong to a completed merge ({@link checkMergedSplit}). */
 async function readTextFile(path: string | undefined, flag: string): Promise<string> {
   if (!path) throw spatialError('ERR_SPATIAL_FORMAT', `${flag} FILE is required`);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw spatialError('ERR_SPATIAL_IO', `cannot read ${path}: ${fsReason(e)}`);
-  }
+  const bytes = await readBytes(path, `${flag} file`);
   await checkMergedSplit(path, bytes);
   return bytes.toString('utf8');
 }
@@ -449,7 +447,7 @@ async function cmdEval(argv: string[]): Promise<void> {
 async function cmdSampleFrames(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { scene: { type: 'string' }, format: { type: 'string' }, k: { type: 'string', short: 'k', default: '16' }, candidates: { type: 'string', default: '128' }, stride: { type: 'string', default: '4' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { scene: { type: 'string' }, format: { type: 'string' }, k: { type: 'string', short: 'k', default: '16' }, candidates: { type: 'string', default: '128' }, stride: { type: 'string', default: '4' }, 'voxel-size': { type: 'string' }, json: { type: 'boolean', default: false }, ...PATH_OPTIONS },
   });
   const k = parseInteger(values.k, '-k')!;
   const candidates = parseInteger(values.candidates, '--candidates')!;
@@ -536,7 +534,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (caught) {
     const e = coded(caught);
     const msg = isSpatialError(e) ? `${e.message} (${e.code})` : `${(e as Error)?.message ?? e}`;
-    process.stderr.write(`spatial-geom: error: ${redactUrl(msg.split('\n')[0])}\n`);
+    // One line, whatever the message quotes from the input (newlines escaped), credentials redacted.
+    process.stderr.write(`spatial-geom: error: ${redactUrl(msg.replace(/\r?\n/g, '\\n'))}\n`);
     return 1;
   }
 }

@@ -30,7 +30,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
-import { asIoError, fsReason, tempPathFor, writeFileAtomic } from '../io/files.js';
+import { asIoError, fsReason, readText, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../native.js';
 import { loadScene, type SceneFormat } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
@@ -150,12 +150,7 @@ export interface SceneListOptions {
 export async function parseSceneList(spec: string, opts: SceneListOptions = {}): Promise<SceneEntry[]> {
   let entries: string[];
   if (spec.startsWith('@')) {
-    let text: string;
-    try {
-      text = await readFile(spec.slice(1), 'utf8');
-    } catch {
-      throw spatialError('ERR_SPATIAL_IO', `--scenes: cannot read the scene list ${spec.slice(1)}`);
-    }
+    const text = await readText(spec.slice(1), '--scenes: the scene list');
     entries = text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
   } else entries = spec.split(',').map((s) => s.trim()).filter(Boolean);
   if (entries.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: expected at least one scene (got '${spec}')`);

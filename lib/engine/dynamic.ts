@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { spatialError } from '../errors.js';
+import { checkFrameBytes } from '../io/image.js';
 import { overlapMatrix } from '../geometry.js';
 import { rigidSegmentationAsync } from '../motion.js';
 import { createRng } from '../random.js';
@@ -52,7 +53,10 @@ export interface ClipGenerateOptions {
 export interface ClipReport {
   clip: string;
   frames: number;
+  /** Tracks in the clip as loaded. */
   tracks: number;
+  /** Tracks left out because a coordinate is NaN or infinite in some frame (present when any were). */
+  nonFiniteTracks?: number;
   /** Rigid groups, largest first: size and whether its tracks move in the world. */
   groups: { size: number; moving: boolean }[];
   candidates: { static: number; moving: number; perBin: number[] };
@@ -70,9 +74,13 @@ function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
   return Array.from({ length: clip.frames }, (_, t) => {
     const camera = { intrinsics: clip.intrinsics, pose: clip.poses?.[t] ?? Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1) };
     const id = `frame-${String(t).padStart(6, '0')}`;
-    const loadColor = () => {
+    const expected = { width: clip.intrinsics.width, height: clip.intrinsics.height, what: `clip ${clip.id}'s intrinsics` };
+    const loadColor = async () => {
       if (!clip.images) throw spatialError('ERR_SPATIAL_FORMAT', `clip ${clip.id} has no images: use the coordinate variants only (prompts: false / --no-prompts)`);
-      return clip.images.load(t);
+      const img = await clip.images.load(t);
+      if (img.width !== expected.width || img.height !== expected.height)
+        throw spatialError('ERR_SPATIAL_SHAPE', `frame ${t} of clip ${clip.id} is ${img.width}x${img.height} but ${expected.what} is for ${expected.width}x${expected.height}`);
+      return img;
     };
     return {
       index: t, id, colorCamera: camera, depthCamera: camera, loadColor,
@@ -81,7 +89,10 @@ function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
         if (!p) {
           const encoded = clip.images?.encoded?.(t);
           const rel = join('images', clip.id, `${id}${encoded?.ext ?? '.png'}`);
-          p = encoded ? writeFileAtomic(join(outDir, rel), encoded.bytes, 'image', { mkdir: true }).then(() => rel) : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
+          // Stored frames are copied as they are, so they are checked first (header only).
+          p = encoded
+            ? checkFrameBytes(encoded.bytes, encoded.source, expected).then(() => writeFileAtomic(join(outDir, rel), encoded.bytes, 'image', { mkdir: true })).then(() => rel)
+            : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
           cache.set(t, p);
         }
         return p;
@@ -101,8 +112,39 @@ function staticTracks(world: Float64Array, frames: number, n: number): boolean[]
   });
 }
 
+/**
+ * The clip without the tracks that have a non-finite coordinate in any frame (one NaN track would
+ * otherwise poison the distance changes of every pair it is in, and merge the static room into one
+ * moving group), and how many were left out.
+ */
+export function finiteTracks(clip: DynamicClip): { clip: DynamicClip; dropped: number } {
+  const { frames: T, tracks: n, tracksXYZ: xyz } = clip;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let ok = true;
+    for (let t = 0; t < T && ok; t++) {
+      const o = 3 * (t * n + i);
+      ok = Number.isFinite(xyz[o]) && Number.isFinite(xyz[o + 1]) && Number.isFinite(xyz[o + 2]);
+    }
+    if (ok) keep.push(i);
+  }
+  if (keep.length === n) return { clip, dropped: 0 };
+  if (keep.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `clip ${clip.id} has no track with finite coordinates in every frame (all ${n} hold NaN or infinity)`);
+  const k = keep.length;
+  const tracksXYZ = new (xyz instanceof Float32Array ? Float32Array : Float64Array)(T * k * 3);
+  const visibility = new Uint8Array(T * k);
+  for (let t = 0; t < T; t++)
+    keep.forEach((i, j) => {
+      tracksXYZ.set(xyz.subarray(3 * (t * n + i), 3 * (t * n + i) + 3), 3 * (t * k + j));
+      visibility[t * k + j] = clip.visibility[t * n + i];
+    });
+  const bodies = clip.bodies && Int32Array.from(keep, (i) => clip.bodies![i]);
+  return { clip: { ...clip, tracks: k, tracksXYZ, visibility, bodies }, dropped: n - k };
+}
+
 /** Runs the dynamic engine on one clip and writes its outputs into `opts.outDir`. */
-export async function generateClip(clip: DynamicClip, opts: ClipGenerateOptions): Promise<ClipReport> {
+export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOptions): Promise<ClipReport> {
+  const { clip, dropped } = finiteTracks(loaded);
   if (!clip.images)
     throw spatialError('ERR_SPATIAL_FORMAT', `clip ${clip.id} has no images: the questions need the frames they ask about (images_jpeg_bytes in the .npz, images in the JSON form)`);
   const t0 = performance.now();
@@ -165,7 +207,7 @@ export async function generateClip(clip: DynamicClip, opts: ClipGenerateOptions)
   const perBin = new Array<number>(10).fill(0);
   for (const c of candidates) if (c.moving) perBin[c.bin]++;
   const report: ClipReport = {
-    clip: clip.id, frames: T, tracks: n,
+    clip: clip.id, frames: T, tracks: loaded.tracks, ...(dropped ? { nonFiniteTracks: dropped } : {}),
     groups: seg.groups.map((g) => ({ size: g.length, moving: g.some((i) => !isStatic[i]) })),
     candidates: { static: candidates.filter((c) => !c.moving).length, moving: candidates.filter((c) => c.moving).length, perBin },
     cameraPairs: pairs.length, samples: counts, train, eval: evalCount, timingsMs: timings,

@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import { visibleSetsMultiSpa } from '../compat.js';
 import { spatialError } from '../errors.js';
+import { checkFrameFile } from '../io/image.js';
 import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
 import { voxelDownsample } from '../pointcloud.js';
 import { createRng, type Rng } from '../random.js';
@@ -210,8 +211,10 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     imagePath: () => {
       let p = imageCache.get(index);
       if (!p) {
+        // A frame file is listed only once its header shows a complete PNG/JPEG of the colour size.
+        const k = f.colorIntrinsics ?? f.intrinsics;
         p = f.colorPath
-          ? Promise.resolve(relative(outDir, f.colorPath))
+          ? checkFrameFile(f.colorPath, { width: k.width, height: k.height, what: `frame ${f.id}'s colour intrinsics` }).then(() => relative(outDir, f.colorPath!))
           : loadFrameColor(f).then(async (img) => {
               const rel = join('images', scene.id, `${f.id}.png`);
               await writePng(join(outDir, rel), img);

@@ -4,9 +4,10 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { describeValue, spatialError } from '../errors.js';
+import { describeValue, isSpatialError, spatialError } from '../errors.js';
 
 /** Checks a path argument: a non-empty string. */
 export function checkPath(path: unknown, name = 'path'): string {
@@ -19,22 +20,43 @@ function ioError(path: string, what: string, e: unknown): Error {
   return spatialError('ERR_SPATIAL_IO', `Cannot read ${what} ${path}: ${fsReason(e)}`);
 }
 
-/** Reads a whole file; a missing or unreadable file is `ERR_SPATIAL_IO` naming `what` and the path. */
-export async function readBytes(path: string, what = 'file'): Promise<Buffer> {
+/** What a non-regular file is, for error messages. */
+export function fileKind(s: Stats): string {
+  return s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a FIFO (named pipe)' : s.isSocket() ? 'a socket' : s.isCharacterDevice() ? 'a character device' : s.isBlockDevice() ? 'a block device' : 'not a regular file';
+}
+
+/**
+ * Reads a whole regular file. Every file the library reads goes through here: the path is opened
+ * non-blocking and checked to be a regular file before a byte is read, so a FIFO, socket or device
+ * in a scene folder is an error naming it instead of a read that never returns.
+ */
+async function readRegular(path: string, what: string): Promise<Buffer> {
+  let handle;
   try {
-    return await readFile(path);
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise block for ever.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw ioError(path, what, e);
+  }
+  try {
+    const s = await handle.stat();
+    if (!s.isFile()) throw spatialError('ERR_SPATIAL_IO', `Cannot read ${what} ${path}: it is ${fileKind(s)}, not a regular file`);
+    return await handle.readFile();
+  } catch (e) {
+    throw isSpatialError(e) ? e : ioError(path, what, e);
+  } finally {
+    await handle.close();
   }
 }
 
-/** Reads a UTF-8 text file; a missing or unreadable file is `ERR_SPATIAL_IO` naming `what` and the path. */
+/** Reads a whole regular file; a missing, unreadable or non-regular file is `ERR_SPATIAL_IO` naming `what` and the path. */
+export async function readBytes(path: string, what = 'file'): Promise<Buffer> {
+  return readRegular(path, what);
+}
+
+/** Reads a UTF-8 text file; a missing, unreadable or non-regular file is `ERR_SPATIAL_IO` naming `what` and the path. */
 export async function readText(path: string, what = 'file'): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    throw ioError(path, what, e);
-  }
+  return (await readRegular(path, what)).toString('utf8');
 }
 
 /** True when `path` exists (file or directory). */

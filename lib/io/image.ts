@@ -147,6 +147,51 @@ export async function decodeImageInfo(bytes: Uint8Array, source: string): Promis
   return { format: meta.format ?? 'unknown', width: meta.width ?? 0, height: meta.height ?? 0, channels: meta.channels ?? 0, depth: meta.depth ?? 'unknown' };
 }
 
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const PNG_IEND = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/** Index one past the last byte that is not trailing NUL padding. */
+function endOfContent(b: Uint8Array): number {
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  return end;
+}
+
+/**
+ * Checks an encoded colour frame before it enters a dataset, reading only its header: PNG or JPEG
+ * by its magic bytes, a header sharp can read, a complete file (a PNG ends with its IEND chunk, a
+ * JPEG with the end-of-image marker FFD9; trailing NUL padding is allowed), and, when `expected` is
+ * given, the size of the intrinsics it is used with. Pixels are not decoded.
+ * @param source - what the bytes are, for messages (a path, or `clip.npz images_jpeg_bytes[3]`).
+ * @param expected - the image size the frame must have, and what it comes from (`frame 3's colour intrinsics`).
+ * @throws ERR_SPATIAL_FORMAT for anything but a complete PNG or JPEG; ERR_SPATIAL_SHAPE naming both
+ *   sizes when the size differs.
+ */
+export async function checkFrameBytes(bytes: Uint8Array, source: string, expected?: { width: number; height: number; what: string }): Promise<ImageInfo> {
+  const png = PNG_MAGIC.every((b, i) => bytes[i] === b);
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!png && !jpeg) {
+    const head = Buffer.from(bytes.subarray(0, 16)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    throw spatialError('ERR_SPATIAL_FORMAT', `${source}: Expected a PNG or JPEG frame but the bytes are not a PNG or JPEG (they start with ${JSON.stringify(head)})`);
+  }
+  const end = endOfContent(bytes);
+  if (png && !PNG_IEND.every((b, i) => bytes[end - 12 + i] === b))
+    throw spatialError('ERR_SPATIAL_FORMAT', `${source}: the PNG is truncated (it does not end with an IEND chunk)`);
+  if (jpeg && !(bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9))
+    throw spatialError('ERR_SPATIAL_FORMAT', `${source}: the JPEG is truncated (it does not end with the end-of-image marker FFD9)`);
+  const info = await decodeImageInfo(bytes, source);
+  if (!(info.width > 0 && info.height > 0)) throw spatialError('ERR_SPATIAL_FORMAT', `${source}: the image header gives no size`);
+  if (expected && (info.width !== expected.width || info.height !== expected.height))
+    throw spatialError('ERR_SPATIAL_SHAPE', `${source} is ${info.width}x${info.height} but ${expected.what} is for ${expected.width}x${expected.height}`);
+  return info;
+}
+
+/** {@link checkFrameBytes} on a file (read whole: the end marker is at its end). */
+export async function checkFrameFile(path: string, expected?: { width: number; height: number; what: string }): Promise<ImageInfo> {
+  checkPath(path);
+  return checkFrameBytes(await readBytes(path, 'colour frame'), path, expected);
+}
+
 function checkImage(image: unknown, name = 'image'): Image {
   if (typeof image !== 'object' || image === null)
     throw spatialError('ERR_SPATIAL_TYPE', `Expected an Image { width, height, channels, data } for ${name} but received ${describeValue(image)}`);

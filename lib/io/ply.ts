@@ -69,6 +69,7 @@ function parseHeader(bytes: Uint8Array, file: string): Header {
     } else if (kw === 'element') {
       const count = Number(tokens[2]);
       if (tokens.length !== 3 || !/^\d+$/.test(tokens[2])) throw formatError(file, lineNo, `Expected "element <name> <count>" but received ${JSON.stringify(lines[i])}`);
+      if (!Number.isSafeInteger(count)) throw formatError(file, lineNo, `Expected an element count below 2^53 but received ${tokens[2]}`);
       elements.push({ name: tokens[1], count, properties: [], line: lineNo });
     } else if (kw === 'property') {
       const el = elements[elements.length - 1];
@@ -88,6 +89,31 @@ function parseHeader(bytes: Uint8Array, file: string): Header {
   }
   if (!format) throw formatError(file, undefined, 'Expected a "format" line in the header but found none');
   return { format, elements, bodyOffset, headerLines: lines.length };
+}
+
+/**
+ * Checks every element's declared count against the body before anything is allocated for it: an
+ * instance takes at least its scalars' bytes plus one count per list (binary), or two bytes (a digit
+ * and a separator) per value (ASCII), so a count the file cannot hold is a false one.
+ */
+function checkCounts(header: Header, bodyBytes: number, file: string): void {
+  const binary = header.format !== 'ascii';
+  // ASCII: the last value of the file needs no separator after it.
+  let left = binary ? bodyBytes : bodyBytes + 1;
+  header.elements.forEach((el, k) => {
+    const perInstance = el.properties.reduce((sum, p) => sum + (binary ? SIZE[p.countType ?? p.type] : 2), 0);
+    if (el.count * perInstance <= left) {
+      left -= el.count * perInstance;
+      return;
+    }
+    const after = k > 0 ? ' and the elements before it' : '';
+    throw formatError(
+      file, el.line,
+      binary
+        ? `element ${el.name} declares ${el.count} instances of at least ${perInstance} bytes but only ${left} bytes follow the header${after}`
+        : `element ${el.name} declares ${el.count} instances of ${el.properties.length} values but the ASCII body has only ${left - 1} bytes left for it (a value and its separator take at least 2)`,
+    );
+  });
 }
 
 function readScalar(view: DataView, offset: number, type: ScalarType, le: boolean): number {
@@ -227,6 +253,7 @@ export async function readPlyPoints(path: string): Promise<Float32Array> {
   checkPath(path);
   const bytes = await readBytes(path, 'PLY file');
   const header = parseHeader(bytes, path);
+  checkCounts(header, bytes.length - header.bodyOffset, path);
   if (header.format === 'ascii') {
     const body = Buffer.from(bytes.buffer, bytes.byteOffset + header.bodyOffset, bytes.length - header.bodyOffset).toString('latin1');
     return readAscii(body, header, path);

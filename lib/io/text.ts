@@ -76,6 +76,38 @@ export function transformPointsInPlace(m: ArrayLike<number>, points: Float32Arra
   }
 }
 
+/** Deepest nesting of arrays and objects {@link parseJson} accepts. */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Parses a user's JSON file. A cheap scan first rejects nesting deeper than
+ * {@link MAX_JSON_DEPTH} (brackets inside strings do not count), so no walker of the parsed value,
+ * recursive or not, can overflow the stack on it; then `JSON.parse`, whose error becomes
+ * `ERR_SPATIAL_FORMAT` with the file and the 1-based line.
+ * @param file - the file the text came from, for error messages.
+ */
+export function parseJson(text: string, file: string): unknown {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string: up to the next quote that is not escaped.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) throw formatError(file, lineOfOffset(text, i), `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8 quotes the text around the error, newlines and control characters included: escape them
+    // so that the message stays one line.
+    const msg = (e as Error).message.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+    const pos = /position (\d+)/.exec(msg);
+    throw formatError(file, pos ? lineOfOffset(text, Number(pos[1])) : undefined, `invalid JSON: ${msg}`);
+  }
+}
+
 /**
  * 1-based line of every value in a JSON text, keyed by its path (`frames[2].pose`, root = `$`).
  * Used only to put line numbers into error messages about a parsed JSON document; assumes the text

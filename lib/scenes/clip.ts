@@ -19,14 +19,16 @@
  * ```
  * @module
  */
-import { basename, dirname, extname, isAbsolute, join } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import { decodeImage, decodeImageInfo, readImage, readImageInfo } from '../io/image.js';
 import { readText } from '../io/files.js';
-import { type NpyArray, readNpz } from '../io/npy.js';
+import { parseJson } from '../io/text.js';
+import { ByteStrings, type NpyArray, readNpz } from '../io/npy.js';
 import { invertRigidPose } from '../pose.js';
 import type { Image, Intrinsics, Pose } from '../types.js';
-import { checkIntrinsics, checkPose } from '../validate.js';
+import { checkPose, checkSceneIntrinsics } from '../validate.js';
+import { sceneFile } from './common.js';
 
 /** A clip of 3D point tracks. */
 export interface DynamicClip {
@@ -54,8 +56,8 @@ export interface DynamicClip {
 /** Frame images of a clip: decoded on demand, and the stored bytes when there are any. */
 export interface ClipImages {
   load(t: number): Promise<Image>;
-  /** The stored file of frame t (JPEG bytes in TAPVid-3D), written as is instead of re-encoded. */
-  encoded?(t: number): { bytes: Uint8Array; ext: string };
+  /** The stored file of frame t (JPEG bytes in TAPVid-3D), written as is instead of re-encoded; `source` names it in messages. */
+  encoded?(t: number): { bytes: Uint8Array; ext: string; source: string };
 }
 
 /** Options of the clip loaders. */
@@ -64,7 +66,17 @@ export interface LoadClipOptions {
   imageSize?: [number, number];
   /** Clip id [the file name without extension]. */
   id?: string;
+  /**
+   * Most bytes the arrays of a `.npz` clip may take decompressed, all together [env
+   * `SPATIAL_NPZ_MAX_BYTES`, else 2 GiB]; see `readNpz`.
+   */
+  maxNpzBytes?: number;
+  /** JSON clips: allow image paths outside the JSON file's folder (absolute, `../`, symlinks). Default false. */
+  allowOutsidePaths?: boolean;
 }
+
+/** The arrays a TAPVid-3D `.npz` clip is read from; other members are never inflated. */
+const NPZ_KEYS = ['tracks_XYZ', 'visibility', 'fx_fy_cx_cy', 'extrinsics_w2c', 'images_jpeg_bytes', 'image_size'];
 
 function formatError(source: string, message: string): Error {
   return spatialError('ERR_SPATIAL_FORMAT', `${source}: ${message}`);
@@ -78,18 +90,19 @@ export function clipFromArrays(
     fxFyCxCy: ArrayLike<number>;
     extrinsicsW2c?: ArrayLike<number>; extrinsicsShape?: number[];
     imageSize: [number, number];
-    images?: ClipImages; imageCount?: number;
+    images?: ClipImages; imageCount?: number; imagesKey?: string;
   },
   id: string, source: string,
 ): DynamicClip {
   const [t, n, three] = a.trackShape;
   if (a.trackShape.length !== 3 || three !== 3 || t < 1)
     throw formatError(source, `Expected tracks_XYZ of shape (T, N, 3) with T >= 1 but received (${a.trackShape.join(', ')})`);
+  if (n < 1) throw formatError(source, `the clip has no tracks: tracks_XYZ has shape (${a.trackShape.join(', ')}), expected N >= 1`);
   if (a.visibilityShape.length !== 2 || a.visibilityShape[0] !== t || a.visibilityShape[1] !== n)
     throw formatError(source, `Expected visibility of shape (${t}, ${n}) but received (${a.visibilityShape.join(', ')})`);
   if (a.fxFyCxCy.length !== 4) throw formatError(source, `Expected fx_fy_cx_cy of 4 numbers but received ${a.fxFyCxCy.length}`);
   const [fx, fy, cx, cy] = Array.from(a.fxFyCxCy, Number);
-  const intrinsics = checkIntrinsics({ fx, fy, cx, cy, width: a.imageSize[0], height: a.imageSize[1] }, `the intrinsics of ${source}`);
+  const intrinsics = checkSceneIntrinsics({ fx, fy, cx, cy, width: a.imageSize[0], height: a.imageSize[1] }, `the intrinsics of ${source}`);
   const visibility = Uint8Array.from(a.visibility, (v) => (v ? 1 : 0));
   let poses: Pose[] | undefined;
   if (a.extrinsicsW2c) {
@@ -101,7 +114,7 @@ export function clipFromArrays(
       return invertRigidPose(camFromWorld);
     });
   }
-  if (a.images && a.imageCount !== t) throw formatError(source, `Expected ${t} images (one per frame) but received ${a.imageCount}`);
+  if (a.images && a.imageCount !== t) throw formatError(source, `Expected ${t} ${a.imagesKey ?? 'images'} (one per frame) but received ${a.imageCount}`);
   return { id, frames: t, tracks: n, tracksXYZ: a.tracksXYZ, visibility, intrinsics, poses, images: a.images, source };
 }
 
@@ -112,14 +125,14 @@ function checkImageSize(v: unknown, name: string): [number, number] {
   return [s[0], s[1]];
 }
 
-function numeric(arr: NpyArray | undefined, key: string, source: string, required: true): NpyArray & { data: Exclude<NpyArray['data'], Uint8Array[]> };
-function numeric(arr: NpyArray | undefined, key: string, source: string, required: false): (NpyArray & { data: Exclude<NpyArray['data'], Uint8Array[]> }) | undefined;
+function numeric(arr: NpyArray | undefined, key: string, source: string, required: true): NpyArray & { data: Exclude<NpyArray['data'], ByteStrings> };
+function numeric(arr: NpyArray | undefined, key: string, source: string, required: false): (NpyArray & { data: Exclude<NpyArray['data'], ByteStrings> }) | undefined;
 function numeric(arr: NpyArray | undefined, key: string, source: string, required: boolean) {
   if (!arr) {
     if (required) throw formatError(source, `missing array ${key}`);
     return undefined;
   }
-  if (Array.isArray(arr.data) || arr.data instanceof BigInt64Array || arr.data instanceof BigUint64Array)
+  if (arr.data instanceof ByteStrings || arr.data instanceof BigInt64Array || arr.data instanceof BigUint64Array)
     throw formatError(source, `Expected a numeric array for ${key} but received dtype ${arr.dtype}`);
   return arr;
 }
@@ -131,9 +144,12 @@ function numeric(arr: NpyArray | undefined, key: string, source: string, require
  * @example const clip = await loadTapVid3dNpz('adt/seq_0.npz');
  */
 export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}): Promise<DynamicClip> {
-  const arrays = await readNpz(path);
+  const arrays = await readNpz(path, { keys: NPZ_KEYS, maxBytes: opts.maxNpzBytes });
   const tracks = numeric(arrays.get('tracks_XYZ'), 'tracks_XYZ', path, true);
-  const tracksXYZ = tracks.data instanceof Float32Array || tracks.data instanceof Float64Array ? tracks.data : Float64Array.from(tracks.data as ArrayLike<number>);
+  // Metres as float32 (TAPVid-3D) or float64; integer tracks are no known format and are refused.
+  if (!(tracks.data instanceof Float32Array || tracks.data instanceof Float64Array))
+    throw formatError(path, `Expected tracks_XYZ as float32 or float64 metres but received dtype ${tracks.dtype}`);
+  const tracksXYZ = tracks.data;
   const vis = numeric(arrays.get('visibility'), 'visibility', path, true);
   const k = numeric(arrays.get('fx_fy_cx_cy'), 'fx_fy_cx_cy', path, true);
   const ext = numeric(arrays.get('extrinsics_w2c'), 'extrinsics_w2c', path, false);
@@ -141,14 +157,15 @@ export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}):
   let images: ClipImages | undefined;
   let imageSize: [number, number] | undefined;
   if (jpegs) {
-    if (!Array.isArray(jpegs.data)) throw formatError(path, `Expected images_jpeg_bytes as byte strings but received dtype ${jpegs.dtype}`);
+    if (!(jpegs.data instanceof ByteStrings)) throw formatError(path, `Expected images_jpeg_bytes as byte strings but received dtype ${jpegs.dtype}`);
+    if (jpegs.shape.length !== 1) throw formatError(path, `Expected images_jpeg_bytes of shape (T,) but received (${jpegs.shape.join(', ')})`);
     const files = jpegs.data;
     images = {
-      load: (t) => decodeImage(files[t], `${path} images_jpeg_bytes[${t}]`),
-      encoded: (t) => ({ bytes: files[t], ext: '.jpg' }),
+      load: (t) => decodeImage(files.at(t), `${path} images_jpeg_bytes[${t}]`),
+      encoded: (t) => ({ bytes: files.at(t), ext: '.jpg', source: `${path} images_jpeg_bytes[${t}]` }),
     };
     if (files.length) {
-      const info = await decodeImageInfo(files[0], `${path} images_jpeg_bytes[0]`);
+      const info = await decodeImageInfo(files.at(0), `${path} images_jpeg_bytes[0]`);
       imageSize = [info.width, info.height];
     }
   }
@@ -158,7 +175,7 @@ export async function loadTapVid3dNpz(path: string, opts: LoadClipOptions = {}):
   return clipFromArrays({
     tracksXYZ, trackShape: tracks.shape, visibility: vis.data as ArrayLike<number>, visibilityShape: vis.shape,
     fxFyCxCy: k.data as ArrayLike<number>, extrinsicsW2c: ext?.data as ArrayLike<number> | undefined, extrinsicsShape: ext?.shape,
-    imageSize, images, imageCount: jpegs?.shape[0],
+    imageSize, images, imageCount: jpegs?.shape[0], imagesKey: 'images_jpeg_bytes',
   }, opts.id ?? basename(path, extname(path)), path);
 }
 
@@ -193,13 +210,7 @@ const JSON_KEYS = ['id', 'fx_fy_cx_cy', 'image_size', 'tracks_XYZ', 'visibility'
  * @example const clip = await loadClipJson('clip.json');
  */
 export async function loadClipJson(path: string, opts: LoadClipOptions = {}): Promise<DynamicClip> {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(await readText(path, 'clip JSON'));
-  } catch (e) {
-    if ((e as { code?: string }).code) throw e;
-    throw formatError(path, `invalid JSON: ${(e as Error).message}`);
-  }
+  const doc = parseJson(await readText(path, 'clip JSON'), path) as Record<string, unknown>;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw formatError(path, 'Expected a JSON object at the top level');
   for (const k of Object.keys(doc)) if (!JSON_KEYS.includes(k)) throw formatError(path, `unknown key ${k} (expected one of ${JSON_KEYS.join(', ')})`);
   const tracks = nested(doc.tracks_XYZ, 3, 'tracks_XYZ', path);
@@ -211,7 +222,8 @@ export async function loadClipJson(path: string, opts: LoadClipOptions = {}): Pr
   let imageSize: [number, number] | undefined;
   if (doc.images !== undefined) {
     if (!Array.isArray(doc.images) || !doc.images.every((p) => typeof p === 'string')) throw formatError(path, 'Expected images as an array of file paths');
-    const files = (doc.images as string[]).map((p) => (isAbsolute(p) ? p : join(dirname(path), p)));
+    // Regular files inside the JSON file's folder, unless allowed outside.
+    const files = await Promise.all((doc.images as string[]).map((p, i) => sceneFile(dirname(path), p, { from: path, what: `images[${i}]: file` }, opts.allowOutsidePaths ?? false)));
     images = { load: (t) => readImage(files[t]), encoded: undefined };
     imageCount = files.length;
     if (files.length) {

@@ -3,11 +3,13 @@
  * validation that names the file a value came from.
  * @module
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import type { Intrinsics, Pose } from '../types.js';
-import { checkIntrinsics, checkPose } from '../validate.js';
-import { isFile, readText } from '../io/files.js';
+import { checkPose, checkSceneIntrinsics } from '../validate.js';
+import { fileKind, isFile, readText } from '../io/files.js';
+import { formatError } from '../io/text.js';
 
 /** Checks that `dir` is an existing directory (ERR_SPATIAL_IO naming it otherwise). */
 export async function checkDirectory(dir: unknown, what: string): Promise<string> {
@@ -66,7 +68,7 @@ export function checkPoseFrom(pose: Float64Array, file: string): Pose {
 /** Builds intrinsics from a 3x3 or 4x4 row-major K (`[fx 0 cx; 0 fy cy; ...]`) and an image size. */
 export function intrinsicsFromMatrix(m: ArrayLike<number>, cols: 3 | 4, width: number, height: number, file: string): Intrinsics {
   const k = { fx: m[0], fy: m[cols + 1], cx: m[2], cy: m[cols + 2], width, height };
-  return checkIntrinsics(k, `the intrinsics in ${file}`);
+  return checkSceneIntrinsics(k, `the intrinsics in ${file}`);
 }
 
 /** True when two intrinsics are identical. */
@@ -98,4 +100,42 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
+}
+
+/** Where a scene file reference was written: the file (and 1-based line) that names it. */
+export interface PathSource {
+  /** The list, manifest or folder the entry came from. */
+  from: string;
+  line?: number;
+  /** What the entry is, for messages ("listed file", "frames[2].depth: file"). */
+  what: string;
+}
+
+/**
+ * Resolves a file a scene refers to, `entry` relative to `root` unless absolute, and checks it: it
+ * must exist and be a regular file, and, unless `allowOutside`, its real path (symlinks resolved)
+ * must lie inside the real path of `root`. Returns the path as written (joined to `root`).
+ * @throws ERR_SPATIAL_FORMAT naming the entry and where it was written when it is missing or lies
+ *   outside the scene folder; ERR_SPATIAL_IO when it is not a regular file (a FIFO, a directory).
+ */
+export async function sceneFile(root: string, entry: string, src: PathSource, allowOutside: boolean): Promise<string> {
+  const path = isAbsolute(entry) ? entry : join(root, entry);
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    throw formatError(src.from, src.line, `${src.what} ${path} does not exist`);
+  }
+  const s = await stat(real);
+  if (!s.isFile()) throw spatialError('ERR_SPATIAL_IO', `${src.from}${src.line ? `:${src.line}` : ''}: ${src.what} ${path} is ${fileKind(s)}, not a regular file`);
+  if (!allowOutside) {
+    const realRoot = await realpath(root);
+    const rel = relative(realRoot, real);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+      throw formatError(
+        src.from, src.line,
+        `${src.what} ${JSON.stringify(entry)} resolves to ${real}, outside the scene folder ${realRoot} (pass allowOutsidePaths: true / --allow-outside-paths to allow it)`,
+      );
+  }
+  return path;
 }

@@ -5,7 +5,7 @@
 import { describeValue, spatialError } from '../errors.js';
 import { readDepthPng, readImage } from '../io/image.js';
 import type { DepthMap, Image } from '../types.js';
-import { loadManifest } from './manifest.js';
+import { loadManifest, type ManifestOptions } from './manifest.js';
 import { loadScanNet, type ScanNetOptions } from './scannet.js';
 import { loadTum, type TumOptions } from './tum.js';
 import type { Frame, Scene } from './types.js';
@@ -18,21 +18,21 @@ export type SceneFormat = 'scannet' | 'tum' | 'manifest';
  * @param path A ScanNet export directory, a TUM sequence directory, or a manifest JSON file (or a
  *   directory holding `manifest.json`).
  * @param format Which layout `path` holds.
- * @param opts Options of the format's loader ({@link loadScanNet}, {@link loadTum}); none for manifests.
+ * @param opts Options of the format's loader ({@link loadScanNet}, {@link loadTum}, {@link loadManifest}).
  * @example const scene = await loadScene('data/scene0000_00', 'scannet', { frameStep: 5 });
  */
 export async function loadScene(path: string, format: 'scannet', opts?: ScanNetOptions): Promise<Scene>;
 export async function loadScene(path: string, format: 'tum', opts?: TumOptions): Promise<Scene>;
-export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions): Promise<Scene>;
-export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions): Promise<Scene> {
+export async function loadScene(path: string, format: 'manifest', opts?: ManifestOptions): Promise<Scene>;
+export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions | ManifestOptions): Promise<Scene>;
+export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions | ManifestOptions): Promise<Scene> {
   switch (format) {
     case 'scannet':
       return loadScanNet(path, opts as ScanNetOptions);
     case 'tum':
       return loadTum(path, opts as TumOptions);
     case 'manifest':
-      if (opts !== undefined) throw spatialError('ERR_SPATIAL_TYPE', `Expected no options for format 'manifest' but received ${describeValue(opts)}`);
-      return loadManifest(path);
+      return loadManifest(path, opts as ManifestOptions);
     default:
       throw spatialError('ERR_SPATIAL_TYPE', `Expected 'scannet', 'tum' or 'manifest' for format but received ${describeValue(format)}`);
   }

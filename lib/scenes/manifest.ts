@@ -33,14 +33,15 @@
  * axes (x right, y down, z forward) in metres and must be rigid.
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { describeValue, spatialError } from '../errors.js';
-import { isFile, readText } from '../io/files.js';
+import { readText } from '../io/files.js';
 import { readPlyPoints } from '../io/ply.js';
-import { formatError, jsonLines, lineOfOffset } from '../io/text.js';
+import { formatError, jsonLines, parseJson } from '../io/text.js';
 import type { Intrinsics } from '../types.js';
-import { checkIntrinsics, checkPose } from '../validate.js';
+import { checkPose, checkSceneIntrinsics } from '../validate.js';
+import { booleanOption, checkOptionKeys, sceneFile } from './common.js';
 import type { Frame, Instance, Scene } from './types.js';
 
 /** A scene manifest as stored (see the module comment for the meaning of every key). */
@@ -81,8 +82,12 @@ class Checker {
   constructor(private readonly file: string, private readonly text: string) {}
 
   fail(path: string, message: string): never {
+    throw formatError(this.file, this.lineOf(path), `${path}: ${message}`);
+  }
+
+  /** The 1-based line of a JSON path's value, else of the nearest enclosing one (e.g. for a missing key). */
+  lineOf(path: string): number | undefined {
     this.lines ??= jsonLines(this.text);
-    // The value's own line, else the nearest enclosing one that exists (e.g. for a missing key).
     let p = path;
     let line = this.lines.get(p);
     while (line === undefined && p.length) {
@@ -93,7 +98,7 @@ class Checker {
       line = this.lines.get(p === '' ? '$' : p);
       if (p === '') break;
     }
-    throw formatError(this.file, line, `${path}: ${message}`);
+    return line;
   }
 
   object(v: unknown, path: string, keys: string[]): Obj {
@@ -127,15 +132,21 @@ class Checker {
     const o = this.object(v, path, INTRINSICS_KEYS);
     for (const k of INTRINSICS_KEYS) if (o[k] === undefined) this.fail(`${path}.${k}`, 'missing');
     try {
-      return checkIntrinsics(o, path);
+      return checkSceneIntrinsics(o, path);
     } catch (e) {
       return this.fail(path, (e as Error).message);
     }
   }
 }
 
-async function assertFile(c: Checker, path: string, file: string): Promise<void> {
-  if (!(await isFile(file))) c.fail(path, `file ${file} does not exist`);
+/** Options of {@link loadManifest}. */
+export interface ManifestOptions {
+  /**
+   * Allow files outside the manifest's folder (absolute paths, `../`, symlinks that leave it), e.g.
+   * a manifest that points into a shared image store. Default false: such a path is an error naming
+   * its JSON path and line.
+   */
+  allowOutsidePaths?: boolean;
 }
 
 /**
@@ -148,9 +159,11 @@ async function assertFile(c: Checker, path: string, file: string): Promise<void>
  *   missing key, a non-rigid pose, invalid intrinsics, a duplicate frame id or a missing file.
  * @example const scene = await loadManifest('scenes/kitchen-01/manifest.json');
  */
-export async function loadManifest(path: string): Promise<Scene> {
+export async function loadManifest(path: string, opts?: ManifestOptions): Promise<Scene> {
   if (typeof path !== 'string' || path.length === 0)
     throw spatialError('ERR_SPATIAL_TYPE', `Expected a non-empty string for path but received ${describeValue(path)}`);
+  const o = checkOptionKeys(opts, ['allowOutsidePaths']);
+  const allowOutside = booleanOption(o.allowOutsidePaths, false, 'opts.allowOutsidePaths');
   let file = resolve(path);
   try {
     if ((await stat(file)).isDirectory()) file = join(file, 'manifest.json');
@@ -158,17 +171,11 @@ export async function loadManifest(path: string): Promise<Scene> {
     throw spatialError('ERR_SPATIAL_IO', `Cannot read scene manifest ${path}: no such file or directory`);
   }
   const text = await readText(file, 'scene manifest');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    throw formatError(file, pos ? lineOfOffset(text, Number(pos[1])) : undefined, `invalid JSON: ${msg}`);
-  }
+  const doc = parseJson(text, file);
   const base = dirname(file);
-  const at = (p: string) => (isAbsolute(p) ? p : join(base, p));
   const c = new Checker(file, text);
+  // A file the manifest names: a regular file, inside the manifest's folder unless allowed outside.
+  const at = (entry: string, jsonPath: string) => sceneFile(base, entry, { from: file, line: c.lineOf(jsonPath), what: `${jsonPath}: file` }, allowOutside);
   const top = c.object(doc, '$', TOP_KEYS);
   if (top.version !== 1) c.fail('version', `Expected 1 but received ${describeValue(top.version)}`);
   const id = c.string(top.id, 'id');
@@ -198,12 +205,8 @@ export async function loadManifest(path: string): Promise<Scene> {
     } catch (e) {
       c.fail(`${p}.pose`, (e as Error).message);
     }
-    const frame: Frame = { id: fid, intrinsics: intrinsics!, pose, depthPath: at(c.string(f.depth, `${p}.depth`)), depthScale };
-    await assertFile(c, `${p}.depth`, frame.depthPath!);
-    if (f.color !== undefined) {
-      frame.colorPath = at(c.string(f.color, `${p}.color`));
-      await assertFile(c, `${p}.color`, frame.colorPath);
-    }
+    const frame: Frame = { id: fid, intrinsics: intrinsics!, pose, depthPath: await at(c.string(f.depth, `${p}.depth`), `${p}.depth`), depthScale };
+    if (f.color !== undefined) frame.colorPath = await at(c.string(f.color, `${p}.color`), `${p}.color`);
     const colorK = f.colorIntrinsics !== undefined ? c.intrinsics(f.colorIntrinsics, `${p}.colorIntrinsics`) : defaultColorK;
     if (colorK) frame.colorIntrinsics = colorK;
     if (f.timestamp !== undefined) frame.timestamp = c.number(f.timestamp, `${p}.timestamp`);
@@ -235,8 +238,7 @@ export async function loadManifest(path: string): Promise<Scene> {
     });
   }
   if (top.points !== undefined) {
-    const pointsFile = at(c.string(top.points, 'points'));
-    await assertFile(c, 'points', pointsFile);
+    const pointsFile = await at(c.string(top.points, 'points'), 'points');
     scene.points = await readPlyPoints(pointsFile);
   }
   return scene;

@@ -20,7 +20,7 @@ import { readImageInfo } from '../io/image.js';
 import { isFile, readText } from '../io/files.js';
 import { readPlyPoints } from '../io/ply.js';
 import { multiplyPoses } from '../pose.js';
-import { formatError, parseMatrix4, parseNumberToken, transformPointsInPlace } from '../io/text.js';
+import { formatError, parseJson, parseMatrix4, parseNumberToken, transformPointsInPlace } from '../io/text.js';
 import type { Intrinsics } from '../types.js';
 import { checkInteger } from '../validate.js';
 import {
@@ -34,6 +34,7 @@ import {
   positiveOption,
   readRequiredText,
   sameIntrinsics,
+  sceneFile,
 } from './common.js';
 import type { Frame, Instance, Scene, SkippedFrame } from './types.js';
 
@@ -49,6 +50,8 @@ export interface ScanNetOptions {
   points?: boolean;
   /** Read instances (segs + aggregation JSON) when present and points are read. Default true. */
   instances?: boolean;
+  /** Allow frame files that are symlinks leaving the scene folder. Default false (an error naming the file). */
+  allowOutsidePaths?: boolean;
 }
 
 /** Labels ScanNet uses for room structure, flagged `structural` (excluded from object questions). */
@@ -99,12 +102,9 @@ async function readIntrinsicFile(file: string, width: number, height: number): P
 /** Per-vertex instance ids and instance boxes from ScanNet's segs + aggregation files. */
 async function readInstances(segsFile: string, aggFile: string, points: Float32Array): Promise<{ pointInstances: Uint16Array; instances: Instance[] }> {
   const parse = async (file: string) => {
-    const text = await readText(file, 'ScanNet instance file');
-    try {
-      return JSON.parse(text) as Record<string, unknown>;
-    } catch (e) {
-      throw formatError(file, undefined, `invalid JSON: ${(e as Error).message}`);
-    }
+    const doc = parseJson(await readText(file, 'ScanNet instance file'), file);
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw formatError(file, undefined, 'Expected a JSON object at the top level');
+    return doc as Record<string, unknown>;
   };
   const segs = await parse(segsFile);
   const agg = await parse(aggFile);
@@ -175,7 +175,8 @@ async function readInstances(segsFile: string, aggFile: string, points: Float32A
  */
 export async function loadScanNet(dir: string, opts?: ScanNetOptions): Promise<Scene> {
   await checkDirectory(dir, 'ScanNet scene directory');
-  const o = checkOptionKeys(opts, ['frameStep', 'depthScale', 'alignAxes', 'points', 'instances']);
+  const o = checkOptionKeys(opts, ['frameStep', 'depthScale', 'alignAxes', 'points', 'instances', 'allowOutsidePaths']);
+  const allowOutside = booleanOption(o.allowOutsidePaths, false, 'opts.allowOutsidePaths');
   const frameStep = o.frameStep === undefined ? 1 : checkInteger(o.frameStep, 1, 2 ** 31 - 1, 'opts.frameStep');
   const depthScale = positiveOption(o.depthScale, 1000, 'opts.depthScale');
   const alignAxes = booleanOption(o.alignAxes, true, 'opts.alignAxes');
@@ -202,6 +203,17 @@ export async function loadScanNet(dir: string, opts?: ScanNetOptions): Promise<S
     if (hasColor && !colorFiles.has(n))
       throw spatialError('ERR_SPATIAL_FORMAT', `${join(colorDir, `${n}.jpg`)}: missing colour image for depth frame ${join(depthDir, depthFiles.get(n) as string)}`);
   }
+
+  // Every frame file must be a regular file inside the scene folder (symlinks that leave it need
+  // allowOutsidePaths); the first bad one in frame order is reported.
+  const frameFiles = numbers.flatMap((n) => [
+    [depthDir, depthFiles.get(n)!, 'depth image'], [poseDir, poseFiles.get(n)!, 'pose file'],
+    ...(hasColor ? [[colorDir, colorFiles.get(n)!, 'colour image']] : []),
+  ]);
+  const problems = await mapLimit(frameFiles, 64, ([folder, name, what]) =>
+    sceneFile(root, join(folder, name), { from: join(folder, name), what }, allowOutside).then(() => undefined, (e: unknown) => e));
+  const problem = problems.find((e) => e !== undefined);
+  if (problem) throw problem;
 
   const firstDepth = await readImageInfo(join(depthDir, depthFiles.get(numbers[0]) as string));
   const depthK = await readIntrinsicFile(join(root, 'intrinsic', 'intrinsic_depth.txt'), firstDepth.width, firstDepth.height);

@@ -15,10 +15,10 @@ import { basename, join, resolve } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
 import { isFile, readText } from '../io/files.js';
 import { readImageInfo } from '../io/image.js';
-import { dataLines, formatError, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
+import { dataLines, formatError, parseJson, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
 import type { Intrinsics, Pose } from '../types.js';
-import { checkIntrinsics } from '../validate.js';
-import { checkDirectory, checkOptionKeys, mapLimit, positiveOption, readRequiredText } from './common.js';
+import { checkSceneIntrinsics } from '../validate.js';
+import { booleanOption, checkDirectory, checkOptionKeys, mapLimit, positiveOption, readRequiredText, sceneFile } from './common.js';
 import type { Frame, Scene, SkippedFrame } from './types.js';
 
 /** Pinhole parameters without an image size (the loader takes the size from the depth images). */
@@ -58,6 +58,11 @@ export interface TumOptions {
    * takes the nearest pose within `maxDt`.
    */
   pose?: 'interpolate' | 'nearest';
+  /**
+   * Allow listed files outside the sequence folder (absolute paths, `../`, symlinks that leave it).
+   * Default false: such an entry is an error naming it and its list.
+   */
+  allowOutsidePaths?: boolean;
 }
 
 interface Stamped {
@@ -193,13 +198,7 @@ function poseAt(poses: StampedPose[], t: number, maxDt: number, mode: 'interpola
 }
 
 async function readIntrinsicsJson(file: string): Promise<PinholeParameters> {
-  const text = await readText(file, 'intrinsics file');
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw formatError(file, undefined, `invalid JSON: ${(e as Error).message}`);
-  }
+  const v = parseJson(await readText(file, 'intrinsics file'), file);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw formatError(file, undefined, `Expected an object { fx, fy, cx, cy } but received ${describeValue(v)}`);
   const o = v as Record<string, unknown>;
   for (const key of Object.keys(o))
@@ -221,7 +220,7 @@ function resolveIntrinsics(spec: PinholeParameters | TumIntrinsicsPreset, width:
   if (typeof spec !== 'object' || spec === null) throw spatialError('ERR_SPATIAL_TYPE', `Expected a preset name or { fx, fy, cx, cy } for ${source} but received ${describeValue(spec)}`);
   if ((spec.width !== undefined && spec.width !== width) || (spec.height !== undefined && spec.height !== height))
     throw spatialError('ERR_SPATIAL_SHAPE', `${source} is for ${spec.width}x${spec.height} images but the depth images are ${width}x${height}`);
-  return checkIntrinsics({ fx: spec.fx, fy: spec.fy, cx: spec.cx, cy: spec.cy, width, height }, source);
+  return checkSceneIntrinsics({ fx: spec.fx, fy: spec.fy, cx: spec.cx, cy: spec.cy, width, height }, source);
 }
 
 /**
@@ -242,7 +241,8 @@ function resolveIntrinsics(spec: PinholeParameters | TumIntrinsicsPreset, width:
  */
 export async function loadTum(dir: string, opts?: TumOptions): Promise<Scene> {
   await checkDirectory(dir, 'TUM sequence directory');
-  const o = checkOptionKeys(opts, ['maxDt', 'depthScale', 'intrinsics', 'pose']);
+  const o = checkOptionKeys(opts, ['maxDt', 'depthScale', 'intrinsics', 'pose', 'allowOutsidePaths']);
+  const allowOutside = booleanOption(o.allowOutsidePaths, false, 'opts.allowOutsidePaths');
   const maxDt = positiveOption(o.maxDt, 0.02, 'opts.maxDt');
   const depthScale = positiveOption(o.depthScale, 5000, 'opts.depthScale');
   const mode = o.pose ?? 'interpolate';
@@ -256,11 +256,12 @@ export async function loadTum(dir: string, opts?: TumOptions): Promise<Scene> {
   const poses = parseGroundTruth(await readRequiredText(gtFile, 'TUM ground truth'), gtFile);
   if (depth.length === 0) throw formatError(depthListFile, undefined, 'Expected at least one "timestamp filename" line but found none');
 
-  // Every listed file must exist: a broken list is reported where it is written.
+  // Every listed file must exist as a regular file inside the sequence folder (unless allowed
+  // outside): a broken list is reported where it is written. Checked in list order.
   const checkFiles = async (list: Stamped[], listFile: string) => {
-    const present = await mapLimit(list, 64, (s) => isFile(join(root, s.file)));
-    const k = present.indexOf(false);
-    if (k >= 0) throw formatError(listFile, list[k].line, `listed file ${join(root, list[k].file)} does not exist`);
+    const errors = await mapLimit(list, 64, (s) => sceneFile(root, s.file, { from: listFile, line: s.line, what: 'listed file' }, allowOutside).then(() => undefined, (e: unknown) => e));
+    const first = errors.find((e) => e !== undefined);
+    if (first) throw first;
   };
   await checkFiles(depth, depthListFile);
   if (rgb) await checkFiles(rgb, rgbListFile);

@@ -79,7 +79,7 @@ describe('units and content keys', () => {
     await bad(`tum:${join(root, 'nowhere')}`, 'ERR_SPATIAL_IO', /--scenes: unknown scene .*does not exist/);
     await bad(`tum:${join(root, 'scans')}`, 'ERR_SPATIAL_IO', /is not a tum scene/);
     await bad('synthetic:1,synthetic:0..2', 'ERR_SPATIAL_FORMAT', /scene name 'synthetic-1' appears twice/);
-    await bad(`@${join(root, 'missing.txt')}`, 'ERR_SPATIAL_IO', /cannot read the scene list/);
+    await bad(`@${join(root, 'missing.txt')}`, 'ERR_SPATIAL_IO', /cannot read --scenes: the scene list/i);
   });
 
   it('--shard i/n: every unit in exactly one shard, balanced, the same every time', async () => {

@@ -143,3 +143,35 @@ export async function startRedis(extraArgs: string[] = []): Promise<TestRedis> {
   await r.start();
   return r;
 }
+
+/** What {@link runBuiltCli} saw: exit code (null when killed), signal, combined output, time. */
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Runs the built CLI to completion as a child process, killed (SIGKILL) after `timeoutMs`, under a
+ * virtual-memory limit (`ulimit -v`, KiB) when `memoryKiB` is given: a hang or a runaway
+ * allocation ends the run instead of the test. Call {@link ensureBuilt} first.
+ */
+export function runBuiltCli(args: string[], opts: { timeoutMs?: number; memoryKiB?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const t0 = Date.now();
+  const node = [process.execPath, cliJs, ...args];
+  const [cmd, argv] = opts.memoryKiB ? ['bash', ['-c', `ulimit -v ${opts.memoryKiB} && exec "$@"`, 'bash', ...node]] : [node[0], node.slice(1)];
+  return new Promise((res) => {
+    const proc = spawn(cmd as string, argv as string[], { cwd: repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(proc);
+    let stdout = '', stderr = '';
+    proc.stdout!.on('data', (d) => (stdout += d));
+    proc.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    proc.on('close', (code, signal) => {
+      clearTimeout(timer);
+      res({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
+}

@@ -84,9 +84,11 @@ describe('readPlyPoints', () => {
     const path = join(dir, 'bad-body.ply');
     await writeFile(path, header('ascii', ['element vertex 3', 'property float x', 'property float y', 'property float z']) + '1 2 3\n4 five 6\n7 8 9\n');
     await expect(readPlyPoints(path)).rejects.toMatchObject({ code: 'ERR_SPATIAL_FORMAT', message: `${path}:10: Expected a number for vertex 1 property y but received "five"` });
-    await writeFile(path, header('ascii', ['element vertex 2', 'property float x', 'property float y', 'property float z']) + '1 2 3 4\n');
+    await writeFile(path, header('ascii', ['element vertex 2', 'property float x', 'property float y', 'property float z']) + '1 2 3 4\n5 6 7\n');
     await expect(readPlyPoints(path)).rejects.toMatchObject({ code: 'ERR_SPATIAL_FORMAT', message: `${path}:9: Expected 3 values for vertex 0 but received 4` });
     await writeFile(path, header('ascii', ['element vertex 2', 'property float x', 'property float y', 'property float z']) + '1 2 3\n');
+    await expect(readPlyPoints(path)).rejects.toMatchObject({ code: 'ERR_SPATIAL_FORMAT', message: expect.stringContaining('element vertex declares 2 instances of 3 values but the ASCII body has only 6 bytes') });
+    await writeFile(path, header('ascii', ['element vertex 2', 'property float x', 'property float y', 'property float z']) + '1 2 3\n\n\n\n\n\n');
     await expect(readPlyPoints(path)).rejects.toMatchObject({ code: 'ERR_SPATIAL_FORMAT', message: expect.stringContaining('Expected 2 vertex lines but the file ends after 1') });
   });
 
@@ -95,6 +97,27 @@ describe('readPlyPoints', () => {
     const full = binaryPly([[1, 2, 3], [4, 5, 6]], true);
     await writeFile(path, full.subarray(0, full.length - 5));
     await expect(readPlyPoints(path)).rejects.toMatchObject({ code: 'ERR_SPATIAL_FORMAT', message: expect.stringMatching(/truncated binary body/) });
+  });
+
+  it('a declared count the file cannot hold is ERR_SPATIAL_FORMAT naming the file, before anything is allocated', async () => {
+    const cases: [string, string | Buffer, RegExp][] = [
+      // 2^53 - 1 vertices of 12 bytes over a 12-byte body: the count alone would ask for 2^56 bytes.
+      ['huge-binary.ply', Buffer.concat([Buffer.from(header('binary_little_endian', ['element vertex 9007199254740991', 'property float x', 'property float y', 'property float z'])), Buffer.alloc(12)]),
+        /huge-binary\.ply:\d+: element vertex declares 9007199254740991 instances of at least 12 bytes but only 12 bytes follow the header/],
+      // A false count: 1e9 vertices in three lines of ASCII.
+      ['false-ascii.ply', header('ascii', ['element vertex 1000000000', 'property float x', 'property float y', 'property float z']) + '1 2 3\n4 5 6\n7 8 9\n',
+        /false-ascii\.ply:\d+: element vertex declares 1000000000 instances of 3 values but the ASCII body has only \d+ bytes/],
+      // 2^53 and beyond cannot even be represented exactly.
+      ['unsafe.ply', header('ascii', ['element vertex 9007199254740992', 'property float x', 'property float y', 'property float z']), /unsafe\.ply:4: Expected an element count below 2\^53/],
+      // Elements before the vertices count too (a list element: at least its count byte each).
+      ['faces.ply', Buffer.concat([Buffer.from(header('binary_little_endian', ['element face 4000000000', 'property list uchar int vertex_indices', 'element vertex 1', 'property float x', 'property float y', 'property float z'])), Buffer.alloc(12)]),
+        /faces\.ply:4: element face declares 4000000000 instances of at least 1 bytes/],
+    ];
+    for (const [name, content, msg] of cases) {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      await expect(readPlyPoints(path), name).rejects.toMatchObject({ code: 'ERR_SPATIAL_FORMAT', message: expect.stringMatching(msg) });
+    }
   });
 
   it('a missing file is ERR_SPATIAL_IO', async () => {

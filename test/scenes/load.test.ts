@@ -25,12 +25,14 @@ describe('loadScene', () => {
     expect((await loadScene(join(tmp, 'tum'), 'tum')).format).toBe('tum');
     await writeDepthPng(join(tmp, 'd.png'), flatDepth(4, 3, 1), { scale: 1000 });
     await put(join(tmp, 'm', 'manifest.json'), JSON.stringify({ version: 1, id: 'm', frames: [{ id: '0', depth: '../d.png', depthScale: 1000, intrinsics: K, pose: Array.from(IDENTITY) }] }));
-    expect((await loadScene(join(tmp, 'm'), 'manifest')).id).toBe('m');
+    // '../d.png' leaves the manifest's folder: refused unless allowed.
+    await expect(loadScene(join(tmp, 'm'), 'manifest')).rejects.toMatchObject({ code: 'ERR_SPATIAL_FORMAT', message: expect.stringMatching(/frames\[0\]\.depth: file "\.\.\/d\.png" resolves to .*outside the scene folder/) });
+    expect((await loadScene(join(tmp, 'm'), 'manifest', { allowOutsidePaths: true })).id).toBe('m');
   });
 
-  it('rejects an unknown format and options for manifests', async () => {
+  it('rejects an unknown format and unknown options for manifests', async () => {
     await expect(loadScene(tmp, 'colmap' as never)).rejects.toMatchObject({ code: 'ERR_SPATIAL_TYPE', message: `Expected 'scannet', 'tum' or 'manifest' for format but received the string "colmap"` });
-    await expect(loadScene(join(tmp, 'm'), 'manifest', { frameStep: 1 })).rejects.toMatchObject({ code: 'ERR_SPATIAL_TYPE', message: "Expected no options for format 'manifest' but received an object" });
+    await expect(loadScene(join(tmp, 'm'), 'manifest', { frameStep: 1 } as never)).rejects.toMatchObject({ code: 'ERR_SPATIAL_TYPE', message: 'Unknown option opts.frameStep (expected one of allowOutsidePaths)' });
   });
 });
 
