@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hz, hzAsync } from './hz.mjs';
-import { PACKED_CAMERA_LENGTH } from '../dist/index.js';
+import { packCameras } from '../dist/validate.js';
 import { randomPoints, ringCameras, wavyDepths } from './scenes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,15 +24,6 @@ if (!existsSync(oldPath)) throw new Error(`no old build at ${oldPath} (pass --ol
 const old = require(oldPath);
 const N = quick ? 200_000 : 1_000_000;
 
-function pack(cams) {
-  const out = new Float64Array(cams.length * PACKED_CAMERA_LENGTH);
-  cams.forEach((c, f) => {
-    const k = c.intrinsics;
-    out.set([k.fx, k.fy, k.cx, k.cy, k.width, k.height], f * PACKED_CAMERA_LENGTH);
-    out.set(c.pose, f * PACKED_CAMERA_LENGTH + 6);
-  });
-  return out;
-}
 
 /** ops/s of a memcpy of `bytes` into memory already faulted in (what a job's copy costs once its
  * blocks come from the addon's cache of freed job blocks; into fresh memory it costs the page faults too). */
@@ -62,14 +53,14 @@ const depths64 = wavyDepths(cams64).map((d) => d.data);
 console.log(`async A/B: ${N} points; old = ${oldPath}\n`);
 
 for (const F of [8, 64]) {
-  const packed = pack(cams64.slice(0, F));
+  const packed = packCameras(cams64.slice(0, F));
   const depths = depths64.slice(0, F);
   const bytes = pts.byteLength + depths.reduce((s, d) => s + d.byteLength, 0);
   await compare('visibleSetsAsync', `${N / 1e6}M points x ${F} x 640x480`, bytes,
     (m) => m.visibleSetsAsync(pts, packed, depths, 1e-6, 0.05), (m) => m.visibleSets(pts, packed, depths, 1e-6, 0.05));
 }
 
-const sets = now.visibleSets(pts, pack(cams64), depths64, 1e-6, 0.05);
+const sets = now.visibleSets(pts, packCameras(cams64), depths64, 1e-6, 0.05);
 {
   const out = new Float32Array(sets.length ** 2);
   const bytes = sets.reduce((s, x) => s + x.byteLength, 0) + 2 * out.byteLength;

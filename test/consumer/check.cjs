@@ -8,19 +8,10 @@
 // float64 differ by a few float32 ulps (about 1e-4 px at u < 1000).
 'use strict';
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-function scene(points = 50_000, frames = 6) {
-  const r = rng(7);
+function scene(createRng, points = 50_000, frames = 6) {
+  const rng = createRng(7);
+  const r = () => rng.next();
   const k = { fx: 500, fy: 500, cx: 319.5, cy: 239.5, width: 640, height: 480 };
   const cameras = [];
   const depths = [];
@@ -57,7 +48,7 @@ function sameSets(a, b) {
 
 /** Runs every check; returns a one-line summary. Throws on the first disagreement. */
 async function run(geom, reference) {
-  const { k, cameras, depths, xyz } = scene();
+  const { k, cameras, depths, xyz } = scene(geom.createRng);
   const info = geom.info();
   const expected = process.env.SPATIAL_GEOM_EXPECT_SIMD;
   assert(!expected || info.simd === expected, `info().simd is ${info.simd}, expected ${expected} on this CPU`);

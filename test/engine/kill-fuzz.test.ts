@@ -7,6 +7,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs
 import { join, relative, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../lib/engine/output.js';
+import { createRng } from '../../lib/random.js';
 import { type Child, ensureBuilt, startCli } from '../helpers/processes.js';
 import { writeSyntheticManifest } from '../helpers/scene-files.js';
 import { tempDirs } from '../helpers/tmp.js';
@@ -17,16 +18,6 @@ const tmp = tempDirs('spatial-kill-fuzz-');
 const sha256 = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
 /** mulberry32: a small seeded generator, so a failing trial can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every file under `dir` (POSIX relative path -> sha256), the lock file of a killed run left out. */
 function tree(dir: string): Record<string, string> {
@@ -93,7 +84,7 @@ describe('SIGKILL at random moments', () => {
   }, 120_000);
 
   it('generate: no output or the whole output; a rerun gives the uninterrupted bytes', async () => {
-    const random = rng(SEED);
+    const random = createRng(SEED);
     const args = (out: string) => ['generate', '--scene', scene, '--format', 'manifest', '--out', out, '--per-task', '2', '--overlap', '0.05,0.95'];
     const ref = join(tmp(), 'ref');
     const r = await run(args(ref));
@@ -102,7 +93,7 @@ describe('SIGKILL at random moments', () => {
     for (let i = 0; i < TRIALS.generate; i++) {
       const parent = tmp();
       const out = join(parent, 'out');
-      const killed = await killAfter(args(out), (0.3 + 0.9 * random()) * r.ms);
+      const killed = await killAfter(args(out), (0.3 + 0.9 * random.next()) * r.ms);
       const got = tree(out);
       const state = Object.keys(got).length === 0 ? 'no output' : 'complete';
       if (state === 'complete') expect(got).toEqual(want);
@@ -117,14 +108,14 @@ describe('SIGKILL at random moments', () => {
   }, 120_000);
 
   it('dataset: only complete shards and a verifiable merge; a rerun resumes to the uninterrupted bytes', async () => {
-    const random = rng(SEED + 1);
+    const random = createRng(SEED + 1);
     const ref = tmp();
     const r = await run(['dataset', ...DATASET, '--out', ref]);
     expect(r.code, r.child.output()).toBe(0);
     const want = tree(ref);
     for (let i = 0; i < TRIALS.dataset; i++) {
       const out = tmp();
-      const killed = await killAfter(['dataset', ...DATASET, '--out', out], (0.3 + 0.9 * random()) * r.ms);
+      const killed = await killAfter(['dataset', ...DATASET, '--out', out], (0.3 + 0.9 * random.next()) * r.ms);
       const { shards, merged } = checkDataset(out);
       note('dataset', `${killed ? 'killed' : 'finished'}, ${shards} of 3 shards${merged ? ', merged' : ''}`);
       const again = await run(['dataset', ...DATASET, '--out', out]);
@@ -137,7 +128,7 @@ describe('SIGKILL at random moments', () => {
   }, 120_000);
 
   it('merge: no manifest, or a manifest that its splits match; a rerun gives the uninterrupted bytes', async () => {
-    const random = rng(SEED + 2);
+    const random = createRng(SEED + 2);
     const shardsOnly = tmp();
     expect((await run(['dataset', ...DATASET, '--out', shardsOnly, '--no-merge'])).code).toBe(0);
     const ref = tmp();
@@ -150,7 +141,7 @@ describe('SIGKILL at random moments', () => {
       cpSync(shardsOnly, out, { recursive: true });
       // Half the trials merge over an earlier merge, whose manifest must not vouch for new splits.
       if (i % 2) cpSync(ref, out, { recursive: true });
-      const killed = await killAfter(['merge', '--out', out], (0.3 + 0.9 * random()) * r.ms);
+      const killed = await killAfter(['merge', '--out', out], (0.3 + 0.9 * random.next()) * r.ms);
       const { merged } = checkDataset(out);
       note('merge', `${killed ? 'killed' : 'finished'}, ${merged ? 'manifest matches' : 'no manifest'}${i % 2 ? ' (over an earlier merge)' : ''}`);
       const again = await run(['merge', '--out', out]);
