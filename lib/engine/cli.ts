@@ -26,7 +26,7 @@ import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
 import { loadClip } from '../scenes/clip.js';
 import { synthesizeClip } from '../scenes/synthetic-clip.js';
-import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName } from './context.js';
+import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName, taskEntry } from './tasks/index.js';
 import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import { checkMergedSplit, completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
@@ -39,10 +39,10 @@ import { type GenerateOptions, type GenerateReport, generateScene, overlapHeatma
 
 const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
-  spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks depth,correspondence,camera,object_size]
+  spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks ${ALL_TASKS.join(',')}]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
                         [--allow-outside-paths]
-  spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks object_movement,camera] [--per-task N] [--seed S]
+  spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks ${ALL_CLIP_TASKS.join(',')}] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
   spatial-geom stats FILE.jsonl
@@ -227,7 +227,7 @@ async function cmdGenerate(argv: string[]): Promise<void> {
   if (scene.frames.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
   const bars = progressBars();
   const report = await generateInto(values.out, 'generate', (dir) => generateScene(scene, { ...opts, outDir: dir, progress: bars.progress })).finally(() => bars.stop());
-  if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => t === 'camera' || t === 'correspondence'))
+  if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => taskEntry(t).usesPairs))
     process.stderr.write(`spatial-geom: warning: no frame pair has an overlap in the band; camera and correspondence questions were not generated\n`);
   printReport(report, values.out);
 }

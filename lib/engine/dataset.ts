@@ -35,7 +35,7 @@ import { packageRoot } from '../native.js';
 import { loadScene, type SceneFormat } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
-import { ALL_TASKS, type TaskName } from './context.js';
+import { ALL_TASKS, type TaskName } from './tasks/index.js';
 import { type GenerateOptions, generateScene } from './pipeline.js';
 
 /**

@@ -17,21 +17,13 @@ import { writeFileAtomic } from '../io/files.js';
 import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image } from '../types.js';
-import { ALL_TASKS, type EngineFrame, type QASample, type TaskContext, type TaskGenerator, type TaskName } from './context.js';
+import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { type PairSelection, selectPairs } from './pairs.js';
 import { upVector } from './relations.js';
-import { cameraTasks } from './tasks/camera.js';
-import { correspondenceTasks } from './tasks/correspondence.js';
-import { depthTasks } from './tasks/depth.js';
-import { objectSizeTasks } from './tasks/objectSize.js';
+import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 
-export const TASK_GENERATORS: Record<TaskName, TaskGenerator> = {
-  depth: depthTasks,
-  correspondence: correspondenceTasks,
-  camera: cameraTasks,
-  object_size: objectSizeTasks,
-};
+export { TASK_GENERATORS };
 
 /** Options of {@link generateScene} (defaults in brackets). */
 export interface GenerateOptions {
