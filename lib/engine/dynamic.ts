@@ -16,7 +16,7 @@ import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
-import { type GenerateOptions, writePng, writeSplits } from './pipeline.js';
+import { type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
 import { ALL_CLIP_TASKS, type ClipTaskName, taskEntry } from './tasks/index.js';
 import { type MotionCandidate, STATIC_DISPLACEMENT, motionCandidates, worldTracks } from './tasks/objectMotion.js';
@@ -186,11 +186,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   const ctx: TaskContext = {
     sceneId: clip.id, points, instances: [], frames: clipFrames(clip, opts.outDir), visible, overlap, pairs,
     up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? 'ours'), rng, prompts,
-    writePrompt: async (name, img) => {
-      const rel = join('images', 'prompts', clip.id, `${name.replace(/[^\w.-]/g, '_')}.png`);
-      await writePng(join(opts.outDir, rel), img);
-      return rel;
-    },
+    writePrompt: promptWriter(opts.outDir, clip.id),
     cameraNote: DYNAMIC_CAMERA_NOTE,
   };
 

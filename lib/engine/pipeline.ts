@@ -89,6 +89,19 @@ export async function writePng(path: string, img: Image): Promise<void> {
   await writeFileAtomic(path, png, 'image', { mkdir: true });
 }
 
+/**
+ * The `writePrompt` of a task context: writes a prompt image as
+ * `images/prompts/<sceneId>/<name>.png` under `outDir` (characters other than word characters, `.`
+ * and `-` in `name` become `_`) and returns that path relative to `outDir`.
+ */
+export function promptWriter(outDir: string, sceneId: string): TaskContext['writePrompt'] {
+  return async (name, img) => {
+    const rel = join('images', 'prompts', sceneId, `${name.replace(/[^\w.-]/g, '_')}.png`);
+    await writePng(join(outDir, rel), img);
+    return rel;
+  };
+}
+
 /** Scene points: the scene's own (mesh vertices), else depth of all frames fused and voxel-downsampled. */
 export async function scenePoints(
   scene: Scene, frames: Frame[], opts: { voxelSize: number; stride: number; progress?: GenerateOptions['progress'] },
@@ -221,11 +234,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     sceneId: scene.id, points, pointInstances, instances: scene.instances ?? [], frames: engineFrames, visible, overlap,
     pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
     prompts: opts.prompts ?? true,
-    writePrompt: async (name, img) => {
-      const rel = join('images', 'prompts', scene.id, `${name.replace(/[^\w.-]/g, '_')}.png`);
-      await writePng(join(outDir, rel), img);
-      return rel;
-    },
+    writePrompt: promptWriter(outDir, scene.id),
   };
 
   t = performance.now();
