@@ -42,8 +42,9 @@ describe('task registry', () => {
   it('lists each task once, in the engine order, each with question types, a generator and answer rules', () => {
     const names = TASKS.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(ALL_TASKS).toEqual(['depth', 'correspondence', 'camera', 'object_size']);
-    expect(ALL_CLIP_TASKS).toEqual(['object_movement', 'camera']);
+    // The order fixes the order of the samples (and so the outputs): the existing tasks keep theirs.
+    expect(ALL_TASKS.filter((t) => ['depth', 'correspondence', 'camera', 'object_size'].includes(t))).toEqual(['depth', 'correspondence', 'camera', 'object_size']);
+    expect(ALL_CLIP_TASKS.filter((t) => ['object_movement', 'camera'].includes(t))).toEqual(['object_movement', 'camera']);
     for (const t of TASKS as readonly TaskEntry[]) {
       expect(t.questionTypes.length, t.name).toBeGreaterThan(0);
       expect(t.scene ?? t.clip, t.name).toBeTypeOf('function');
@@ -60,7 +61,9 @@ describe('task registry', () => {
       for (const q of t.questionTypes) {
         const own = t.answers.some((r) => (typeof r.match === 'function' ? r.match(q) : r.match.test(q)));
         expect(own, q).toBe(true);
-        expect(registeredAnswerSpec(q), q).toEqual(legacySpec(q));
+        // Every question type is scored by a rule; the old ones as the chain scored them.
+        expect(registeredAnswerSpec(q), q).toBeDefined();
+        if (legacySpec(q)) expect(registeredAnswerSpec(q), q).toEqual(legacySpec(q));
       }
   });
 
