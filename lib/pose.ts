@@ -158,6 +158,30 @@ export function rotationFromQuaternion(x: number, y: number, z: number, w: numbe
 }
 
 /**
+ * Spherical linear interpolation of unit quaternions `[x, y, z, w]` along the shortest arc
+ * (`s` = 0 gives `a`, 1 gives `b`'s rotation); normalised lerp when they are nearly parallel.
+ * @example slerp([0, 0, 0, 1], [0, 0, 1, 0], 0.5); // 90 degrees about z
+ */
+export function slerp(a: readonly number[], b: readonly number[], s: number): Quaternion {
+  let dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3];
+  const sign = dot < 0 ? -1 : 1; // q and -q are the same rotation: take the short way round
+  dot *= sign;
+  let wa: number, wb: number;
+  if (dot > 0.9995) {
+    // Nearly parallel: normalised lerp avoids dividing by sin(theta) ~ 0.
+    wa = 1 - s;
+    wb = s;
+  } else {
+    const theta = Math.acos(dot);
+    wa = Math.sin((1 - s) * theta) / Math.sin(theta);
+    wb = Math.sin(s * theta) / Math.sin(theta);
+  }
+  const out = [0, 1, 2, 3].map((i) => wa * a[i] + wb * sign * b[i]);
+  const n = Math.hypot(...out);
+  return out.map((v) => v / n) as Quaternion;
+}
+
+/**
  * Pose `[R(q) | t; 0 0 0 1]` from a translation `[tx, ty, tz]` and a quaternion `[qx, qy, qz, qw]`
  * (scalar last, as in TUM and VGGT). The quaternion is normalised first; it must be finite and
  * non-zero.

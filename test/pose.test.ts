@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as root from '../lib/index.js';
 import {
   aFromB, inverseTransformPoints, invertRigidPose, multiplyPoses, poseFromQuaternion, poseFromYawPitchRoll, quaternionFromRotation,
-  rotateInverse, rotationFromQuaternion, transformPoints, translationOf, type Vec3,
+  rotateInverse, rotationFromQuaternion, slerp, transformPoints, translationOf, type Vec3,
 } from '../lib/pose.js';
 import { IDENTITY, poseFromAxisAngle } from './helpers/cameras.js';
 
@@ -43,6 +43,14 @@ describe('pose: hand-computed values', () => {
     // 180 degrees about x: w = 0, sign fixed so the first non-zero is positive.
     expect(quaternionFromRotation([1, 0, 0, 0, -1, 0, 0, 0, -1], 3)).toEqual([1, 0, 0, 0]);
     expect(() => poseFromQuaternion([0, 0, 0], [0, 0, 0, 0])).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_POSE' }));
+  });
+
+  it('slerp: halfway from identity to 180 degrees about z is 90 degrees; q and -q take the short way', () => {
+    const h = Math.SQRT1_2;
+    expectClose(slerp([0, 0, 0, 1], [0, 0, 1, 0], 0.5), [0, 0, h, h], 1e-15);
+    expectClose(slerp([0, 0, h, h], [0, 0, -h, -h], 0.5), [0, 0, h, h], 1e-15);
+    expectClose(slerp([0, 0, 0, 1], [0, 0, h, h], 0), [0, 0, 0, 1], 1e-15);
+    expectClose(slerp([0, 0, 0, 1], [0, 0, h, h], 1), [0, 0, h, h], 1e-15);
   });
 
   it('transformPoints / inverseTransformPoints / rotateInverse / translationOf', () => {

@@ -16,7 +16,7 @@ import { describeValue, spatialError } from '../errors.js';
 import { isFile, readText } from '../io/files.js';
 import { readImageInfo } from '../io/image.js';
 import { dataLines, formatError, parseJson, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
-import { poseFromQuaternion } from '../pose.js';
+import { poseFromQuaternion, slerp } from '../pose.js';
 import type { Intrinsics, Pose } from '../types.js';
 import { checkSceneIntrinsics } from '../validate.js';
 import { booleanOption, checkDirectory, checkOptionKeys, mapLimit, positiveOption, readRequiredText, sceneFile } from './common.js';
@@ -83,26 +83,6 @@ interface StampedPose {
 
 /** Moved to lib/pose.ts; still exported here (and from the package root) under its name. */
 export { poseFromQuaternion };
-
-/** Spherical linear interpolation of unit quaternions (shortest arc). */
-function slerp(a: readonly number[], b: readonly number[], s: number): [number, number, number, number] {
-  let dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3];
-  const sign = dot < 0 ? -1 : 1; // q and -q are the same rotation: take the short way round
-  dot *= sign;
-  let wa: number, wb: number;
-  if (dot > 0.9995) {
-    // Nearly parallel: normalised lerp avoids dividing by sin(theta) ~ 0.
-    wa = 1 - s;
-    wb = s;
-  } else {
-    const theta = Math.acos(dot);
-    wa = Math.sin((1 - s) * theta) / Math.sin(theta);
-    wb = Math.sin(s * theta) / Math.sin(theta);
-  }
-  const out = [0, 1, 2, 3].map((i) => wa * a[i] + wb * sign * b[i]);
-  const n = Math.hypot(...out);
-  return out.map((v) => v / n) as [number, number, number, number];
-}
 
 function parseList(text: string, file: string): Stamped[] {
   const seen = new Map<string, number>();
