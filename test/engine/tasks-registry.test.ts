@@ -8,7 +8,7 @@ import { generateClip } from '../../lib/engine/dynamic.js';
 import { generateScene } from '../../lib/engine/pipeline.js';
 import { answerSpecFor } from '../../lib/engine/scoring/index.js';
 import {
-  ALL_CLIP_TASKS, ALL_TASKS, ANSWER_FAMILIES, TASKS, TASK_GENERATORS, type TaskEntry, registeredAnswerSpec, taskEntry, tasksOfQuestionType,
+  ALL_CLIP_TASKS, ALL_TASKS, ANSWER_FAMILIES, TASKS, TASK_GENERATORS, type TaskEntry, registeredAnswerRule, registeredAnswerSpec, taskEntry, tasksOfQuestionType,
 } from '../../lib/engine/tasks/index.js';
 import { synthesizeClip } from '../../lib/scenes/synthetic-clip.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
@@ -78,6 +78,11 @@ describe('task registry', () => {
     if (legacy) expect(answerSpecFor(q)).toEqual(legacy);
     else expect(registeredAnswerSpec(q)).toBeUndefined();
   });
+
+  it.each(['displacement_vector', 'tapvid3d_displacement_vector_coord_adt', 'total_distance', 'depth_estimation_dot', 'custom'])(
+    '%s: gt in metres in MultiSPA files exactly when the name holds displacement_vector (as before)', (q) => {
+      expect(registeredAnswerRule(q)?.multispaGtInMetres === true).toBe(/displacement_vector/.test(q));
+    });
 
   describe('every question type the engine writes maps to exactly one task', () => {
     let sceneDir: string, clipDir: string;

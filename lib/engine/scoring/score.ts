@@ -29,7 +29,7 @@ import { describeValue, spatialError } from '../../errors.js';
 import {
   directionAxis, isDirection, parseAnswer, type AnswerSpec, type AnswerUnit, type ParsedAnswer,
 } from './parse.js';
-import { registeredAnswerSpec } from '../tasks/index.js';
+import { registeredAnswerRule, registeredAnswerSpec } from '../tasks/index.js';
 
 /** One line of an eval file (the fields the scorer reads; others are ignored). */
 export interface EvalSample {
@@ -158,8 +158,9 @@ function groundTruth(sample: EvalSample, spec: AnswerSpec, format: 'ours' | 'mul
     }
     case 'vector': {
       const values = numberList(sample, spec.dims);
-      // The reference engine stores displacement vectors in metres (its answer text is in mm).
-      const metres = format === 'multispa' && /displacement_vector/.test(sample.question_type);
+      // The reference engine stores displacement vectors in metres (its answer text is in mm);
+      // the task registry's answer rules say which.
+      const metres = format === 'multispa' && registeredAnswerRule(sample.question_type)?.multispaGtInMetres === true;
       return { kind: 'vector', values: metres ? values.map((x) => x * 1000) : values.slice() };
     }
     case 'coordinate': {

@@ -45,6 +45,8 @@ export interface AnswerRule {
   /** The question types of the rule: a pattern (so MultiSPA's variant names match too) or a test. */
   match: RegExp | ((questionType: string) => boolean);
   spec: AnswerSpec | ((questionType: string) => AnswerSpec);
+  /** MultiSPA's eval files hold this `gt_value` in metres (its answer text is in mm): `--format multispa` converts. */
+  multispaGtInMetres?: boolean;
 }
 
 /** One task family. */
@@ -72,7 +74,7 @@ const MOVEMENT_AXES: Record<string, readonly Direction[]> = {
   pitch_movement: ['up', 'down'],
 };
 
-const DISPLACEMENT_VECTOR: AnswerRule = { family: 'displacement_vector', match: /displacement_vector/, spec: { kind: 'vector', dims: 3, unit: 'mm' } };
+const DISPLACEMENT_VECTOR: AnswerRule = { family: 'displacement_vector', match: /displacement_vector/, spec: { kind: 'vector', dims: 3, unit: 'mm' }, multispaGtInMetres: true };
 const TOTAL_DISTANCE: AnswerRule = { family: 'total_distance', match: /total_distance/, spec: { kind: 'scalar', unit: 'mm' } };
 
 /**
@@ -153,16 +155,22 @@ export function tasksOfQuestionType(questionType: string): TaskEntry[] {
 }
 
 /**
- * The answer spec the registry gives a question type (the earliest family of {@link ANSWER_FAMILIES}
- * with a matching rule), or undefined when no task's rule matches.
+ * The answer rule that scores a question type: of the rules of all tasks that match it, the one of
+ * the earliest family of {@link ANSWER_FAMILIES}; undefined when none matches.
  */
-export function registeredAnswerSpec(questionType: string): AnswerSpec | undefined {
+export function registeredAnswerRule(questionType: string): AnswerRule | undefined {
   for (const family of ANSWER_FAMILIES)
     for (const task of TASKS as readonly TaskEntry[])
       for (const rule of task.answers) {
         if (rule.family !== family) continue;
-        const hit = typeof rule.match === 'function' ? rule.match(questionType) : rule.match.test(questionType);
-        if (hit) return typeof rule.spec === 'function' ? rule.spec(questionType) : { ...rule.spec };
+        if (typeof rule.match === 'function' ? rule.match(questionType) : rule.match.test(questionType)) return rule;
       }
   return undefined;
+}
+
+/** The answer spec of {@link registeredAnswerRule} (a fresh object), or undefined. */
+export function registeredAnswerSpec(questionType: string): AnswerSpec | undefined {
+  const rule = registeredAnswerRule(questionType);
+  if (!rule) return undefined;
+  return typeof rule.spec === 'function' ? rule.spec(questionType) : { ...rule.spec };
 }
