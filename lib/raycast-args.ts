@@ -6,9 +6,10 @@
  */
 import { describeValue, spatialError } from './errors.js';
 import type { DepthMap, Image } from './types.js';
+import type { Vec3 } from './pose.js';
 
-/** A point or extent in the world frame (metres). */
-export type Vec3 = [number, number, number];
+/** A point or extent in the world frame (metres): the one `Vec3` of lib/pose.ts. */
+export type { Vec3 };
 
 /** A solid axis-aligned box seen from outside. `min <= max` on every axis (flat boxes allowed). */
 export interface RaycastBox {

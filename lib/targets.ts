@@ -12,48 +12,8 @@ import { describeValue, spatialError } from './errors.js';
 import { native } from './native.js';
 import { checkAlignArgs } from './sampling-args.js';
 import type { DepthMap, Intrinsics, Points, Pose } from './types.js';
-import { invertRigidPose, multiplyPoses } from './pose.js';
+import { aFromB, invertRigidPose, multiplyPoses, quaternionFromRotation, rotationFromQuaternion, transformPoints } from './pose.js';
 import { checkDepthMap, checkInteger, checkIntrinsics, checkOptionsObject, checkPoints, checkPose } from './validate.js';
-
-// ---------------------------------------------------------------------------------------------
-// Small rigid-transform helpers (row-major 4x4 Float64Array poses).
-
-/** Unit quaternion [x, y, z, w] of a rotation matrix (row-major 3x3 inside a 4x4 or 3x3 with `stride`), w >= 0. */
-function quatFromRotation(m: ArrayLike<number>, stride: number): [number, number, number, number] {
-  const a = (r: number, c: number) => m[r * stride + c];
-  const tr = a(0, 0) + a(1, 1) + a(2, 2);
-  let x: number, y: number, z: number, w: number;
-  // Shepperd: divide by the largest of 4w^2, 4x^2, 4y^2, 4z^2 (no cancellation near 180 degrees).
-  if (tr > 0) {
-    const s = Math.sqrt(tr + 1) * 2;
-    w = s / 4; x = (a(2, 1) - a(1, 2)) / s; y = (a(0, 2) - a(2, 0)) / s; z = (a(1, 0) - a(0, 1)) / s;
-  } else if (a(0, 0) > a(1, 1) && a(0, 0) > a(2, 2)) {
-    const s = Math.sqrt(1 + a(0, 0) - a(1, 1) - a(2, 2)) * 2;
-    w = (a(2, 1) - a(1, 2)) / s; x = s / 4; y = (a(0, 1) + a(1, 0)) / s; z = (a(0, 2) + a(2, 0)) / s;
-  } else if (a(1, 1) > a(2, 2)) {
-    const s = Math.sqrt(1 + a(1, 1) - a(0, 0) - a(2, 2)) * 2;
-    w = (a(0, 2) - a(2, 0)) / s; x = (a(0, 1) + a(1, 0)) / s; y = s / 4; z = (a(1, 2) + a(2, 1)) / s;
-  } else {
-    const s = Math.sqrt(1 + a(2, 2) - a(0, 0) - a(1, 1)) * 2;
-    w = (a(1, 0) - a(0, 1)) / s; x = (a(0, 2) + a(2, 0)) / s; y = (a(1, 2) + a(2, 1)) / s; z = s / 4;
-  }
-  const n = Math.hypot(x, y, z, w);
-  x /= n; y /= n; z /= n; w /= n;
-  // Standardise the sign: w >= 0 (VGGT's standardize_quaternion); at w = 0 exactly, the first
-  // non-zero of x, y, z is made positive so the encoding is unique.
-  const flip = w < 0 || (w === 0 && (x < 0 || (x === 0 && (y < 0 || (y === 0 && z < 0)))));
-  return flip ? [-x + 0, -y + 0, -z + 0, -w + 0] : [x + 0, y + 0, z + 0, w + 0];
-}
-
-/** Rotation (row-major 3x3) of a quaternion [x, y, z, w] of any non-zero norm (VGGT's quat_to_mat: 2 / |q|^2). */
-function rotationFromQuat(x: number, y: number, z: number, w: number): number[] {
-  const s = 2 / (x * x + y * y + z * z + w * w);
-  return [
-    1 - s * (y * y + z * z), s * (x * y - z * w), s * (x * z + y * w),
-    s * (x * y + z * w), 1 - s * (x * x + z * z), s * (y * z - x * w),
-    s * (x * z - y * w), s * (y * z + x * w), 1 - s * (x * x + y * y),
-  ];
-}
 
 function checkPoses(poses: unknown, name = 'poses', min = 0): Pose[] {
   if (!Array.isArray(poses)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Array of Pose (Float64Array(16)) for ${name} but received ${describeValue(poses)}`);
@@ -96,11 +56,11 @@ export function encodePoseAbsTQuatFov(poses: Pose[], intrinsics: Intrinsics[] | 
     if (i === 0) {
       out[o + 6] = 1;
     } else {
-      const camFromFirst = multiplyPoses(invertRigidPose(pose), ps[0]);
+      const camFromFirst = aFromB(pose, ps[0]); // pose = worldFromCam, ps[0] = worldFromFirst
       out[o] = camFromFirst[3];
       out[o + 1] = camFromFirst[7];
       out[o + 2] = camFromFirst[11];
-      out.set(quatFromRotation(camFromFirst, 4), o + 3);
+      out.set(quaternionFromRotation(camFromFirst, 4), o + 3);
     }
     out[o + 7] = 2 * Math.atan(k.height / 2 / k.fy);
     out[o + 8] = 2 * Math.atan(k.width / 2 / k.fx);
@@ -162,7 +122,7 @@ export function decodePoseAbsTQuatFov(enc: Float64Array | Float32Array, opts: Po
     for (const [name, fov, at] of [['fov_h', fovH, 7], ['fov_w', fovW, 8]] as const)
       if (!(fov > 0 && fov < Math.PI))
         throw spatialError('ERR_SPATIAL_CAMERA', `enc[${9 * i + at}] (${name} of frame ${i}) must be in (0, pi) radians (got ${fov})`);
-    const R = rotationFromQuat(qx, qy, qz, qw);
+    const R = rotationFromQuaternion(qx, qy, qz, qw);
     const pose = new Float64Array(16);
     for (let r = 0; r < 3; r++) {
       for (let c = 0; c < 3; c++) pose[r * 4 + c] = R[c * 3 + r];
@@ -176,14 +136,16 @@ export function decodePoseAbsTQuatFov(enc: Float64Array | Float32Array, opts: Po
 }
 
 /**
- * Pose of camera `b` in camera `a`'s frame: `inverse(a) * b` for camera-to-world poses
- * (`aFromB`; maps b-camera coordinates to a-camera coordinates). Only correct for
- * camera-to-world inputs (for VGGT's camera-from-world extrinsics use `E_a * inverse(E_b)`).
+ * Pose of camera `b` in camera `a`'s frame: `inverse(worldFromA) * worldFromB` for camera-to-world
+ * poses. Only correct for camera-to-world inputs (for VGGT's camera-from-world extrinsics use
+ * `E_a * inverse(E_b)`). Checked form of `aFromB` in lib/pose.ts (errors name the arguments `a`, `b`).
+ * @returns `aFromB`: maps b-camera coordinates to a-camera coordinates (row-major 4x4).
  * @example
+ * relativePose(worldFromCam1, worldFromCam2); // cam1FromCam2
  * relativePose(pose, pose); // identity
  */
-export function relativePose(a: Pose, b: Pose): Pose {
-  return multiplyPoses(invertRigidPose(checkPose(a, 'a')), checkPose(b, 'b'));
+export function relativePose(worldFromA: Pose, worldFromB: Pose): Pose {
+  return aFromB(checkPose(worldFromA, 'a'), checkPose(worldFromB, 'b'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,7 +225,7 @@ export function normalizeScene(scene: SceneToNormalize): NormalizedScene {
     q[3] /= scale; q[7] /= scale; q[11] /= scale;
     return q;
   });
-  const points = s.points.map((p) => transformPoints(p, firstFromWorld, 1 / scale, 1));
+  const points = s.points.map((p) => transformPoints(firstFromWorld, p, { scaleOut: 1 / scale }));
   return {
     scale, worldFromFirst: Float64Array.from(first), poses: outPoses, points,
     ...(depths ? { depths: depths.map((d) => scaleDepth(d, 1 / scale)) } : {}),
@@ -298,7 +260,7 @@ export function denormalizeScene(
     if (!Array.isArray(s.points)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Array of Points for scene.points but received ${describeValue(s.points)}`);
     out.points = s.points.map((p, i) => {
       checkPoints(p, `scene.points[${i}]`);
-      return transformPoints(p, base, 1, scale);
+      return transformPoints(base, p, { scaleIn: scale });
     });
   }
   if (s.depths !== undefined) out.depths = checkDepthArray(s.depths, 'scene.depths').map((d) => scaleDepth(d, scale));
@@ -308,18 +270,6 @@ export function denormalizeScene(
 function checkDepthArray(depths: unknown, name: string): DepthMap[] {
   if (!Array.isArray(depths)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Array of DepthMap for ${name} but received ${describeValue(depths)}`);
   return depths.map((d, i) => checkDepthMap(d, `${name}[${i}]`));
-}
-
-/** `post * (M * (pre * X))` for a rigid row-major 4x4 M, into a new array of the same type. */
-function transformPoints(p: Points, m: Float64Array, post: number, pre: number): Points {
-  const out = p instanceof Float64Array ? new Float64Array(p.length) : new Float32Array(p.length);
-  for (let i = 0; i < p.length; i += 3) {
-    const x = p[i] * pre, y = p[i + 1] * pre, z = p[i + 2] * pre;
-    out[i] = (m[0] * x + m[1] * y + m[2] * z + m[3]) * post;
-    out[i + 1] = (m[4] * x + m[5] * y + m[6] * z + m[7]) * post;
-    out[i + 2] = (m[8] * x + m[9] * y + m[10] * z + m[11]) * post;
-  }
-  return out;
 }
 
 function scaleDepth(d: DepthMap, f: number): DepthMap {

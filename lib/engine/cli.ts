@@ -21,12 +21,13 @@ import cliProgress from 'cli-progress';
 import { isSpatialError, spatialError } from '../errors.js';
 import { backprojectDepth, overlapMatrix } from '../geometry.js';
 import { voxelCoverageSelectDetailed } from '../sampling.js';
-import { loadFrameDepth, loadScene, type SceneFormat } from '../scenes/load.js';
+import { formatNameList, SCENE_FORMATS, type SceneFormat } from '../scenes/formats.js';
+import { loadFrameDepth, loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
 import { loadClip } from '../scenes/clip.js';
 import { synthesizeClip } from '../scenes/synthetic-clip.js';
-import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName } from './context.js';
+import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName, taskEntry } from './tasks/index.js';
 import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import { checkMergedSplit, completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
@@ -39,15 +40,15 @@ import { type GenerateOptions, type GenerateReport, generateScene, overlapHeatma
 
 const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
-  spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks depth,correspondence,camera,object_size]
+  spatial-geom generate --scene DIR --format ${SCENE_FORMATS.join('|')} --out DIR [--tasks ${ALL_TASKS.join(',')}]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
                         [--allow-outside-paths]
-  spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks object_movement,camera] [--per-task N] [--seed S]
+  spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks ${ALL_CLIP_TASKS.join(',')}] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
-  spatial-geom overlap --scene DIR --format scannet|tum|manifest --png FILE [--frame-step K]
+  spatial-geom overlap --scene DIR --format ${SCENE_FORMATS.join('|')} --png FILE [--frame-step K]
   spatial-geom stats FILE.jsonl
   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format ours|multispa] [--json | --markdown]
-  spatial-geom sample-frames --scene DIR --format scannet|tum|manifest [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]
+  spatial-geom sample-frames --scene DIR --format ${SCENE_FORMATS.join('|')} [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]
   spatial-geom dataset --scenes LIST --out DIR [--format F] [--synthetic-frames N] [--synthetic-size WxH] [--split-tasks]
                        [--shard I/N] [--workers K] [--no-merge] [generate's --tasks ... --no-prompts]
   spatial-geom merge --out DIR [--verify all|jsonl]
@@ -182,7 +183,7 @@ const PATH_OPTIONS = { 'allow-outside-paths': { type: 'boolean', default: false 
 async function loadSceneArg(values: { scene?: string; format?: string; 'allow-outside-paths'?: boolean }): Promise<Scene> {
   if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene DIR is required');
   const format = values.format ?? 'scannet';
-  if (!['scannet', 'tum', 'manifest'].includes(format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum, manifest or tapvid3d (got ${format})`);
+  if (!SCENE_FORMATS.includes(format as SceneFormat)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be ${SCENE_FORMATS.join(', ')} or tapvid3d (got ${format})`);
   return loadScene(values.scene, format as SceneFormat, values['allow-outside-paths'] ? { allowOutsidePaths: true } : undefined);
 }
 
@@ -227,7 +228,7 @@ async function cmdGenerate(argv: string[]): Promise<void> {
   if (scene.frames.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
   const bars = progressBars();
   const report = await generateInto(values.out, 'generate', (dir) => generateScene(scene, { ...opts, outDir: dir, progress: bars.progress })).finally(() => bars.stop());
-  if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => t === 'camera' || t === 'correspondence'))
+  if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => taskEntry(t).usesPairs))
     process.stderr.write(`spatial-geom: warning: no frame pair has an overlap in the band; camera and correspondence questions were not generated\n`);
   printReport(report, values.out);
 }
@@ -251,7 +252,7 @@ function requireOut(out: string | undefined): string {
 
 async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
   if (!values.scenes) throw spatialError('ERR_SPATIAL_FORMAT', '--scenes LIST is required (e.g. synthetic:0..5, scannet:DIR, @list.txt)');
-  if (values.format !== undefined && !['scannet', 'tum', 'manifest'].includes(values.format)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be scannet, tum or manifest (got ${values.format})`);
+  if (values.format !== undefined && !SCENE_FORMATS.includes(values.format as SceneFormat)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be ${formatNameList()} (got ${values.format})`);
   let size: [number, number] | undefined;
   if (values['synthetic-size'] !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(values['synthetic-size']);

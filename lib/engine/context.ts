@@ -67,13 +67,8 @@ export interface QASample {
   frames: string[];
 }
 
-export type TaskName = 'depth' | 'correspondence' | 'camera' | 'object_size';
-/** Task families of dynamic clips. */
-export type ClipTaskName = 'object_movement' | 'camera';
-export const ALL_CLIP_TASKS: ClipTaskName[] = ['object_movement', 'camera'];
-export const ALL_TASKS: TaskName[] = ['depth', 'correspondence', 'camera', 'object_size'];
-
-export type TaskGenerator = (ctx: TaskContext, perSubtask: number) => Promise<QASample[]>;
+// Task names and generators are listed once, in the task registry (ALL_TASKS, ALL_CLIP_TASKS: there).
+export type { ClipTaskName, TaskGenerator, TaskName } from './tasks/index.js';
 
 /** Projection of point p into frame f's colour camera (pixels, camera-space z in metres). */
 export function projectInto(ctx: TaskContext, p: number, f: number): { u: number; v: number; z: number } {

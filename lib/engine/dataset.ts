@@ -32,10 +32,11 @@ import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } fr
 import { describeValue, spatialError } from '../errors.js';
 import { asIoError, fsReason, readText, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../native.js';
-import { loadScene, type SceneFormat } from '../scenes/load.js';
+import { pathKind, SCENE_FORMATS, type SceneFormat, sceneFormat } from '../scenes/formats.js';
+import { loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
-import { ALL_TASKS, type TaskName } from './context.js';
+import { ALL_TASKS, type TaskName } from './tasks/index.js';
 import { type GenerateOptions, generateScene } from './pipeline.js';
 
 /**
@@ -118,9 +119,10 @@ export interface Manifest {
 }
 
 const SPLITS = ['qa_train.jsonl', 'qa_eval.jsonl'] as const;
-const SCENE_FORMATS: SceneFormat[] = ['scannet', 'tum', 'manifest'];
 /** Largest number of synthetic scenes one `synthetic:A..B` range may name. */
 const MAX_SYNTHETIC_RANGE = 10_000_000;
+/** `FORMAT:PATH` in a scene list. */
+const FORMAT_PREFIX = new RegExp(`^(${SCENE_FORMATS.join('|')}):(.+)$`);
 
 // ---------------------------------------------------------------------------------------------
 // Scene lists
@@ -167,10 +169,10 @@ export async function parseSceneList(spec: string, opts: SceneListOptions = {}):
       continue;
     }
     if (entry.startsWith('synthetic:')) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}' (expected synthetic:A..B or synthetic:N)`);
-    const prefixed = /^(scannet|tum|manifest):(.+)$/.exec(entry);
+    const prefixed = FORMAT_PREFIX.exec(entry);
     const format = (prefixed?.[1] as SceneFormat | undefined) ?? opts.format;
     const path = prefixed?.[2] ?? entry;
-    if (!format) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}': give --format scannet|tum|manifest or write FORMAT:PATH`);
+    if (!format) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}': give --format ${SCENE_FORMATS.join('|')} or write FORMAT:PATH`);
     scenes.push(...(await scenesAt(resolve(path), format, entry)));
   }
   const seen = new Map<string, string>();
@@ -187,33 +189,17 @@ function describeSource(s: SceneSource): string {
   return s.kind === 'synthetic' ? `synthetic:${s.seed}` : `${s.format}:${s.path}`;
 }
 
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
-  try {
-    const s = await stat(path);
-    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether `path` is itself a scene of `format` (the file or folder its loader starts from). */
-async function isSceneRoot(path: string, format: SceneFormat): Promise<boolean> {
-  if (format === 'manifest') return (await kindOf(path)) === 'file' || (await kindOf(join(path, 'manifest.json'))) === 'file';
-  if ((await kindOf(path)) !== 'dir') return false;
-  return format === 'scannet' ? (await kindOf(join(path, 'depth'))) === 'dir' : (await kindOf(join(path, 'depth.txt'))) === 'file';
-}
-
 function sceneEntryAt(path: string, format: SceneFormat): SceneEntry {
-  const name = format === 'manifest' && /\.json$/i.test(path) ? (basename(path) === 'manifest.json' ? basename(dirname(path)) : basename(path).replace(/\.json$/i, '')) : basename(path);
-  return { name, source: { kind: 'path', path, format } };
+  return { name: sceneFormat(format)!.sceneName(path), source: { kind: 'path', path, format } };
 }
 
 async function scenesAt(path: string, format: SceneFormat, entry: string): Promise<SceneEntry[]> {
-  if (!(await kindOf(path))) throw spatialError('ERR_SPATIAL_IO', `--scenes: unknown scene '${entry}': ${path} does not exist`);
-  if (await isSceneRoot(path, format)) return [sceneEntryAt(path, format)];
+  const isSceneRoot = sceneFormat(format)!.detect;
+  if (!(await pathKind(path))) throw spatialError('ERR_SPATIAL_IO', `--scenes: unknown scene '${entry}': ${path} does not exist`);
+  if (await isSceneRoot(path)) return [sceneEntryAt(path, format)];
   const subdirs = (await readdir(path, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const found: SceneEntry[] = [];
-  for (const d of subdirs) if (await isSceneRoot(join(path, d), format)) found.push(sceneEntryAt(join(path, d), format));
+  for (const d of subdirs) if (await isSceneRoot(join(path, d))) found.push(sceneEntryAt(join(path, d), format));
   if (found.length === 0) throw spatialError('ERR_SPATIAL_IO', `--scenes: ${path} is not a ${format} scene and holds none in its sub-directories`);
   return found;
 }
@@ -386,7 +372,7 @@ export function shardDir(out: string, key: string): string {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return (await kindOf(path)) !== undefined;
+  return (await pathKind(path)) !== undefined;
 }
 
 /** Keys of the complete shards under `out` (temporary directories excluded). */

@@ -12,14 +12,14 @@ import { overlapMatrix } from '../geometry.js';
 import { rigidSegmentationAsync } from '../motion.js';
 import { createRng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
-import { ALL_CLIP_TASKS, type ClipTaskName, type EngineFrame, type QASample, type TaskContext } from './context.js';
+import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
-import { type GenerateOptions, writePng, writeSplits } from './pipeline.js';
+import { type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
-import { cameraTasks } from './tasks/camera.js';
-import { type MotionCandidate, STATIC_DISPLACEMENT, motionCandidates, objectMotionTasks, worldTracks } from './tasks/objectMotion.js';
+import { ALL_CLIP_TASKS, type ClipTaskName, taskEntry } from './tasks/index.js';
+import { type MotionCandidate, STATIC_DISPLACEMENT, motionCandidates, worldTracks } from './tasks/objectMotion.js';
 import { DYNAMIC_CAMERA_NOTE } from './templates.js';
 
 /** Options of {@link generateClip} (defaults in brackets). */
@@ -186,20 +186,16 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   const ctx: TaskContext = {
     sceneId: clip.id, points, instances: [], frames: clipFrames(clip, opts.outDir), visible, overlap, pairs,
     up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? 'ours'), rng, prompts,
-    writePrompt: async (name, img) => {
-      const rel = join('images', 'prompts', clip.id, `${name.replace(/[^\w.-]/g, '_')}.png`);
-      await writePng(join(opts.outDir, rel), img);
-      return rel;
-    },
+    writePrompt: promptWriter(opts.outDir, clip.id),
     cameraNote: DYNAMIC_CAMERA_NOTE,
   };
 
   t = performance.now();
   const samples: QASample[] = [];
-  if (tasks.includes('object_movement')) samples.push(...(await objectMotionTasks(ctx, clip, world, candidates, perTask)));
-  opts.progress?.('tasks', 1, 2);
-  if (pairs.length) samples.push(...(await cameraTasks(ctx, perTask)));
-  opts.progress?.('tasks', 2, 2);
+  for (const [k, name] of ALL_CLIP_TASKS.entries()) {
+    if (tasks.includes(name)) samples.push(...(await taskEntry(name).clip!(ctx, { clip, world, candidates }, perTask)));
+    opts.progress?.('tasks', k + 1, ALL_CLIP_TASKS.length);
+  }
   lap('tasks', t);
 
   t = performance.now();

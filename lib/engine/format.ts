@@ -8,7 +8,7 @@
  * half-to-even, distance `gt_value` truncated, vector `gt_value` in metres (SEEDS.md 1.7.6).
  * @module
  */
-import { roundHalfEven } from '../reference/compat.js';
+import { roundHalfEven } from '../rounding.js';
 
 export type CompatMode = 'ours' | 'multispa';
 

@@ -17,21 +17,13 @@ import { writeFileAtomic } from '../io/files.js';
 import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image } from '../types.js';
-import { ALL_TASKS, type EngineFrame, type QASample, type TaskContext, type TaskGenerator, type TaskName } from './context.js';
+import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { type PairSelection, selectPairs } from './pairs.js';
 import { upVector } from './relations.js';
-import { cameraTasks } from './tasks/camera.js';
-import { correspondenceTasks } from './tasks/correspondence.js';
-import { depthTasks } from './tasks/depth.js';
-import { objectSizeTasks } from './tasks/objectSize.js';
+import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 
-export const TASK_GENERATORS: Record<TaskName, TaskGenerator> = {
-  depth: depthTasks,
-  correspondence: correspondenceTasks,
-  camera: cameraTasks,
-  object_size: objectSizeTasks,
-};
+export { TASK_GENERATORS };
 
 /** Options of {@link generateScene} (defaults in brackets). */
 export interface GenerateOptions {
@@ -95,6 +87,19 @@ export async function writePng(path: string, img: Image): Promise<void> {
     .png({ compressionLevel: 6 })
     .toBuffer();
   await writeFileAtomic(path, png, 'image', { mkdir: true });
+}
+
+/**
+ * The `writePrompt` of a task context: writes a prompt image as
+ * `images/prompts/<sceneId>/<name>.png` under `outDir` (characters other than word characters, `.`
+ * and `-` in `name` become `_`) and returns that path relative to `outDir`.
+ */
+export function promptWriter(outDir: string, sceneId: string): TaskContext['writePrompt'] {
+  return async (name, img) => {
+    const rel = join('images', 'prompts', sceneId, `${name.replace(/[^\w.-]/g, '_')}.png`);
+    await writePng(join(outDir, rel), img);
+    return rel;
+  };
 }
 
 /** Scene points: the scene's own (mesh vertices), else depth of all frames fused and voxel-downsampled. */
@@ -229,11 +234,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     sceneId: scene.id, points, pointInstances, instances: scene.instances ?? [], frames: engineFrames, visible, overlap,
     pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
     prompts: opts.prompts ?? true,
-    writePrompt: async (name, img) => {
-      const rel = join('images', 'prompts', scene.id, `${name.replace(/[^\w.-]/g, '_')}.png`);
-      await writePng(join(outDir, rel), img);
-      return rel;
-    },
+    writePrompt: promptWriter(outDir, scene.id),
   };
 
   t = performance.now();

@@ -3,10 +3,10 @@
  * axes, distance, and the yaw/pitch differences of the optical axes about the world's up axis.
  * @module
  */
-import { invertRigidPose, multiplyPoses } from '../pose.js';
+import { aFromB, translationOf, type Vec3 } from '../pose.js';
 import type { Pose } from '../types.js';
 
-export type Vec3 = [number, number, number];
+export type { Vec3 };
 
 /** Up vector of a scene: from its declared axis, else estimated from the cameras (see {@link estimateUp}). */
 export function upVector(up: 'x' | 'y' | 'z' | '-y' | undefined, poses: Pose[]): Vec3 {
@@ -63,8 +63,8 @@ export function yawPitch(pose: Pose, up: Vec3): { yaw: number; pitch: number } {
 
 /** The relation of frame 2 to frame 1 (both camera-to-world poses). */
 export interface CameraRelation {
-  /** inv(E1) * E2: frame 2's camera expressed in frame 1's camera frame (row-major 4x4). */
-  relativePose: Float64Array;
+  /** `inverse(worldFromCam1) * worldFromCam2`: camera 2's pose in camera 1's frame (row-major 4x4). */
+  cam1FromCam2: Float64Array;
   /** Position of camera 2 in camera 1's axes (x right, y down, z forward), metres. */
   displacement: Vec3;
   /** |displacement|, metres. */
@@ -76,12 +76,12 @@ export interface CameraRelation {
 }
 
 /** Relation of camera 2 to camera 1 (MultiSPA's camera-movement quantities, SEEDS.md 1.4/1.7.4). */
-export function cameraRelation(pose1: Pose, pose2: Pose, up: Vec3): CameraRelation {
-  const relativePose = multiplyPoses(invertRigidPose(pose1), pose2);
-  const displacement: Vec3 = [relativePose[3], relativePose[7], relativePose[11]];
-  const a = yawPitch(pose1, up), b = yawPitch(pose2, up);
+export function cameraRelation(worldFromCam1: Pose, worldFromCam2: Pose, up: Vec3): CameraRelation {
+  const cam1FromCam2 = aFromB(worldFromCam1, worldFromCam2);
+  const displacement: Vec3 = translationOf(cam1FromCam2);
+  const a = yawPitch(worldFromCam1, up), b = yawPitch(worldFromCam2, up);
   return {
-    relativePose,
+    cam1FromCam2,
     displacement,
     distance: Math.hypot(...displacement),
     yaw: wrapDegrees(b.yaw - a.yaw),

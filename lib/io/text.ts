@@ -66,16 +66,6 @@ export function parseMatrix4(text: string, file: string, what = 'matrix'): Float
   return m;
 }
 
-/** Applies the rigid row-major 4x4 `m` to interleaved xyz points in place (double-precision math). */
-export function transformPointsInPlace(m: ArrayLike<number>, points: Float32Array): void {
-  for (let i = 0; i < points.length; i += 3) {
-    const x = points[i], y = points[i + 1], z = points[i + 2];
-    points[i] = m[0] * x + m[1] * y + m[2] * z + m[3];
-    points[i + 1] = m[4] * x + m[5] * y + m[6] * z + m[7];
-    points[i + 2] = m[8] * x + m[9] * y + m[10] * z + m[11];
-  }
-}
-
 /** Deepest nesting of arrays and objects {@link parseJson} accepts. */
 export const MAX_JSON_DEPTH = 256;
 

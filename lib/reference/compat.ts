@@ -4,13 +4,11 @@
  */
 import { checkMultiSpaArgs } from '../compat.js';
 import type { Camera, DepthMap } from '../types.js';
+import { roundHalfEven } from '../rounding.js';
 import { cameraMath } from './camera.js';
 
-/** numpy's round: half to even. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+/** numpy's round: half to even (lib/rounding.ts; still exported here, as before). */
+export { roundHalfEven };
 
 /** Reference of `visibleSetsMultiSpa`. */
 export function visibleSetsMultiSpa(points: Float32Array, colorCameras: Camera[], depths: DepthMap[]): Uint32Array[] {

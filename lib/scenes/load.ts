@@ -5,37 +5,24 @@
 import { describeValue, spatialError } from '../errors.js';
 import { readDepthPng, readImage } from '../io/image.js';
 import type { DepthMap, Image } from '../types.js';
-import { loadManifest, type ManifestOptions } from './manifest.js';
-import { loadScanNet, type ScanNetOptions } from './scannet.js';
-import { loadTum, type TumOptions } from './tum.js';
+import { formatNameList, type SceneFormat, type SceneFormatOptions, sceneFormat } from './formats.js';
 import type { Frame, Scene } from './types.js';
 
-/** The scene layouts {@link loadScene} reads. */
-export type SceneFormat = 'scannet' | 'tum' | 'manifest';
+export type { SceneFormat, SceneFormatOptions } from './formats.js';
 
 /**
  * Loads a scene from disk.
  * @param path A ScanNet export directory, a TUM sequence directory, or a manifest JSON file (or a
  *   directory holding `manifest.json`).
- * @param format Which layout `path` holds.
- * @param opts Options of the format's loader ({@link loadScanNet}, {@link loadTum}, {@link loadManifest}).
+ * @param format Which layout `path` holds (the formats of `lib/scenes/formats.ts`).
+ * @param opts Options of the format's loader (`loadScanNet`, `loadTum`, `loadManifest`).
  * @example const scene = await loadScene('data/scene0000_00', 'scannet', { frameStep: 5 });
  */
-export async function loadScene(path: string, format: 'scannet', opts?: ScanNetOptions): Promise<Scene>;
-export async function loadScene(path: string, format: 'tum', opts?: TumOptions): Promise<Scene>;
-export async function loadScene(path: string, format: 'manifest', opts?: ManifestOptions): Promise<Scene>;
-export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions | ManifestOptions): Promise<Scene>;
-export async function loadScene(path: string, format: SceneFormat, opts?: ScanNetOptions | TumOptions | ManifestOptions): Promise<Scene> {
-  switch (format) {
-    case 'scannet':
-      return loadScanNet(path, opts as ScanNetOptions);
-    case 'tum':
-      return loadTum(path, opts as TumOptions);
-    case 'manifest':
-      return loadManifest(path, opts as ManifestOptions);
-    default:
-      throw spatialError('ERR_SPATIAL_TYPE', `Expected 'scannet', 'tum' or 'manifest' for format but received ${describeValue(format)}`);
-  }
+export async function loadScene<F extends SceneFormat>(path: string, format: F, opts?: SceneFormatOptions<F>): Promise<Scene>;
+export async function loadScene(path: string, format: SceneFormat, opts?: SceneFormatOptions<SceneFormat>): Promise<Scene> {
+  const entry = sceneFormat(format);
+  if (!entry) throw spatialError('ERR_SPATIAL_TYPE', `Expected ${formatNameList((n) => `'${n}'`)} for format but received ${describeValue(format)}`);
+  return entry.load(path, opts);
 }
 
 function checkFrame(frame: unknown): Frame {

@@ -19,8 +19,8 @@ import { spatialError } from '../errors.js';
 import { readImageInfo } from '../io/image.js';
 import { isFile, readText } from '../io/files.js';
 import { readPlyPoints } from '../io/ply.js';
-import { multiplyPoses } from '../pose.js';
-import { formatError, parseJson, parseMatrix4, parseNumberToken, transformPointsInPlace } from '../io/text.js';
+import { multiplyPoses, transformPoints } from '../pose.js';
+import { formatError, parseJson, parseMatrix4, parseNumberToken } from '../io/text.js';
 import type { Intrinsics } from '../types.js';
 import { checkInteger } from '../validate.js';
 import {
@@ -273,7 +273,7 @@ export async function loadScanNet(dir: string, opts?: ScanNetOptions): Promise<S
   const meshFile = join(root, `${id}_vh_clean_2.ply`);
   if (wantPoints && (await isFile(meshFile))) {
     const points = await readPlyPoints(meshFile);
-    if (alignment) transformPointsInPlace(alignment, points);
+    if (alignment) transformPoints(alignment, points, { out: points }); // alignedFromRaw, in place
     scene.points = points;
     const segsFile = join(root, `${id}_vh_clean_2.0.010000.segs.json`);
     const aggFile = join(root, `${id}.aggregation.json`);

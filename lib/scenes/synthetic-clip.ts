@@ -13,9 +13,8 @@ import { raycastBoxes, type RaycastBox, type RaycastScene } from '../raycast.js'
 import type { Camera, Image, Intrinsics, Pose } from '../types.js';
 import { checkInteger } from '../validate.js';
 import type { DynamicClip } from './clip.js';
-import { poseFromYawPitchRoll } from './synthetic.js';
+import { inverseTransformPoints, poseFromYawPitchRoll, type Vec3 } from '../pose.js';
 
-type Vec3 = [number, number, number];
 
 /** Options of {@link synthesizeClip} (defaults in brackets). */
 export interface SyntheticClipOptions {
@@ -174,14 +173,7 @@ export function synthesizeClip(opts?: SyntheticClipOptions): DynamicClip {
     const r = raycastBoxes(sceneAt(t), camera, { color: false });
     for (const i of visibleSets(world, [camera], [r.depth], { tolerance: 0.02 })[0]) visibility[t * n + i] = 1;
     // Camera frame: Xc = R^T (Xw - C).
-    const P = poses[t];
-    for (let i = 0; i < n; i++) {
-      const dx = world[3 * i] - P[3], dy = world[3 * i + 1] - P[7], dz = world[3 * i + 2] - P[11];
-      const o3 = 3 * (t * n + i);
-      tracksXYZ[o3] = P[0] * dx + P[4] * dy + P[8] * dz;
-      tracksXYZ[o3 + 1] = P[1] * dx + P[5] * dy + P[9] * dz;
-      tracksXYZ[o3 + 2] = P[2] * dx + P[6] * dy + P[10] * dz;
-    }
+    inverseTransformPoints(poses[t], world, tracksXYZ.subarray(3 * t * n, 3 * (t + 1) * n));
   }
   return {
     id: o.id, frames: o.frames, tracks: n, tracksXYZ, visibility, intrinsics, poses,

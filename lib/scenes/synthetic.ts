@@ -7,7 +7,8 @@
 import { describeValue, spatialError } from '../errors.js';
 import { createRng, type Rng } from '../random.js';
 import { raycastBoxes } from '../raycast.js';
-import type { RaycastBox, RaycastScene, Vec3 } from '../raycast-args.js';
+import { poseFromYawPitchRoll, type Vec3 } from '../pose.js';
+import type { RaycastBox, RaycastScene } from '../raycast-args.js';
 import type { Intrinsics, Pose } from '../types.js';
 import type { Frame, Instance, Scene } from './types.js';
 
@@ -344,23 +345,8 @@ function catmullRom(a: number, b: number, c: number, d: number, t: number): numb
   return 0.5 * (2 * b + (c - a) * t + (2 * a - 5 * b + 4 * c - d) * t2 + (3 * b - a - 3 * c + d) * t3);
 }
 
-/**
- * Camera-to-world pose (OpenCV axes) in a z-up world from the camera centre `p` (metres) and yaw
- * (radians about world z, 0 = looking along +x), pitch (radians, positive looks up, |pitch| < pi/2)
- * and roll (radians about the optical axis). Rigid by construction.
- * @example
- * poseFromYawPitchRoll([1, 2, 1.5], 0, 0, 0); // looks along +x: camera x = -y_world, y = -z_world
- */
-export function poseFromYawPitchRoll(p: Vec3, yaw: number, pitch: number, roll: number): Pose {
-  const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
-  const cr = Math.cos(roll), sr = Math.sin(roll);
-  const f = [cp * cy, cp * sy, sp];
-  const right = [sy, -cy, 0];
-  const down = [sp * cy, sp * sy, -cp];
-  const x = [0, 1, 2].map((k) => cr * right[k] + sr * down[k]);
-  const y = [0, 1, 2].map((k) => -sr * right[k] + cr * down[k]);
-  return Float64Array.of(x[0], y[0], f[0], p[0], x[1], y[1], f[1], p[1], x[2], y[2], f[2], p[2], 0, 0, 0, 1);
-}
+/** Moved to lib/pose.ts; still exported here (and from the package root) under its name. */
+export { poseFromYawPitchRoll };
 
 /** Per-frame position and angles: Catmull-Rom through the keyframes, or eased straight segments. */
 function trajectory(keys: Key[], frames: number, smooth: boolean): Key[] {

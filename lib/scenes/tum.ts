@@ -16,6 +16,7 @@ import { describeValue, spatialError } from '../errors.js';
 import { isFile, readText } from '../io/files.js';
 import { readImageInfo } from '../io/image.js';
 import { dataLines, formatError, parseJson, parseNumberRow, parseNumberToken, type TextLine } from '../io/text.js';
+import { poseFromQuaternion, slerp } from '../pose.js';
 import type { Intrinsics, Pose } from '../types.js';
 import { checkSceneIntrinsics } from '../validate.js';
 import { booleanOption, checkDirectory, checkOptionKeys, mapLimit, positiveOption, readRequiredText, sceneFile } from './common.js';
@@ -80,46 +81,8 @@ interface StampedPose {
   q: [number, number, number, number];
 }
 
-/**
- * Camera-to-world pose from a translation and a quaternion `(qx, qy, qz, qw)` (scalar last, as in
- * TUM and VGGT). The quaternion is normalised first; it must be finite and non-zero.
- * @returns Float64Array(16), row-major `[R(q) | t; 0 0 0 1]`.
- * @example poseFromQuaternion([1, 2, 3], [0, 0, 0, 1]); // identity rotation, translation (1, 2, 3)
- */
-export function poseFromQuaternion(translation: ArrayLike<number>, q: ArrayLike<number>): Pose {
-  const n = Math.hypot(q[0], q[1], q[2], q[3]);
-  if (!Number.isFinite(n) || n < 1e-12)
-    throw spatialError('ERR_SPATIAL_POSE', `Expected a finite non-zero quaternion (qx, qy, qz, qw) for q but received ${Array.from(q).join(', ')}`);
-  for (let i = 0; i < 3; i++)
-    if (!Number.isFinite(translation[i])) throw spatialError('ERR_SPATIAL_POSE', `translation must be finite (element ${i} is ${translation[i]})`);
-  const x = q[0] / n, y = q[1] / n, z = q[2] / n, w = q[3] / n;
-  return Float64Array.of(
-    1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w), translation[0],
-    2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w), translation[1],
-    2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y), translation[2],
-    0, 0, 0, 1,
-  );
-}
-
-/** Spherical linear interpolation of unit quaternions (shortest arc). */
-function slerp(a: readonly number[], b: readonly number[], s: number): [number, number, number, number] {
-  let dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3];
-  const sign = dot < 0 ? -1 : 1; // q and -q are the same rotation: take the short way round
-  dot *= sign;
-  let wa: number, wb: number;
-  if (dot > 0.9995) {
-    // Nearly parallel: normalised lerp avoids dividing by sin(theta) ~ 0.
-    wa = 1 - s;
-    wb = s;
-  } else {
-    const theta = Math.acos(dot);
-    wa = Math.sin((1 - s) * theta) / Math.sin(theta);
-    wb = Math.sin(s * theta) / Math.sin(theta);
-  }
-  const out = [0, 1, 2, 3].map((i) => wa * a[i] + wb * sign * b[i]);
-  const n = Math.hypot(...out);
-  return out.map((v) => v / n) as [number, number, number, number];
-}
+/** Moved to lib/pose.ts; still exported here (and from the package root) under its name. */
+export { poseFromQuaternion };
 
 function parseList(text: string, file: string): Stamped[] {
   const seen = new Map<string, number>();

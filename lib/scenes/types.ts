@@ -4,6 +4,7 @@
  * @module
  */
 import type { DepthMap, Image, Intrinsics, Pose } from '../types.js';
+import type { SceneFormat } from './formats.js';
 
 /** One posed RGB-D frame. */
 export interface Frame {
@@ -69,5 +70,5 @@ export interface Scene {
    */
   axisAlignment?: Float64Array;
   /** The layout the scene was loaded from, when loaded from disk. */
-  format?: 'scannet' | 'tum' | 'manifest';
+  format?: SceneFormat;
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALL_TASKS } from '../../lib/engine/context.js';
+import { ALL_TASKS } from '../../lib/engine/tasks/index.js';
 import {
   ENGINE_VERSION, type Manifest, mergeShards, parseSceneList, parseShardArg, planUnits, runUnit, type ShardMeta, shardDir, shardUnits, type Unit, writePlan,
 } from '../../lib/engine/dataset.js';

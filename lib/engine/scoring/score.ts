@@ -27,8 +27,9 @@
  */
 import { describeValue, spatialError } from '../../errors.js';
 import {
-  directionAxis, isDirection, parseAnswer, type AnswerSpec, type AnswerUnit, type Direction, type ParsedAnswer,
+  directionAxis, isDirection, parseAnswer, type AnswerSpec, type AnswerUnit, type ParsedAnswer,
 } from './parse.js';
+import { registeredAnswerRule, registeredAnswerSpec } from '../tasks/index.js';
 
 /** One line of an eval file (the fields the scorer reads; others are ignored). */
 export interface EvalSample {
@@ -113,30 +114,18 @@ export interface ScoreSummaryJson {
   unparsed: (string | number)[];
 }
 
-const MOVEMENT_AXES: Record<string, readonly Direction[]> = {
-  x_movement: ['left', 'right'],
-  y_movement: ['up', 'down'],
-  z_movement: ['forward', 'backward'],
-  yaw_movement: ['left', 'right'],
-  pitch_movement: ['up', 'down'],
-};
-
 /**
- * How answers of a question type are parsed and compared. Known MultiSPA names are matched by
- * pattern (so `tapvid3d_displacement_vector_coord_adt` is a vector too); an unknown name falls back
+ * How answers of a question type are parsed and compared. Known MultiSPA names are matched by the
+ * patterns of the task registry's answer rules (`lib/engine/tasks/index.ts`; so
+ * `tapvid3d_displacement_vector_coord_adt` is a vector too); an unknown name falls back
  * to the shape of its `gt_value` (direction word, letter, number, `[x, y]`, `[x, y, z]`).
  * @throws ERR_SPATIAL_FORMAT when neither tells.
  * @example answerSpecFor('yaw_angle', 12) // { kind: 'scalar', unit: 'deg' }
  */
 export function answerSpecFor(questionType: string, gtValue?: unknown): AnswerSpec {
   const q = questionType;
-  if (/displacement_vector/.test(q)) return { kind: 'vector', dims: 3, unit: 'mm' };
-  if (/total_distance/.test(q)) return { kind: 'scalar', unit: 'mm' };
-  if (/(?:^|_)(?:yaw|pitch)_angle$/.test(q)) return { kind: 'scalar', unit: 'deg' };
-  if (q in MOVEMENT_AXES) return { kind: 'direction', allowed: MOVEMENT_AXES[q] };
-  if (/^depth_estimation/.test(q) || /^object_perception_/.test(q)) return { kind: 'scalar', unit: 'mm' };
-  if (/^depth_comparison_(?:annotated|dot)/.test(q) || /multiple_choice|multichoice/.test(q)) return { kind: 'letter' };
-  if (/^depth_comparison_coor/.test(q) || /coor_2_coor/.test(q)) return { kind: 'coordinate' };
+  const registered = registeredAnswerSpec(q);
+  if (registered) return registered;
   // Unknown name: the shape of the ground truth decides.
   if (isDirection(gtValue)) return { kind: 'direction', allowed: directionAxis(gtValue) };
   if (typeof gtValue === 'string' && /^[A-Da-d]$/.test(gtValue.trim())) return { kind: 'letter' };
@@ -169,8 +158,9 @@ function groundTruth(sample: EvalSample, spec: AnswerSpec, format: 'ours' | 'mul
     }
     case 'vector': {
       const values = numberList(sample, spec.dims);
-      // The reference engine stores displacement vectors in metres (its answer text is in mm).
-      const metres = format === 'multispa' && /displacement_vector/.test(sample.question_type);
+      // The reference engine stores displacement vectors in metres (its answer text is in mm);
+      // the task registry's answer rules say which.
+      const metres = format === 'multispa' && registeredAnswerRule(sample.question_type)?.multispaGtInMetres === true;
       return { kind: 'vector', values: metres ? values.map((x) => x * 1000) : values.slice() };
     }
     case 'coordinate': {

@@ -64,7 +64,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
           question: `${ctx.cameraNote ?? CAMERA_NOTE}\n${choose(rng, templates, {})}`, answer,
           answerValues: {
             displacement_m: d, distance_m: rel.distance, yaw_deg: rel.yaw, pitch_deg: rel.pitch,
-            relative_pose: Array.from(rel.relativePose), overlap: ctx.overlap[f1 * ctx.frames.length + f2],
+            relative_pose: Array.from(rel.cam1FromCam2), overlap: ctx.overlap[f1 * ctx.frames.length + f2],
           },
           gt: value,
         }));

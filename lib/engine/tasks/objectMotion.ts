@@ -7,13 +7,12 @@
  * @module
  */
 import type { RigidSegmentation } from '../../motion-args.js';
+import { rotateInverse, transformPoints, translationOf, type Vec3 } from '../../pose.js';
 import type { Rng } from '../../random.js';
 import type { DynamicClip } from '../../scenes/clip.js';
 import { type QASample, type TaskContext, insideImage, makeSample } from '../context.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
 import { COORD_NOTE, MOTION_NOTE, T, choose, fill } from '../templates.js';
-
-type Vec3 = [number, number, number];
 
 /** A world displacement under this many metres is "did not move" (MultiSPA's 0.01). */
 export const STATIC_DISPLACEMENT = 0.01;
@@ -63,17 +62,10 @@ export function worldTracks(clip: DynamicClip): Float64Array {
   const { frames, tracks: n, tracksXYZ: c, poses } = clip;
   const w = new Float64Array(3 * frames * n);
   for (let t = 0; t < frames; t++) {
-    const P = poses?.[t];
-    for (let i = 0; i < n; i++) {
-      const o = 3 * (t * n + i);
-      const x = c[o], y = c[o + 1], z = c[o + 2];
-      if (!P) [w[o], w[o + 1], w[o + 2]] = [x, y, z];
-      else {
-        w[o] = P[0] * x + P[1] * y + P[2] * z + P[3];
-        w[o + 1] = P[4] * x + P[5] * y + P[6] * z + P[7];
-        w[o + 2] = P[8] * x + P[9] * y + P[10] * z + P[11];
-      }
-    }
+    const worldFromCam = poses?.[t];
+    const inCam = c.subarray(3 * t * n, 3 * (t + 1) * n);
+    if (!worldFromCam) w.set(inCam, 3 * t * n);
+    else transformPoints(worldFromCam, inCam, { out: w.subarray(3 * t * n, 3 * (t + 1) * n) });
   }
   return w;
 }
@@ -84,6 +76,12 @@ export function trackPixel(clip: DynamicClip, i: number, t: number): { u: number
   const [x, y, z] = [clip.tracksXYZ[o], clip.tracksXYZ[o + 1], clip.tracksXYZ[o + 2]];
   const k = clip.intrinsics;
   return { u: (k.fx * x) / z + k.cx, v: (k.fy * y) / z + k.cy, z };
+}
+
+/** Distance (metres) between the centres of two cameras given as `worldFromCam`. */
+function cameraTravel(worldFromCam1: ArrayLike<number>, worldFromCam2: ArrayLike<number>): number {
+  const [a, b] = [translationOf(worldFromCam1), translationOf(worldFromCam2)];
+  return Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
 }
 
 function displacement(world: Float64Array, n: number, i: number, f1: number, f2: number): Vec3 {
@@ -156,9 +154,9 @@ export async function objectMotionTasks(
         const world3 = displacement(world, n, c.track, c.f1, c.f2);
         const moving = Math.hypot(...world3) >= STATIC_DISPLACEMENT;
         const dw: Vec3 = moving ? world3 : [0, 0, 0];
-        // Into frame 1's camera axes: d_c1 = R1^T d_w (rotation only).
-        const P = clip.poses?.[c.f1];
-        const dc: Vec3 = P ? [P[0] * dw[0] + P[4] * dw[1] + P[8] * dw[2], P[1] * dw[0] + P[5] * dw[1] + P[9] * dw[2], P[2] * dw[0] + P[6] * dw[1] + P[10] * dw[2]] : dw;
+        // Into frame 1's camera axes: d_cam1 = R^T d_world for R of worldFromCam1 (rotation only).
+        const worldFromCam1 = clip.poses?.[c.f1];
+        const dc: Vec3 = worldFromCam1 ? rotateInverse(worldFromCam1, dw) : dw;
         const distance = Math.hypot(dw[0], dw[1], dw[2]);
         const px = trackPixel(clip, c.track, c.f1);
         const [x, y] = [R.coord(px.u, W), R.coord(px.v, H)];
@@ -182,13 +180,13 @@ export async function objectMotionTasks(
           answer = fill(rng.pick(templates.a), { prefix, x: R.motionMm(dc[0]), y: R.motionMm(dc[1]), z: R.motionMm(dc[2]) });
           gt = R.motionVectorGt(dc);
         }
-        const C1 = clip.poses?.[c.f1], C2 = clip.poses?.[c.f2];
+        const worldFromCam2 = clip.poses?.[c.f2];
         out.push(await makeSample(ctx, {
           key, task: 'object_movement', subtask: subtype, questionType, frames: [c.f1, c.f2], images, question, answer,
           answerValues: {
             track: c.track, group: c.group, frame_indices: [c.f1, c.f2], pixel: [px.u, px.v], coordinates: [x, y],
             displacement_world_m: dw, displacement_cam1_m: dc, distance_m: distance, moving, distance_bin: c.bin,
-            camera_moving: C1 && C2 ? Math.hypot(C2[3] - C1[3], C2[7] - C1[7], C2[11] - C1[11]) >= STATIC_DISPLACEMENT : false,
+            camera_moving: worldFromCam1 && worldFromCam2 ? cameraTravel(worldFromCam1, worldFromCam2) >= STATIC_DISPLACEMENT : false,
           },
           gt,
         }));

@@ -1,0 +1,81 @@
+/**
+ * The scene-format registry: every on-disk scene layout, listed once, with how to recognise a
+ * scene of it, its loader and how a dataset names its scenes. `SceneFormat`, {@link loadScene}'s
+ * dispatch, the dataset's scene lists (`FORMAT:PATH`, folders of scenes) and the CLI's `--format`
+ * help and validation derive from {@link SCENE_FORMAT_REGISTRY}.
+ *
+ * Adding a format: write `scenes/<name>.ts` (a loader `(path, opts) => Promise<Scene>`) and add
+ * one entry here.
+ * @module
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { loadManifest } from './manifest.js';
+import { loadScanNet } from './scannet.js';
+import { loadTum } from './tum.js';
+import type { Scene } from './types.js';
+
+/** What is at `path`: a directory, a regular file, or nothing (missing, or another kind). Follows links. */
+export async function pathKind(path: string): Promise<'file' | 'dir' | undefined> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One scene layout. */
+export interface SceneFormatEntry<Options = never> {
+  /** The `--format` / `FORMAT:PATH` name. */
+  name: string;
+  /** Loads the scene at `path` (the file or folder that {@link detect} accepts). */
+  load(path: string, opts?: Options): Promise<Scene>;
+  /** Whether `path` is itself a scene of this format (the file or folder its loader starts from). */
+  detect(path: string): Promise<boolean>;
+  /** The scene's name in a dataset (unique names are required there). */
+  sceneName(path: string): string;
+}
+
+/** The scene formats, in the order help texts list them. */
+export const SCENE_FORMAT_REGISTRY = [
+  {
+    name: 'scannet',
+    load: loadScanNet,
+    detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth'))) === 'dir',
+    sceneName: (path: string) => basename(path),
+  },
+  {
+    name: 'tum',
+    load: loadTum,
+    detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth.txt'))) === 'file',
+    sceneName: (path: string) => basename(path),
+  },
+  {
+    name: 'manifest',
+    load: loadManifest,
+    detect: async (path: string) => (await pathKind(path)) === 'file' || (await pathKind(join(path, 'manifest.json'))) === 'file',
+    // `DIR/manifest.json` is named after DIR, `NAME.json` after NAME, a folder after itself.
+    sceneName: (path: string) => (/\.json$/i.test(path) ? (basename(path) === 'manifest.json' ? basename(dirname(path)) : basename(path).replace(/\.json$/i, '')) : basename(path)),
+  },
+] as const satisfies readonly SceneFormatEntry<never>[];
+
+type FormatEntry = (typeof SCENE_FORMAT_REGISTRY)[number];
+/** The scene layouts {@link loadScene} reads. */
+export type SceneFormat = FormatEntry['name'];
+/** The loader options of a format. */
+export type SceneFormatOptions<F extends SceneFormat> = NonNullable<Parameters<Extract<FormatEntry, { name: F }>['load']>[1]>;
+
+/** Every format name, in registry order. */
+export const SCENE_FORMATS: SceneFormat[] = SCENE_FORMAT_REGISTRY.map((f) => f.name);
+
+/** The registry entry of a format, or undefined for a name that is none. */
+export function sceneFormat(name: unknown): SceneFormatEntry<SceneFormatOptions<SceneFormat>> | undefined {
+  return (SCENE_FORMAT_REGISTRY as readonly SceneFormatEntry<never>[]).find((f) => f.name === name) as SceneFormatEntry<SceneFormatOptions<SceneFormat>> | undefined;
+}
+
+/** `a, b or c` of the format names, each passed through `quote`. */
+export function formatNameList(quote: (name: string) => string = (n) => n, last = ' or '): string {
+  const q = SCENE_FORMATS.map(quote);
+  return `${q.slice(0, -1).join(', ')}${last}${q[q.length - 1]}`;
+}
