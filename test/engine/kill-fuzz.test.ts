@@ -3,7 +3,7 @@
 // manifest.json present with its sha256, no temporary file under a final name), and a rerun
 // completes to the same bytes as an uninterrupted run. Prints the outcomes per command.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../lib/engine/output.js';
@@ -125,6 +125,17 @@ describe('SIGKILL at random moments', () => {
       expect(final).toEqual(want);
     }
     console.log(`kill fuzz dataset (seed ${SEED + 1}): ${JSON.stringify(outcomes.dataset)}`);
+  }, 120_000);
+
+  it('merge removes the temporaries a killed merge left beside the splits (and nothing else)', async () => {
+    const out = tmp();
+    expect((await run(['dataset', ...DATASET, '--out', out])).code).toBe(0);
+    const want = tree(out);
+    const stale = ['.qa_train.jsonl.4242.0.deadbeef.tmp', '.manifest.json.4242.1.cafebabe.tmp'];
+    for (const name of stale) writeFileSync(join(out, name), 'half a file');
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    expect((await run(['merge', '--out', out])).code).toBe(0);
+    expect(tree(out)).toEqual({ ...want, 'notes.txt': sha256(join(out, 'notes.txt')) });
   }, 120_000);
 
   it('merge: no manifest, or a manifest that its splits match; a rerun gives the uninterrupted bytes', async () => {
