@@ -30,7 +30,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
-import { asIoError, fsReason, isTempName, readText, tempPathFor, writeFileAtomic } from '../io/files.js';
+import { asIoError, fsReason, readText, removeStaleTemporaries, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../native.js';
 import { pathKind, SCENE_FORMATS, type SceneFormat, sceneFormat } from '../scenes/formats.js';
 import { loadScene } from '../scenes/load.js';
@@ -458,6 +458,7 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
 /** Writes `out/plan.json` (the units in merge order). Same units, same bytes. */
 export async function writePlan(out: string, units: Unit[]): Promise<void> {
   const plan: Plan = { version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })) };
+  await removeStaleTemporaries(out, ['plan.json']); // from a run killed while it wrote the plan
   await writeFileAtomic(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', 'plan', { mkdir: true });
 }
 
@@ -568,10 +569,9 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
   const missing = plan.units.filter((u) => !done.has(u.key)).map((u) => u.key);
   if (missing.length)
     throw spatialError('ERR_SPATIAL_IO', `merge: ${missing.length} of ${plan.units.length} units are not done yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
-  // A merge killed half-way leaves its temporaries (tempPathFor names) beside the splits and the
-  // manifest; only a merge writes those names, so any found now are from a dead one.
-  for (const name of await readdir(out))
-    if (isTempName(name) && [...SPLITS, 'manifest.json'].some((f) => name.startsWith(`.${f}.`))) await rm(join(out, name), { force: true });
+  // A merge killed half-way leaves its temporaries beside the splits and the manifest; only a merge
+  // writes those names, so any found now are from a dead one.
+  await removeStaleTemporaries(out, [...SPLITS, 'manifest.json']);
   const writers = SPLITS.map((name) => {
     const tmp = tempPathFor(join(out, name));
     return { name, tmp, stream: createWriteStream(tmp, { flags: 'wx' }), hash: createHash('sha256'), samples: 0 };

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeValue, isSpatialError, spatialError } from '../errors.js';
 
@@ -129,6 +129,22 @@ export function tempPathFor(path: string): string {
 /** True for a temporary name made by {@link tempPathFor} (a write interrupted by a crash). */
 export function isTempName(name: string): boolean {
   return /^\..+\.\d+\.\d+\.[0-9a-f]{8}\.tmp$/.test(name);
+}
+
+/**
+ * Removes the temporaries that {@link writeFileAtomic} (or another {@link tempPathFor} writer) left
+ * for the files `names` in `dir` when its process died mid-write. Only for files whose writers are
+ * serialised (by OUT's lock), so a temporary found is never one being written.
+ */
+export async function removeStaleTemporaries(dir: string, names: readonly string[]): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return; // no folder yet: nothing left behind
+  }
+  for (const entry of entries)
+    if (isTempName(entry) && names.some((f) => entry.startsWith(`.${f}.`))) await rm(join(dir, entry), { force: true });
 }
 
 /** Options of {@link writeFileAtomic}. */
