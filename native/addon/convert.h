@@ -76,6 +76,13 @@ PointsArg points(Napi::Env env, const Napi::Value& v, const std::string& what = 
 // Packed cameras (Float64Array of 22*F): validated and converted.
 std::vector<spatial::Camera> cameras(Napi::Env env, const Napi::Value& v, const std::string& what = "cameras");
 
+// A depth map for `cam`: a Float32Array of width*height values; errors name it `what` and the
+// camera `camWhat`.
+spatial::DepthView depthMap(Napi::Env env, const Napi::Value& v, const spatial::Camera& cam, const std::string& what,
+                            const std::string& camWhat);
+// One depth map per camera: an Array of Float32Array, depths[f] sized for cams[f].
+std::vector<spatial::DepthView> depthMaps(Napi::Env env, const Napi::Value& v, const std::vector<spatial::Camera>& cams);
+
 // A number argument that must be an integer in [lo, hi].
 int64_t integer(Napi::Env env, const Napi::Value& v, int64_t lo, int64_t hi, const std::string& what);
 double finiteNumber(Napi::Env env, const Napi::Value& v, const std::string& what);
