@@ -185,4 +185,10 @@ Napi::Float32Array adoptFloat32(Napi::Env env, std::vector<float>&& v) {
   return Napi::Float32Array::New(env, owned->size(), buf, 0);
 }
 
+Napi::Array indexSetsToJs(Napi::Env env, std::vector<std::vector<uint32_t>>& sets) {
+  Napi::Array out = Napi::Array::New(env, sets.size());
+  for (size_t f = 0; f < sets.size(); ++f) out.Set(uint32_t(f), addon::adoptUint32(env, std::move(sets[f])));
+  return out;
+}
+
 }  // namespace addon

@@ -95,5 +95,7 @@ spatial::IndexSet indexSet(Napi::Env env, const Napi::Value& v, const std::strin
 // A Uint32Array / Float32Array that owns a std::vector's storage (no copy).
 Napi::Uint32Array adoptUint32(Napi::Env env, std::vector<uint32_t>&& v);
 Napi::Float32Array adoptFloat32(Napi::Env env, std::vector<float>&& v);
+// An Array of Uint32Array, one per set, each owning its vector's storage (the sets are moved from).
+Napi::Array indexSetsToJs(Napi::Env env, std::vector<std::vector<uint32_t>>& sets);
 
 }  // namespace addon

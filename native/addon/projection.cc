@@ -1,5 +1,6 @@
-// Bindings of projection and depth back-projection (spatial_geom/projection.h): projectPoints,
-// correspondences, backprojectDepth. Convert and validate only; declared in lib/native.ts.
+// Bindings of projection, visibility and depth back-projection (spatial_geom/projection.h):
+// projectPoints, visibleSets[Async], correspondences, backprojectDepth. Convert and validate only;
+// declared in lib/native.ts.
 #include <napi.h>
 
 #include <algorithm>
@@ -32,6 +33,51 @@ Napi::Value ProjectPoints(const Napi::CallbackInfo& info) {
   else
     spatial::projectPoints(static_cast<const float*>(pts.data), pts.n, cams.data(), cams.size(), uv.data, depth.data);
   return env.Undefined();
+}
+
+spatial::VisibilityOptions visibilityOptions(const Napi::CallbackInfo& info, size_t nearArg, size_t tolArg) {
+  spatial::VisibilityOptions o;
+  o.nearPlane = addon::finiteNumber(info.Env(), info[nearArg], "opts.near");
+  o.tolerance = addon::finiteNumber(info.Env(), info[tolArg], "opts.tolerance");
+  spatial::checkVisibilityOptions(o);
+  return o;
+}
+
+struct VisibilityJob {
+  addon::PointsArg pts;
+  std::vector<spatial::Camera> cams;
+  std::vector<spatial::DepthView> depths;
+  spatial::VisibilityOptions opts;
+  std::vector<std::vector<uint32_t>> result;
+
+  void run() {
+    result = pts.isDouble ? spatial::visibleSets(static_cast<const double*>(pts.data), pts.n, cams.data(), depths.data(), cams.size(), opts)
+                          : spatial::visibleSets(static_cast<const float*>(pts.data), pts.n, cams.data(), depths.data(), cams.size(), opts);
+  }
+};
+
+VisibilityJob visibilityJob(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, fn);
+  VisibilityJob job;
+  job.pts = addon::points(env, info[0]);
+  job.cams = addon::cameras(env, info[1]);
+  job.depths = addon::depthMaps(env, info[2], job.cams);
+  job.opts = visibilityOptions(info, 3, 4);
+  return job;
+}
+
+// visibleSets(points, cameras, depths: Float32Array[], near, tolerance): Uint32Array[]
+Napi::Value VisibleSets(const Napi::CallbackInfo& info) {
+  VisibilityJob job = visibilityJob(info, "visibleSets");
+  job.run();
+  return addon::indexSetsToJs(info.Env(), job.result);
+}
+
+Napi::Value finishVisibility(Napi::Env env, VisibilityJob& job) { return addon::indexSetsToJs(env, job.result); }
+
+Napi::Value VisibleSetsAsync(const Napi::CallbackInfo& info) {
+  return addon::PromiseWorker<VisibilityJob, finishVisibility>::start(info, "visibleSetsAsync", visibilityJob);
 }
 
 // correspondences(points, cameras (2 packed), setA, setB): { index, uvA, uvB, depthA, depthB }
@@ -89,6 +135,8 @@ Napi::Value BackprojectDepth(const Napi::CallbackInfo& info) {
 
 void registerProjection(Napi::Env env, Napi::Object exports) {
   addon::exportFunction<ProjectPoints>(env, exports, "projectPoints");
+  addon::exportFunction<VisibleSets>(env, exports, "visibleSets");
+  addon::exportFunction<VisibleSetsAsync>(env, exports, "visibleSetsAsync");
   addon::exportFunction<Correspondences>(env, exports, "correspondences");
   addon::exportFunction<BackprojectDepth>(env, exports, "backprojectDepth");
 }
