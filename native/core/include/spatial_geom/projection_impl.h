@@ -74,7 +74,8 @@ SPATIAL_HD bool visibleIn(const CameraParams<Real>& c, const float* depth, Real 
   ci = ci < h ? ci : h - Real(1);
   const int32_t idx = static_cast<int32_t>(ci) * c.width + static_cast<int32_t>(cj);
   const Real d = static_cast<Real>(depth[idx]);
-  return (zc > nearPlane) & inside & validDepth(d) & (zc <= d + tolerance);
+  const bool valid = validDepth(d);
+  return (zc > nearPlane) & inside & valid & (zc <= d + tolerance);
 }
 
 // Back-projects pixel (j, i) with metric depth d to the world (always in double: the output is
