@@ -108,6 +108,28 @@ std::vector<spatial::Camera> cameras(Napi::Env env, const Napi::Value& v, const 
   return out;
 }
 
+spatial::DepthView depthMap(Napi::Env env, const Napi::Value& v, const spatial::Camera& cam, const std::string& what,
+                            const std::string& camWhat) {
+  const auto d = float32Array(env, v, what);
+  const size_t expected = size_t(cam.k.width) * cam.k.height;
+  if (d.size != expected)
+    throwJs(env, spatial::ErrorCode::Shape, what + ".length must be width*height = " + std::to_string(expected) + " of " +
+                                                camWhat + " (got " + std::to_string(d.size) + ")");
+  return spatial::DepthView{d.data, cam.k.width, cam.k.height};
+}
+
+std::vector<spatial::DepthView> depthMaps(Napi::Env env, const Napi::Value& v, const std::vector<spatial::Camera>& cams) {
+  if (!v.IsArray()) throwJs(env, spatial::ErrorCode::Type, "Expected an Array of Float32Array for depths but received " + describe(v));
+  const auto arr = v.As<Napi::Array>();
+  if (arr.Length() != cams.size())
+    throwJs(env, spatial::ErrorCode::Shape, "depths.length must equal cameras.length (" + std::to_string(cams.size()) +
+                                                "), got " + std::to_string(arr.Length()));
+  std::vector<spatial::DepthView> out(cams.size());
+  for (uint32_t f = 0; f < arr.Length(); ++f)
+    out[f] = depthMap(env, arr.Get(f), cams[f], "depths[" + std::to_string(f) + "]", "cameras[" + std::to_string(f) + "]");
+  return out;
+}
+
 int64_t integer(Napi::Env env, const Napi::Value& v, int64_t lo, int64_t hi, const std::string& what) {
   if (!v.IsNumber()) throwJs(env, spatial::ErrorCode::Type, "Expected an integer for " + what + " but received " + describe(v));
   const double d = v.As<Napi::Number>().DoubleValue();
@@ -161,6 +183,12 @@ Napi::Float32Array adoptFloat32(Napi::Env env, std::vector<float>&& v) {
   auto* owned = new std::vector<float>(std::move(v));
   auto buf = Napi::ArrayBuffer::New(env, owned->data(), owned->size() * sizeof(float), deleteVector<float>, owned);
   return Napi::Float32Array::New(env, owned->size(), buf, 0);
+}
+
+Napi::Array indexSetsToJs(Napi::Env env, std::vector<std::vector<uint32_t>>& sets) {
+  Napi::Array out = Napi::Array::New(env, sets.size());
+  for (size_t f = 0; f < sets.size(); ++f) out.Set(uint32_t(f), addon::adoptUint32(env, std::move(sets[f])));
+  return out;
 }
 
 }  // namespace addon

@@ -76,6 +76,13 @@ PointsArg points(Napi::Env env, const Napi::Value& v, const std::string& what = 
 // Packed cameras (Float64Array of 22*F): validated and converted.
 std::vector<spatial::Camera> cameras(Napi::Env env, const Napi::Value& v, const std::string& what = "cameras");
 
+// A depth map for `cam`: a Float32Array of width*height values; errors name it `what` and the
+// camera `camWhat`.
+spatial::DepthView depthMap(Napi::Env env, const Napi::Value& v, const spatial::Camera& cam, const std::string& what,
+                            const std::string& camWhat);
+// One depth map per camera: an Array of Float32Array, depths[f] sized for cams[f].
+std::vector<spatial::DepthView> depthMaps(Napi::Env env, const Napi::Value& v, const std::vector<spatial::Camera>& cams);
+
 // A number argument that must be an integer in [lo, hi].
 int64_t integer(Napi::Env env, const Napi::Value& v, int64_t lo, int64_t hi, const std::string& what);
 double finiteNumber(Napi::Env env, const Napi::Value& v, const std::string& what);
@@ -88,5 +95,7 @@ spatial::IndexSet indexSet(Napi::Env env, const Napi::Value& v, const std::strin
 // A Uint32Array / Float32Array that owns a std::vector's storage (no copy).
 Napi::Uint32Array adoptUint32(Napi::Env env, std::vector<uint32_t>&& v);
 Napi::Float32Array adoptFloat32(Napi::Env env, std::vector<float>&& v);
+// An Array of Uint32Array, one per set, each owning its vector's storage (the sets are moved from).
+Napi::Array indexSetsToJs(Napi::Env env, std::vector<std::vector<uint32_t>>& sets);
 
 }  // namespace addon

@@ -79,9 +79,6 @@ __global__ void visibilityKernel(const Real* __restrict__ pts, size_t n, size_t 
   }
 }
 
-// The CPU's test `d > 0 && isfinite(d)` (NaN fails both comparisons).
-__device__ __forceinline__ bool validDepth(float d) { return (d > 0.f) & (d < INFINITY); }
-
 // Back-projection keeps the CPU's output order (row-major over the stride grid), so it runs in
 // three steps: valid pixels per grid row, their exclusive prefix sum, then each row writes its
 // points from its offset (a block-wide scan orders the points within the row).

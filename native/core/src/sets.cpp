@@ -6,6 +6,7 @@
 #include "cuda_dispatch.h"
 #include "simd_kernels.h"
 #include "spatial_geom/parallel.h"
+#include "spatial_geom/sets_impl.h"
 
 namespace spatial {
 
@@ -61,11 +62,6 @@ size_t mergeIntersect(const IndexSet& a, const IndexSet& b, uint32_t* out) {
   return k;
 }
 
-float iou(size_t inter, size_t na, size_t nb) {
-  const size_t uni = na + nb - inter;
-  return uni == 0 ? 0.f : static_cast<float>(static_cast<double>(inter) / static_cast<double>(uni));
-}
-
 // 64-bit words of a bitset holding every index of the sets.
 size_t bitsetWords(const IndexSet* sets, size_t m) {
   uint64_t universe = 0;
@@ -118,9 +114,7 @@ size_t intersectionSize(const IndexSet& a, const IndexSet& b) { return mergeInte
 size_t intersect(const IndexSet& a, const IndexSet& b, uint32_t* out) { return mergeIntersect<true>(a, b, out); }
 
 double overlap(const IndexSet& a, const IndexSet& b) {
-  const size_t inter = intersectionSize(a, b);
-  const size_t uni = a.size + b.size - inter;
-  return uni == 0 ? 0.0 : static_cast<double>(inter) / static_cast<double>(uni);
+  return iouFromCounts(intersectionSize(a, b), a.size, b.size);
 }
 
 OverlapMethod chooseOverlapMethod(const IndexSet* sets, size_t m) {
@@ -164,7 +158,7 @@ void overlapMatrixImpl(const IndexSet* sets, size_t m, float* out, OverlapMethod
   if (method == OverlapMethod::Merge || m < 2) {
     parallelChunks(m, total * m, [&](size_t i) {
       for (size_t j = i + 1; j < m; ++j) {
-        const float v = iou(intersectionSize(sets[i], sets[j]), sets[i].size, sets[j].size);
+        const float v = static_cast<float>(iouFromCounts(intersectionSize(sets[i], sets[j]), sets[i].size, sets[j].size));
         out[i * m + j] = v;
         out[j * m + i] = v;
       }
@@ -177,7 +171,7 @@ void overlapMatrixImpl(const IndexSet* sets, size_t m, float* out, OverlapMethod
     }
     for (size_t i = 0; i < m; ++i)
       for (size_t j = i + 1; j < m; ++j) {
-        const float v = iou(counts[i * m + j], sets[i].size, sets[j].size);
+        const float v = static_cast<float>(iouFromCounts(counts[i * m + j], sets[i].size, sets[j].size));
         out[i * m + j] = v;
         out[j * m + i] = v;
       }

@@ -1,8 +1,8 @@
 // The table of the core's hot kernels, one per instruction-set level (private to native/core/src).
-// The drivers (projection.cpp, sets.cpp, voxel.cpp, resample.cpp) validate, split work over threads
-// and call these through kernelsFor(path); the bodies live in kernels/*.inc and are compiled once per
-// level by simd_kernels.cpp. Everything declared here is shared by all levels and holds no code
-// beyond what the baseline compiles (plain types and constants).
+// The drivers (projection.cpp, sets.cpp, voxel_coverage.cpp, order_statistics.cpp, resample.cpp, ...)
+// validate, split work over threads and call these through kernelsFor(path); the bodies live in
+// kernels/*.inc and are compiled once per level by simd_kernels.cpp. Everything declared here is
+// shared by all levels and holds no code beyond what the baseline compiles (plain types and constants).
 #pragma once
 
 #include <cstddef>
@@ -23,7 +23,7 @@ namespace simd {
 // ~200 sets in L2 (1M points x 64 sets: 512 words ran 1.3x faster than 128, same as 1024).
 constexpr size_t kTileWords = 512;
 
-// ---- Voxel coverage (voxel.cpp).
+// ---- Voxel coverage (voxel_coverage.cpp; scanBlock: the median of order_statistics.cpp).
 constexpr uint64_t kNoKey = std::numeric_limits<uint64_t>::max();  // empty slot / rejected point
 
 // Bounding box of a frame's kept points, and how many were kept.

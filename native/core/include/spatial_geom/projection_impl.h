@@ -2,7 +2,7 @@
 // (Open3D's *Impl.h pattern): the CPU loops in projection.cpp and the CUDA kernels in
 // native/cuda call these same inline functions.
 //
-// Operation order is fixed and matches the pure-TS reference (lib/reference/projection.ts):
+// Operation order is fixed and matches the pure-TS reference (lib/reference/geometry.ts):
 //   Xc = M * Xw + b   (M = R^T, b = -R^T t),   u = fx * Xc.x / Xc.z + cx,   v = fy * Xc.y / Xc.z + cy
 // The build disables FMA contraction (-ffp-contract=off, nvcc --fmad=false) so CPU and CUDA round
 // every operation the same way and agree bit for bit.
@@ -43,6 +43,15 @@ SPATIAL_HD Real projectPoint(const CameraParams<Real>& c, Real x, Real y, Real z
   return zc;
 }
 
+// A depth-map value is valid iff finite and > 0 (DESIGN.md section 2): NaN fails both comparisons,
+// -inf the first, +inf the second. The one definition, for visibility and back-projection on the
+// CPU and CUDA; the AVX-512 visibility kernel (kernels/projection.inc) tests the same two
+// comparisons on vectors.
+template <typename Real>
+SPATIAL_HD bool validDepth(Real d) {
+  return (d > Real(0)) & (d < static_cast<Real>(INFINITY));
+}
+
 // Visibility of one world point in one frame (DESIGN.md section 2):
 //   z > near, nearest pixel (floor(u + 0.5), floor(v + 0.5)) inside the image, its depth d valid
 //   (finite and > 0), and z <= d + tolerance.
@@ -65,7 +74,7 @@ SPATIAL_HD bool visibleIn(const CameraParams<Real>& c, const float* depth, Real 
   ci = ci < h ? ci : h - Real(1);
   const int32_t idx = static_cast<int32_t>(ci) * c.width + static_cast<int32_t>(cj);
   const Real d = static_cast<Real>(depth[idx]);
-  const bool valid = (d > Real(0)) & (d < static_cast<Real>(INFINITY));
+  const bool valid = validDepth(d);
   return (zc > nearPlane) & inside & valid & (zc <= d + tolerance);
 }
 

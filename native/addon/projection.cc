@@ -1,0 +1,145 @@
+// Bindings of projection, visibility and depth back-projection (spatial_geom/projection.h):
+// projectPoints, visibleSets[Async], correspondences, backprojectDepth. Convert and validate only;
+// declared in lib/native.ts.
+#include <napi.h>
+
+#include <algorithm>
+#include <type_traits>
+
+#include "async.h"
+#include "convert.h"
+#include "registry.h"
+
+namespace {
+
+using addon::requireArgs;
+using addon::throwJs;
+using spatial::ErrorCode;
+
+// projectPoints(points, cameras, uv: Float32Array(2FN), depth: Float32Array(FN)): undefined
+Napi::Value ProjectPoints(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 4, "projectPoints");
+  const auto pts = addon::points(env, info[0]);
+  const auto cams = addon::cameras(env, info[1]);
+  const auto uv = addon::float32Array(env, info[2], "out.uv");
+  const auto depth = addon::float32Array(env, info[3], "out.depth");
+  const size_t fn = pts.n * cams.size();
+  if (uv.size != 2 * fn) throwJs(env, ErrorCode::Shape, "out.uv.length must be 2*frames*N = " + std::to_string(2 * fn) + " (got " + std::to_string(uv.size) + ")");
+  if (depth.size != fn) throwJs(env, ErrorCode::Shape, "out.depth.length must be frames*N = " + std::to_string(fn) + " (got " + std::to_string(depth.size) + ")");
+  if (fn == 0) return env.Undefined();
+  if (pts.isDouble)
+    spatial::projectPoints(static_cast<const double*>(pts.data), pts.n, cams.data(), cams.size(), uv.data, depth.data);
+  else
+    spatial::projectPoints(static_cast<const float*>(pts.data), pts.n, cams.data(), cams.size(), uv.data, depth.data);
+  return env.Undefined();
+}
+
+spatial::VisibilityOptions visibilityOptions(const Napi::CallbackInfo& info, size_t nearArg, size_t tolArg) {
+  spatial::VisibilityOptions o;
+  o.nearPlane = addon::finiteNumber(info.Env(), info[nearArg], "opts.near");
+  o.tolerance = addon::finiteNumber(info.Env(), info[tolArg], "opts.tolerance");
+  spatial::checkVisibilityOptions(o);
+  return o;
+}
+
+struct VisibilityJob {
+  addon::PointsArg pts;
+  std::vector<spatial::Camera> cams;
+  std::vector<spatial::DepthView> depths;
+  spatial::VisibilityOptions opts;
+  std::vector<std::vector<uint32_t>> result;
+
+  void run() {
+    result = pts.isDouble ? spatial::visibleSets(static_cast<const double*>(pts.data), pts.n, cams.data(), depths.data(), cams.size(), opts)
+                          : spatial::visibleSets(static_cast<const float*>(pts.data), pts.n, cams.data(), depths.data(), cams.size(), opts);
+  }
+};
+
+VisibilityJob visibilityJob(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, fn);
+  VisibilityJob job;
+  job.pts = addon::points(env, info[0]);
+  job.cams = addon::cameras(env, info[1]);
+  job.depths = addon::depthMaps(env, info[2], job.cams);
+  job.opts = visibilityOptions(info, 3, 4);
+  return job;
+}
+
+// visibleSets(points, cameras, depths: Float32Array[], near, tolerance): Uint32Array[]
+Napi::Value VisibleSets(const Napi::CallbackInfo& info) {
+  VisibilityJob job = visibilityJob(info, "visibleSets");
+  job.run();
+  return addon::indexSetsToJs(info.Env(), job.result);
+}
+
+Napi::Value finishVisibility(Napi::Env env, VisibilityJob& job) { return addon::indexSetsToJs(env, job.result); }
+
+Napi::Value VisibleSetsAsync(const Napi::CallbackInfo& info) {
+  return addon::PromiseWorker<VisibilityJob, finishVisibility>::start(info, "visibleSetsAsync", visibilityJob);
+}
+
+// correspondences(points, cameras (2 packed), setA, setB): { index, uvA, uvB, depthA, depthB }
+Napi::Value Correspondences(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 4, "correspondences");
+  const auto pts = addon::points(env, info[0]);
+  const auto cams = addon::cameras(env, info[1]);
+  if (cams.size() != 2) throwJs(env, ErrorCode::Shape, "cameras must hold exactly 2 packed cameras (got " + std::to_string(cams.size()) + ")");
+  const auto a = addon::indexSet(env, info[2], "setA");
+  const auto b = addon::indexSet(env, info[3], "setB");
+  for (const auto& [s, name] : {std::make_pair(a, "setA"), std::make_pair(b, "setB")})
+    if (s.size && s.data[s.size - 1] >= pts.n)
+      throwJs(env, ErrorCode::Shape, std::string(name) + " holds index " + std::to_string(s.data[s.size - 1]) +
+                                         " but points has only " + std::to_string(pts.n) + " points");
+  std::vector<uint32_t> index(std::min(a.size, b.size));
+  index.resize(spatial::intersect(a, b, index.data()));
+  const size_t k = index.size();
+  std::vector<float> uv(4 * k), depth(2 * k);
+  if (k) {
+    auto gatherAndProject = [&](auto* src) {
+      using Real = std::remove_const_t<std::remove_pointer_t<decltype(src)>>;
+      std::vector<Real> sub(3 * k);
+      for (size_t i = 0; i < k; ++i)
+        for (int c = 0; c < 3; ++c) sub[3 * i + c] = src[3 * size_t(index[i]) + c];
+      spatial::projectPoints(sub.data(), k, cams.data(), 2, uv.data(), depth.data());
+    };
+    if (pts.isDouble) gatherAndProject(static_cast<const double*>(pts.data));
+    else gatherAndProject(static_cast<const float*>(pts.data));
+  }
+  Napi::Object out = Napi::Object::New(env);
+  auto uvAll = addon::adoptFloat32(env, std::move(uv));
+  auto depthAll = addon::adoptFloat32(env, std::move(depth));
+  out.Set("index", addon::adoptUint32(env, std::move(index)));
+  out.Set("uvA", Napi::Float32Array::New(env, 2 * k, uvAll.ArrayBuffer(), 0));
+  out.Set("uvB", Napi::Float32Array::New(env, 2 * k, uvAll.ArrayBuffer(), 2 * k * sizeof(float)));
+  out.Set("depthA", Napi::Float32Array::New(env, k, depthAll.ArrayBuffer(), 0));
+  out.Set("depthB", Napi::Float32Array::New(env, k, depthAll.ArrayBuffer(), k * sizeof(float)));
+  return out;
+}
+
+// backprojectDepth(depth: Float32Array(W*H), camera (1 packed), stride): Float32Array(3K)
+Napi::Value BackprojectDepth(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 3, "backprojectDepth");
+  const auto cams = addon::cameras(env, info[1], "camera");
+  if (cams.size() != 1) throwJs(env, ErrorCode::Shape, "camera must hold exactly 1 packed camera (got " + std::to_string(cams.size()) + ")");
+  const auto depth = addon::depthMap(env, info[0], cams[0], "depth.data", "camera");
+  const int32_t stride = static_cast<int32_t>(addon::integer(env, info[2], 1, 1 << 20, "opts.stride"));
+  spatial::checkBackprojectArgs(depth, cams[0], stride);
+  std::vector<float> out(3 * spatial::backprojectCount(depth, stride));
+  spatial::backprojectDepth(depth, cams[0], stride, out.data());
+  return addon::adoptFloat32(env, std::move(out));
+}
+
+void registerProjection(Napi::Env env, Napi::Object exports) {
+  addon::exportFunction<ProjectPoints>(env, exports, "projectPoints");
+  addon::exportFunction<VisibleSets>(env, exports, "visibleSets");
+  addon::exportFunction<VisibleSetsAsync>(env, exports, "visibleSetsAsync");
+  addon::exportFunction<Correspondences>(env, exports, "correspondences");
+  addon::exportFunction<BackprojectDepth>(env, exports, "backprojectDepth");
+}
+SPATIAL_ADDON_MODULE(registerProjection);
+
+}  // namespace
