@@ -47,7 +47,13 @@ export { augmentIntrinsics, opPixelMap } from './augment-core.js';
  *
  * @param view - the view (image, depth, instanceIds optional; each of the intrinsics' size).
  * @param size - target size in pixels (integers in [1, 2^20]) or a scale factor > 0.
- * @returns a new view of the new size.
+ * @returns a new view of the new size (same fields as the input).
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `view` is not an object, or its image data is not a
+ *   Uint8Array, depth data not a Float32Array, instanceIds data not a Uint16Array, pose not a Float64Array, or `size` is not an object or holds a non-number.
+ * @throws ERR_SPATIAL_CAMERA for invalid `view.intrinsics` (non-finite, fx/fy <= 0, bad size).
+ * @throws ERR_SPATIAL_SHAPE when the image / depth / instanceIds size differs from the intrinsics'
+ *   or their data length from `width*height(*channels)`, the pose is not 16 long, a target side is not an integer in [1, 2^20], `scale` is not finite and > 0,
+ *   or `scale` gives a side outside [1, 2^20].
  * @example
  * // 2x2 image with cx = 0.5 (the centre) resized to 4x4: cx' = 2*(0.5 + 0.5) - 0.5 = 1.5 (the new centre)
  * const big = resizeView(view, { scale: 2 });
@@ -65,6 +71,12 @@ export function resizeView(view: View, size: { width: number; height: number } |
  * @param view - the view.
  * @param box - integer top-left corner (any sign) and positive integer size; optional `fill`.
  * @returns a new view of `box.width x box.height`.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `view` is not an object, or its image data is not a
+ *   Uint8Array, depth data not a Float32Array, instanceIds data not a Uint16Array, pose not a Float64Array, or `box` is not an object or holds a non-number.
+ * @throws ERR_SPATIAL_CAMERA for invalid `view.intrinsics` (non-finite, fx/fy <= 0, bad size).
+ * @throws ERR_SPATIAL_SHAPE when the image / depth / instanceIds size differs from the intrinsics'
+ *   or their data length from `width*height(*channels)`, the pose is not 16 long, or `x`, `y` / `width`, `height` / `fill` are not integers in range
+ *   (`fill`: bytes 0..255, one or one per channel).
  * @example
  * const centre = cropView(view, { x: 80, y: 60, width: 480, height: 360 }); // cx' = cx - 80
  */
@@ -81,6 +93,12 @@ export function cropView(view: View, box: { x: number; y: number; width: number;
  * @param view - the view.
  * @param padding - `left`, `top`, `right`, `bottom` in pixels and the optional `fill`.
  * @returns a new, larger view.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `view` is not an object, or its image data is not a
+ *   Uint8Array, depth data not a Float32Array, instanceIds data not a Uint16Array, pose not a Float64Array, or `padding` is not an object or holds a non-number.
+ * @throws ERR_SPATIAL_CAMERA for invalid `view.intrinsics` (non-finite, fx/fy <= 0, bad size).
+ * @throws ERR_SPATIAL_SHAPE when the image / depth / instanceIds size differs from the intrinsics'
+ *   or their data length from `width*height(*channels)`, the pose is not 16 long, or a side is not a non-negative integer, `fill` is not a byte (0..255) or
+ *   one byte per channel, or the padded size exceeds 2^20 per side.
  * @example
  * const square = padView(view, { top: 80, bottom: 80, fill: [114, 114, 114] }); // 640x480 -> 640x640
  */
@@ -99,6 +117,11 @@ export function padView(view: View, padding: { left?: number; top?: number; righ
  * @param dy - shift along y in pixels (finite).
  * @param opts - `fill`: colour of uncovered pixels.
  * @returns a new view of the same size.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `view` is not an object, or its image data is not a
+ *   Uint8Array, depth data not a Float32Array, instanceIds data not a Uint16Array, pose not a Float64Array, or `dx`, `dy` is not a number or `opts` not an object.
+ * @throws ERR_SPATIAL_CAMERA for invalid `view.intrinsics` (non-finite, fx/fy <= 0, bad size).
+ * @throws ERR_SPATIAL_SHAPE when the image / depth / instanceIds size differs from the intrinsics'
+ *   or their data length from `width*height(*channels)`, the pose is not 16 long, `dx` / `dy` is not finite, or `fill` is not a byte (0..255) or one per channel.
  * @example
  * const shifted = shiftPrincipalPoint(view, 12, -5); // cx' = cx + 12, cy' = cy - 5
  */
@@ -114,6 +137,12 @@ export function shiftPrincipalPoint(view: View, dx: number, dy: number, opts?: {
  * @param ops - `{ op: 'resize', width, height }`, `{ op: 'crop', x, y, width, height, fill? }`,
  *   `{ op: 'pad', left, top, right, bottom, fill? }`, `{ op: 'shift', dx, dy, fill? }`.
  * @returns a new view (a copy when `ops` is empty).
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `view` is not an object, or its image data is not a
+ *   Uint8Array, depth data not a Float32Array, instanceIds data not a Uint16Array, pose not a Float64Array, `ops` is not an array or an op not an object or a field has the wrong type.
+ * @throws ERR_SPATIAL_CAMERA for invalid `view.intrinsics` (non-finite, fx/fy <= 0, bad size).
+ * @throws ERR_SPATIAL_SHAPE when the image / depth / instanceIds size differs from the intrinsics'
+ *   or their data length from `width*height(*channels)`, the pose is not 16 long, or an op's field is out of range or an op would make a side exceed 2^20.
+ * @throws ERR_SPATIAL_FORMAT when an op's `op` is not 'resize', 'crop', 'pad' or 'shift'.
  * @example
  * const again = applyAugmentOps(view, JSON.parse(savedOpsJson));
  */
@@ -134,6 +163,13 @@ export function applyAugmentOps(view: View, ops: AugmentOp[]): View {
  * @param rng - a generator from `createRng(seed)`; three `uniform` draws are consumed.
  * @param ranges - sampling ranges and options (all optional).
  * @returns the new view and the JSON-serialisable `ops` that {@link applyAugmentOps} replays exactly.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `view` is not an object, or its image data is not a
+ *   Uint8Array, depth data not a Float32Array, instanceIds data not a Uint16Array, pose not a Float64Array, `rng` has no `uniform` method, `ranges` is not an object, a range is not a
+ *   `[lo, hi]` pair or `integerShift` / `keepSize` is not a boolean.
+ * @throws ERR_SPATIAL_CAMERA for invalid `view.intrinsics` (non-finite, fx/fy <= 0, bad size).
+ * @throws ERR_SPATIAL_SHAPE when the image / depth / instanceIds size differs from the intrinsics'
+ *   or their data length from `width*height(*channels)`, the pose is not 16 long, a range is not finite with `lo <= hi` (scale > 0), `shiftUnit` is not
+ *   'fraction' or 'pixels', or the drawn scale makes a side exceed 2^20.
  * @example
  * const { view: aug, ops } = randomCameraAugment(view, createRng(7), { scale: [0.8, 1.2], keepSize: true });
  */

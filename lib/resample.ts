@@ -26,7 +26,13 @@ export type { AxisMap, FillValue, ResampleSpec } from './augment-core.js';
  * @param image - `width*height*channels` bytes, row-major.
  * @param spec - destination size, inverse map (source position of each destination pixel centre),
  *   and `fill` (one byte or one per channel, default 0) for pixels whose source is off the image.
- * @returns a new image of `spec.width x spec.height` with the same channels.
+ * @returns a new image `{ width: spec.width, height: spec.height, channels, data: Uint8Array }`.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `spec` or `spec.x` / `spec.y` is not an object or holds a
+ *   non-number, `image` is not an object or `image.data` not a Uint8Array, or `fill` is not
+ *   a number or an array of numbers.
+ * @throws ERR_SPATIAL_SHAPE when `spec.width` / `spec.height` is not an integer in [1, 2^20] (or their
+ *   product reaches 2^31), a map value is not finite, the image's size or channels (1, 3, 4) or data length is wrong, or `fill`
+ *   is not a byte 0..255 (or one per channel).
  * @example
  * // 2x upscale of a 2x2 image: source x = 0.5 * j' - 0.25
  * resampleImage(img, { width: 4, height: 4, x: { scale: 0.5, offset: -0.25 }, y: { scale: 0.5, offset: -0.25 } });
@@ -41,7 +47,11 @@ export function resampleImage(image: Image, spec: ResampleSpec): Image {
  *
  * @param depth - `width*height` floats, metres.
  * @param spec - destination size and inverse map (`fill` is ignored).
- * @returns a new depth map of `spec.width x spec.height`.
+ * @returns a new depth map `{ width: spec.width, height: spec.height, data: Float32Array }`, metres.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `spec` or `spec.x` / `spec.y` is not an object or holds a
+ *   non-number, `depth` is not an object or `depth.data` not a Float32Array.
+ * @throws ERR_SPATIAL_SHAPE when `spec.width` / `spec.height` is not an integer in [1, 2^20] (or their
+ *   product reaches 2^31), a map value is not finite, or the depth map's size or data length is wrong.
  * @example
  * // Pad by one pixel on the left: source x = j' - 1
  * resampleDepth(depth, { width: depth.width + 1, height: depth.height, x: { scale: 1, offset: -1 }, y: { scale: 1, offset: 0 } });
@@ -55,7 +65,11 @@ export function resampleDepth(depth: DepthMap, spec: ResampleSpec): DepthMap {
  *
  * @param ids - `width*height` ids.
  * @param spec - destination size and inverse map (`fill` is ignored).
- * @returns a new id map of `spec.width x spec.height`.
+ * @returns a new id map `{ width: spec.width, height: spec.height, data: Uint16Array }`.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `spec` or `spec.x` / `spec.y` is not an object or holds a
+ *   non-number, `ids` is not an object or `ids.data` not a Uint16Array.
+ * @throws ERR_SPATIAL_SHAPE when `spec.width` / `spec.height` is not an integer in [1, 2^20] (or their
+ *   product reaches 2^31), a map value is not finite, or the id map's size or data length is wrong.
  * @example
  * resampleIds(ids, { width: 2 * ids.width, height: 2 * ids.height, x: { scale: 0.5, offset: -0.25 }, y: { scale: 0.5, offset: -0.25 } });
  */
