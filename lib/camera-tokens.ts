@@ -23,6 +23,11 @@ export type { CameraTokenOptions, CameraTokens } from './sampling-args.js';
  *
  * @param view - a View; only `intrinsics` is used (`image` / `depth`, when present, must match its size).
  * @param opts - `patchSize` (pixels), `frequencies` (1..32), `includeFocal` (default false).
+ * @returns `{ rows, cols, dim, data }`: `data` is a Float32Array(rows*cols*dim), unitless (sin / cos values).
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `view` or `opts` is not an object or an option has the wrong type.
+ * @throws ERR_SPATIAL_CAMERA for invalid `view.intrinsics`.
+ * @throws ERR_SPATIAL_SHAPE when `view.image` / `view.depth` has another size than the intrinsics,
+ *   or `patchSize` (1..min(W, H)) or `frequencies` (1..32) is out of range.
  * @example
  * const t = cameraTokens(view, { patchSize: 28, frequencies: 8 }); // t.dim = 32
  */

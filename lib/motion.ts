@@ -46,7 +46,9 @@ export function trackDistanceChange(tracks: Points, frames: number, opts?: Pick<
  * @param n - number of items.
  * @param cut - cut height (same unit as the distances).
  * @returns `Int32Array(n)` of cluster numbers 0, 1, ... in order of each cluster's smallest item.
- * @throws ERR_SPATIAL_SHAPE on a NaN or negative distance or a length that is not n(n-1)/2.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `condensed` is not a Float64Array or `n` / `cut` not a number.
+ * @throws ERR_SPATIAL_SHAPE on a NaN or negative distance, a length that is not n(n-1)/2, `n` out of
+ *   range or a negative / non-finite `cut`.
  * @example averageLinkageCut(Float64Array.of(0.08, 0.15, 0.08), 3, 0.1) // [0, 0, 1]
  */
 export function averageLinkageCut(condensed: Float64Array, n: number, cut: number): Int32Array {
@@ -64,7 +66,12 @@ export function averageLinkageCut(condensed: Float64Array, n: number, cut: numbe
  *
  * @param tracks - T x N x 3 frame-major tracks in metres (camera or world frame).
  * @param frames - T.
+ * @param opts - `smoothing` [0.01 m], `cut` [0.1 m], `minGroupSize` [6 tracks].
  * @returns per-track group labels (-1 = in no group) and the groups, largest first.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `tracks` is not a Float32Array / Float64Array or `frames` /
+ *   an option has the wrong type.
+ * @throws ERR_SPATIAL_SHAPE when `tracks.length` is not 3 * frames * N, N exceeds {@link MAX_TRACKS},
+ *   `frames < 1`, or an option is out of range (negative, non-finite, `minGroupSize < 1`).
  * @example
  * const { groups, sizes } = rigidSegmentation(clip.tracksXYZ, clip.frames);
  */
@@ -76,7 +83,18 @@ export function rigidSegmentation(tracks: Points, frames: number, opts?: RigidSe
   return groupsFromClusters(labels, clusters, o.minGroupSize);
 }
 
-/** {@link rigidSegmentation} on the libuv thread pool: the event loop keeps running. The tracks are copied at the call (they may be mutated or transferred meanwhile). */
+/**
+ * {@link rigidSegmentation} on the libuv thread pool: the event loop keeps running. The tracks are
+ * copied at the call (they may be mutated or transferred meanwhile).
+ *
+ * @param tracks - T x N x 3 frame-major tracks (`tracks[3 * (t * N + i) + k]`), metres.
+ * @param frames - T (>= 1).
+ * @param opts - `smoothing` [0.01 m], `cut` [0.1 m], `minGroupSize` [6 tracks].
+ * @returns a promise of the labels and groups, as {@link rigidSegmentation}.
+ * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE synchronously, as {@link rigidSegmentation}.
+ * @example
+ * const { groups } = await rigidSegmentationAsync(clip.tracksXYZ, clip.frames, { cut: 0.1 });
+ */
 export async function rigidSegmentationAsync(tracks: Points, frames: number, opts?: RigidSegmentationOptions): Promise<RigidSegmentation> {
   const { n } = checkTracks(tracks, frames);
   const o = checkSegmentationOptions(opts);

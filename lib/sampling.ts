@@ -84,6 +84,17 @@ export function voxelCoverageSelectDetailed(pointMaps: Points[], k: number, opts
 /**
  * Space-aware frame selection: the `min(k, M)` chosen frame indices in temporal order. See
  * {@link voxelCoverageSelectDetailed} for the exact rule and the coverage curve.
+ *
+ * @param pointMaps - n point maps in time order, each 3N_f interleaved xyz (all Float32Array or all
+ *   Float64Array), any common frame and unit; non-finite points are never kept.
+ * @param k - frames to choose (integer >= 0).
+ * @param opts - `voxelSize` (point-map units, > 0), `confidences` (Float32Array of N_f per frame),
+ *   `candidates` (default 128).
+ * @returns `min(k, M)` ascending frame indices (0-based, into `pointMaps`); `[]` when `k = 0`.
+ * @throws the same codes as {@link voxelCoverageSelectDetailed}: ERR_SPATIAL_TYPE (TypeError) for a
+ *   non-array `pointMaps`, mixed element types, a non-Float32Array confidence or a non-number option;
+ *   ERR_SPATIAL_SHAPE for a length that is not 3N_f, confidences of the wrong count or length, a
+ *   `voxelSize` that is not finite and > 0, a bad `k` / `candidates`, or a voxel grid too fine.
  * @example
  * voxelCoverageSelect(pointMaps, 16); // [0, 9, 17, ...]
  */
@@ -95,6 +106,15 @@ export function voxelCoverageSelect(pointMaps: Points[], k: number, opts: VoxelC
  * {@link voxelCoverageSelectDetailed} on a worker thread (the event loop stays free: a 128-frame,
  * 518x518 selection takes a few hundred ms). The point maps and confidences are copied at the call:
  * they may be mutated or transferred (detached) while it runs.
+ *
+ * @param pointMaps - n point maps in time order, each 3N_f interleaved xyz (all Float32Array or all Float64Array).
+ * @param k - frames to choose (integer >= 0).
+ * @param opts - `voxelSize`, `confidences`, `candidates`, as in {@link voxelCoverageSelectDetailed}.
+ * @returns a promise of the {@link VoxelCoverageSelection}.
+ * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE synchronously, as {@link voxelCoverageSelectDetailed}
+ *   (argument checks run before the job starts).
+ * @example
+ * const { frames, coverage } = await voxelCoverageSelectAsync(pointMaps, 16, { voxelSize: 0.05 });
  */
 export async function voxelCoverageSelectAsync(pointMaps: Points[], k: number, opts: VoxelCoverageOptions = {}): Promise<VoxelCoverageSelection> {
   const a = checkVoxelCoverageArgs(pointMaps, k, opts);
