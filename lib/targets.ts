@@ -39,7 +39,12 @@ function checkPoses(poses: unknown, name = 'poses', min = 0): Pose[] {
  *
  * @param poses - T camera-to-world poses (`worldFromCam`, any common world).
  * @param intrinsics - one Intrinsics for all frames, or T of them (their width/height are the image size).
- * @returns Float64Array(9T).
+ * @returns Float64Array(9T): `enc[9*i + j]`, translation in the poses' unit, angles in radians.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `poses` is not an array, a pose not a Float64Array, or
+ *   an intrinsics object / value has the wrong type.
+ * @throws ERR_SPATIAL_SHAPE when a pose is not 16 long or an intrinsics array's length differs from
+ *   `poses.length`.
+ * @throws ERR_SPATIAL_CAMERA for invalid intrinsics; ERR_SPATIAL_POSE for a non-finite or non-rigid pose or a last row other than `0 0 0 1`.
  * @example
  * const enc = encodePoseAbsTQuatFov([poseA, poseB], k); // enc.subarray(0, 9) = [0,0,0, 0,0,0,1, fovH, fovW]
  */
@@ -139,7 +144,11 @@ export function decodePoseAbsTQuatFov(enc: Float64Array | Float32Array, opts: Po
  * Pose of camera `b` in camera `a`'s frame: `inverse(worldFromA) * worldFromB` for camera-to-world
  * poses. Only correct for camera-to-world inputs (for VGGT's camera-from-world extrinsics use
  * `E_a * inverse(E_b)`). Checked form of `aFromB` in lib/pose.ts (errors name the arguments `a`, `b`).
- * @returns `aFromB`: maps b-camera coordinates to a-camera coordinates (row-major 4x4).
+ * @param worldFromA - camera-to-world pose of camera a (rigid, row-major `Float64Array(16)`, metres).
+ * @param worldFromB - camera-to-world pose of camera b.
+ * @returns `aFromB`: maps b-camera coordinates to a-camera coordinates (row-major 4x4 Float64Array(16)).
+ * @throws ERR_SPATIAL_TYPE (TypeError) when a pose is not a Float64Array; ERR_SPATIAL_SHAPE when it is
+ *   not 16 long; ERR_SPATIAL_POSE for a non-finite or non-rigid pose or a last row other than `0 0 0 1`.
  * @example
  * relativePose(worldFromCam1, worldFromCam2); // cam1FromCam2
  * relativePose(pose, pose); // identity
@@ -237,6 +246,17 @@ export function normalizeScene(scene: SceneToNormalize): NormalizedScene {
  * and, when `worldFromFirst` is given, maps poses and points from the first camera's frame back
  * into that world. Use it to put VGGT-unit predictions (poses, point maps, depths) back in metres.
  * Returns only the fields given.
+ *
+ * @param scene - any of `poses` (camera-to-world, normalised unit), `points` (3N xyz arrays), `depths`.
+ * @param scale - metres per normalised unit (finite, > 0), e.g. `normalizeScene(...).scale`.
+ * @param worldFromFirst - optional rigid pose of the first camera in the target world.
+ * @returns the given fields in metres (and in the `worldFromFirst` world): new arrays, the input is
+ *   not modified; depths keep 0 / non-finite (no measurement) as they are, scaled.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `scene` is not an object, `scale` not a number, or a pose,
+ *   points array or depth map has the wrong type.
+ * @throws ERR_SPATIAL_SHAPE when `scale` is not finite and > 0, a pose is not 16 long, a points array's
+ *   length is not a multiple of 3 or a depth map's size / data length is wrong.
+ * @throws ERR_SPATIAL_POSE for a non-finite or non-rigid pose or a last row other than `0 0 0 1` (in `scene.poses` or `worldFromFirst`).
  * @example
  * denormalizeScene({ poses: predictedPoses }, norm.scale, norm.worldFromFirst).poses;
  */
@@ -297,7 +317,15 @@ export interface DepthPatchTargets {
  * Per-patch depth targets: the median of the valid pixels (finite, > 0) of each P x P patch.
  * `rows = floor(H / P)`, `cols = floor(W / P)`, patches anchored at the top-left pixel (the
  * remainder is cropped, as a ViT does; same grid as `rayGrid`). The median of an even count is the
- * mean of the two middle values (in double, stored as float32).
+ * mean of the two middle values (in double, stored as float32). Invalid depth (0, negative or
+ * non-finite) is ignored; a patch without a valid pixel gets median 0 and valid 0.
+ *
+ * @param depth - `{ width, height, data: Float32Array(width*height) }`, row-major, metres.
+ * @param patchSize - P, integer pixels in [1, min(W, H)].
+ * @returns `rows`, `cols` and per-patch `median` (metres), `valid`, `counts`, each of length rows*cols.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `depth` is not an object, its data not a Float32Array or
+ *   `patchSize` not a number.
+ * @throws ERR_SPATIAL_SHAPE when the depth map's size or data length is wrong or `patchSize` is out of range.
  * @example
  * const t = depthPatchTargets(depth, 14); // t.median[(r * t.cols + c)]
  */
@@ -346,7 +374,13 @@ export interface MetricScaleOptions {
  * `s = 0` (the formula's value).
  * @param metric - metric depth per pixel (metres), e.g. DA3-metric `m * f / 300`.
  * @param relative - relative depth per pixel (VGGT units), same length.
+ * @param opts - `mask` (Uint8Array, 0 = excluded), `confidence` (Float32Array), `minMetric` (metres,
+ *   default 0.01), `minRelative` (default 0.001); per-pixel arrays of the same length as `metric`.
  * @returns `scale`, the number of pixels used, and the confidence threshold (NaN without confidences).
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `metric` / `relative` is not a Float32Array / Float64Array,
+ *   `opts` not an object, `mask` not a Uint8Array, `confidence` not a Float32Array or a threshold not a number.
+ * @throws ERR_SPATIAL_SHAPE when a per-pixel array's length differs from `metric.length` or a
+ *   threshold is not finite.
  * @example
  * metricScaleFactor(metricDepth, vggtDepth, { mask: nonSky, confidence: vggtConf }).scale;
  */
@@ -412,6 +446,14 @@ function checkFiniteOption(v: unknown, name: string): number {
  * in `mask` (when given) where `pred` is finite and `gt` is a valid depth (finite, > 0). Centred
  * two-pass sums in double. With no valid pixel, `{ scale: 0, shift: 0 }`; with a constant
  * prediction, `scale = 0` and `shift = mean(gt)`.
+ *
+ * @param pred - predicted depth per pixel (any unit), Float32Array or Float64Array of length n.
+ * @param gt - ground-truth depth per pixel (metres), same length; 0 or non-finite = invalid.
+ * @param mask - optional Uint8Array(n), 0 = excluded.
+ * @returns `scale` (gt units per pred unit), `shift` (gt units) and `count`, the pixels used.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `pred` / `gt` is not a Float32Array / Float64Array or
+ *   `mask` not a Uint8Array.
+ * @throws ERR_SPATIAL_SHAPE when `gt.length` or `mask.length` differs from `pred.length`.
  * @example
  * const { scale, shift } = alignDepthScaleShift(pred.data, gt.data);
  */
