@@ -104,7 +104,7 @@ export function visibleSets(points: Points, cameras: Camera[], depths: DepthMap[
  * @param depths - F depth maps (metres; 0 or non-finite = no measurement), each of its camera's size.
  * @param opts - `tolerance` (metres, default 0.05) and `near` (metres, default 1e-6).
  * @returns a promise of F ascending Uint32Arrays of point indices.
- * @throws the same codes as {@link visibleSets}, synchronously (validation runs before the job starts).
+ * @throws the same codes as {@link visibleSets}, as a rejected promise (validation runs before the job starts).
  * @example
  * const k = { fx: 2, fy: 2, cx: 0.5, cy: 0.5, width: 2, height: 2 };
  * const pose = new Float64Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
@@ -186,9 +186,9 @@ export function overlapMatrix(sets: Uint32Array[], out?: Float32Array): Float32A
  * @param sets - M strictly ascending Uint32Arrays of point indices.
  * @param out - optional caller-owned Float32Array(M*M).
  * @returns a promise of the row-major M*M IoU matrix (diagonal 1, 0 for an empty set).
- * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE synchronously for a bad `sets` array or `out`.
- * @throws ERR_SPATIAL_FORMAT (rejection) when a set is not strictly ascending.
- * @throws ERR_SPATIAL_IO (rejection) when `out` was detached or resized while the job ran.
+ * @throws (as a rejected promise, like every error of an async function) ERR_SPATIAL_TYPE /
+ *   ERR_SPATIAL_SHAPE for a bad `sets` array or `out`; ERR_SPATIAL_FORMAT when a set is not strictly
+ *   ascending; ERR_SPATIAL_IO when `out` was detached or resized while the job ran.
  * @example
  * const m = await overlapMatrixAsync([Uint32Array.of(0, 1), Uint32Array.of(1, 2)]); // [1, 1/3, 1/3, 1]
  */

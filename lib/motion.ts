@@ -91,7 +91,7 @@ export function rigidSegmentation(tracks: Points, frames: number, opts?: RigidSe
  * @param frames - T (>= 1).
  * @param opts - `smoothing` [0.01 m], `cut` [0.1 m], `minGroupSize` [6 tracks].
  * @returns a promise of the labels and groups, as {@link rigidSegmentation}.
- * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE synchronously, as {@link rigidSegmentation}.
+ * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE as {@link rigidSegmentation}, as a rejected promise.
  * @example
  * const { groups } = await rigidSegmentationAsync(clip.tracksXYZ, clip.frames, { cut: 0.1 });
  */

@@ -47,7 +47,10 @@ export function checkDownsampleArgs(points: unknown, voxelSize: unknown, labels?
  * @param labels - optional Uint16Array(N), one label per point.
  * @returns M voxels: `points` Float32Array(3M) centroids, `counts` Uint32Array(M), and `labels`
  *   Uint16Array(M) when labels were given.
- * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE as {@link checkDownsampleArgs}.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `points` is not a Float32Array, `voxelSize` not a number or
+ *   `labels` not a Uint16Array.
+ * @throws ERR_SPATIAL_SHAPE when `points.length` is not a multiple of 3, `voxelSize` is not finite
+ *   and > 0, or `labels.length !== N`.
  * @example
  * const { points, counts } = voxelDownsample(Float32Array.of(0, 0, 0, 0.01, 0, 0, 1, 1, 1), 0.02);
  * // 2 voxels: centroids [0.005, 0, 0] and [1, 1, 1], counts [2, 1]

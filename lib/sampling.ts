@@ -111,8 +111,8 @@ export function voxelCoverageSelect(pointMaps: Points[], k: number, opts: VoxelC
  * @param k - frames to choose (integer >= 0).
  * @param opts - `voxelSize`, `confidences`, `candidates`, as in {@link voxelCoverageSelectDetailed}.
  * @returns a promise of the {@link VoxelCoverageSelection}.
- * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE synchronously, as {@link voxelCoverageSelectDetailed}
- *   (argument checks run before the job starts).
+ * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE as {@link voxelCoverageSelectDetailed}, as a rejected
+ *   promise (argument checks run before the job starts).
  * @example
  * const { frames, coverage } = await voxelCoverageSelectAsync(pointMaps, 16, { voxelSize: 0.05 });
  */
