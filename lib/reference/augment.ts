@@ -16,32 +16,59 @@ export type {
 } from '../augment-core.js';
 export { augmentIntrinsics, opPixelMap } from '../augment-core.js';
 
-/** Reference of {@link import('../augment.js').resizeView}. */
+/**
+ * Reference twin of {@link index!resizeView}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function resizeView(view: View, size: { width: number; height: number } | { scale: number }): View {
   return applyOneWith(kernels, view, resizeOp(view, size), 'size');
 }
 
-/** Reference of {@link import('../augment.js').cropView}. */
+/**
+ * Reference twin of {@link index!cropView}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function cropView(view: View, box: { x: number; y: number; width: number; height: number; fill?: FillValue }): View {
   return applyOneWith(kernels, view, cropOp(box), 'box');
 }
 
-/** Reference of {@link import('../augment.js').padView}. */
+/**
+ * Reference twin of {@link index!padView}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function padView(view: View, padding: { left?: number; top?: number; right?: number; bottom?: number; fill?: FillValue }): View {
   return applyOneWith(kernels, view, padOp(padding), 'padding');
 }
 
-/** Reference of {@link import('../augment.js').shiftPrincipalPoint}. */
+/**
+ * Reference twin of {@link index!shiftPrincipalPoint}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function shiftPrincipalPoint(view: View, dx: number, dy: number, opts?: { fill?: FillValue }): View {
   return applyOneWith(kernels, view, shiftOp(dx, dy, opts), 'shift');
 }
 
-/** Reference of {@link import('../augment.js').applyAugmentOps}. */
+/**
+ * Reference twin of {@link index!applyAugmentOps}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function applyAugmentOps(view: View, ops: AugmentOp[]): View {
   return applyAugmentOpsWith(kernels, view, ops);
 }
 
-/** Reference of {@link import('../augment.js').randomCameraAugment} (same draws, same ops). */
+/**
+ * Reference twin of {@link index!randomCameraAugment}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: same draws, same ops.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function randomCameraAugment(view: View, rng: Rng, ranges: AugmentRanges = {}): AugmentResult {
   const v = checkView(view);
   const ops = sampleAugmentOps(v.intrinsics, rng, ranges);

@@ -8,7 +8,12 @@ import { rayEmbedding } from './geometry.js';
 
 export type { CameraTokenOptions, CameraTokens } from '../sampling-args.js';
 
-/** Reference of `cameraTokens`. */
+/**
+ * Reference twin of {@link index!cameraTokens}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function cameraTokens(view: View, opts: CameraTokenOptions): CameraTokens {
   return buildCameraTokens(view, opts, rayEmbedding);
 }

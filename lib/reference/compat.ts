@@ -1,5 +1,5 @@
 /**
- * Reference twin of {@link import('../compat.js').visibleSetsMultiSpa}.
+ * Reference twin of {@link index!visibleSetsMultiSpa}.
  * @module
  */
 import { checkMultiSpaArgs } from '../compat.js';
@@ -10,7 +10,12 @@ import { cameraMath } from './camera.js';
 /** numpy's round: half to even (lib/rounding.ts; still exported here, as before). */
 export { roundHalfEven };
 
-/** Reference of `visibleSetsMultiSpa`. */
+/**
+ * Reference twin of {@link index!visibleSetsMultiSpa}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function visibleSetsMultiSpa(points: Float32Array, colorCameras: Camera[], depths: DepthMap[]): Uint32Array[] {
   const { cams, maps } = checkMultiSpaArgs(points, colorCameras, depths);
   return cams.map((cam, f) => {

@@ -25,7 +25,12 @@ function project(c: CameraMath, x: number, y: number, z: number): [number, numbe
   return [(c.fx * xc) / zc + c.cx, (c.fy * yc) / zc + c.cy, zc];
 }
 
-/** Reference of {@link import('../geometry.js').projectPoints}. */
+/**
+ * Reference twin of {@link index!projectPoints}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function projectPoints(points: Points, cameras: Camera | Camera[], out?: ProjectionOut): Projection {
   const n = checkPoints(points);
   const cams = checkCameras(cameras);
@@ -57,7 +62,11 @@ function isVisible(c: CameraMath, depth: Float32Array, x: number, y: number, z: 
   return d > 0 && d < Infinity && zc <= d + tolerance;
 }
 
-/** Reference of `visibleSets`. */
+/**
+ * Reference twin of {@link index!visibleSets}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function visibleSets(points: Points, cameras: Camera[], depths: DepthMap[], opts?: VisibilityOptions): Uint32Array[] {
   const n = checkPoints(points);
   if (!Array.isArray(cameras)) throw spatialError('ERR_SPATIAL_TYPE', 'Expected an Array of Camera for cameras but received a single camera; wrap it in [ ]');
@@ -73,7 +82,13 @@ export function visibleSets(points: Points, cameras: Camera[], depths: DepthMap[
   });
 }
 
-/** Reference of `visibleSetsAsync` (runs on the calling thread). */
+/**
+ * Reference twin of {@link index!visibleSetsAsync}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: runs on the calling thread.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation,
+ *   as a rejected promise.
+ */
 export async function visibleSetsAsync(points: Points, cameras: Camera[], depths: DepthMap[], opts?: VisibilityOptions): Promise<Uint32Array[]> {
   return visibleSets(points, cameras, depths, opts);
 }
@@ -98,19 +113,32 @@ function iou(inter: number, na: number, nb: number): number {
   return union === 0 ? 0 : inter / union;
 }
 
-/** Reference of `intersect`. */
+/**
+ * Reference twin of {@link index!intersect}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
   return Uint32Array.from(intersectionOf(checkIndexSet(a, 'a'), checkIndexSet(b, 'b')));
 }
 
-/** Reference of `overlap`. */
+/**
+ * Reference twin of {@link index!overlap}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function overlap(a: Uint32Array, b: Uint32Array): number {
   checkIndexSet(a, 'a');
   checkIndexSet(b, 'b');
   return iou(intersectionOf(a, b).length, a.length, b.length);
 }
 
-/** Reference of `overlapMatrix` (pairwise merges). */
+/**
+ * Reference twin of {@link index!overlapMatrix}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: pairwise merges.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function overlapMatrix(sets: Uint32Array[], out?: Float32Array): Float32Array {
   const s = checkIndexSets(sets);
   const m = s.length;
@@ -126,12 +154,23 @@ export function overlapMatrix(sets: Uint32Array[], out?: Float32Array): Float32A
   return result;
 }
 
-/** Reference of `overlapMatrixAsync` (runs on the calling thread). */
+/**
+ * Reference twin of {@link index!overlapMatrixAsync}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: runs on the calling thread.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation,
+ *   as a rejected promise.
+ */
 export async function overlapMatrixAsync(sets: Uint32Array[], out?: Float32Array): Promise<Float32Array> {
   return overlapMatrix(sets, out);
 }
 
-/** Reference of `correspondences`. */
+/**
+ * Reference twin of {@link index!correspondences}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function correspondences(points: Points, a: Camera, b: Camera, setA: Uint32Array, setB: Uint32Array): Correspondences {
   const n = checkPoints(points);
   const ca = cameraMath(checkCamera(a, 'a'));
@@ -154,7 +193,12 @@ export function correspondences(points: Points, a: Camera, b: Camera, setA: Uint
   return out;
 }
 
-/** Reference of `backprojectDepth`. */
+/**
+ * Reference twin of {@link index!backprojectDepth}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function backprojectDepth(depth: DepthMap, camera: Camera, opts?: { stride?: number }): Float32Array {
   const cam = checkCamera(camera, 'camera');
   const d = checkDepthMap(depth, 'depth', cam.intrinsics, 'camera');
@@ -180,7 +224,11 @@ export function backprojectDepth(depth: DepthMap, camera: Camera, opts?: { strid
 
 const patchCentre = (index: number, step: number): number => (index + 0.5) * step - 0.5;
 
-/** Reference of `rayGrid`. */
+/**
+ * Reference twin of {@link index!rayGrid}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function rayGrid(k: Intrinsics, grid: PatchGridSpec): Float32Array {
   const ki = checkIntrinsics(k, 'k');
   const g = resolvePatchGrid(ki, grid);
@@ -193,7 +241,11 @@ export function rayGrid(k: Intrinsics, grid: PatchGridSpec): Float32Array {
   return out;
 }
 
-/** Reference of `rayEmbedding`. */
+/**
+ * Reference twin of {@link index!rayEmbedding}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function rayEmbedding(k: Intrinsics, opts: RayEmbeddingOptions): Float32Array {
   const ki = checkIntrinsics(k, 'k');
   checkOptionsObject(opts);

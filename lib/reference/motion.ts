@@ -15,6 +15,12 @@ export { MAX_TRACKS, type RigidSegmentation, type RigidSegmentationOptions } fro
 
 const condensedIndex = (n: number, i: number, j: number): number => n * i - (i * (i + 1)) / 2 + (j - i - 1);
 
+/**
+ * Reference twin of {@link index!trackDistanceChange}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function trackDistanceChange(tracks: Points, frames: number, opts?: Pick<RigidSegmentationOptions, 'smoothing'>): Float64Array {
   const { n } = checkTracks(tracks, frames);
   const { smoothing } = checkSegmentationOptions(opts);
@@ -36,6 +42,12 @@ export function trackDistanceChange(tracks: Points, frames: number, opts?: Pick<
   return out;
 }
 
+/**
+ * Reference twin of {@link index!averageLinkageCut}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function averageLinkageCut(condensed: Float64Array, n: number, cut: number): Int32Array {
   const count = checkCondensed(condensed, n);
   const { cut: c } = checkSegmentationOptions({ cut });
@@ -69,6 +81,12 @@ export function averageLinkageCut(condensed: Float64Array, n: number, cut: numbe
   return labels;
 }
 
+/**
+ * Reference twin of {@link index!rigidSegmentation}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function rigidSegmentation(tracks: Points, frames: number, opts?: RigidSegmentationOptions): RigidSegmentation {
   const { n } = checkTracks(tracks, frames);
   const o = checkSegmentationOptions(opts);
@@ -76,6 +94,13 @@ export function rigidSegmentation(tracks: Points, frames: number, opts?: RigidSe
   return groupsFromClusters(labels, labels.reduce((m, l) => Math.max(m, l + 1), 0), o.minGroupSize);
 }
 
+/**
+ * Reference twin of {@link index!rigidSegmentationAsync}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation,
+ *   as a rejected promise.
+ */
 export async function rigidSegmentationAsync(tracks: Points, frames: number, opts?: RigidSegmentationOptions): Promise<RigidSegmentation> {
   return rigidSegmentation(tracks, frames, opts);
 }

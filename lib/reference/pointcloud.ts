@@ -1,12 +1,17 @@
 /**
- * Reference twin of {@link import('../pointcloud.js').voxelDownsample}.
+ * Reference twin of {@link index!voxelDownsample}.
  * @module
  */
 import { checkDownsampleArgs, type Downsampled } from '../pointcloud.js';
 
 const BIAS = 2 ** 20;
 
-/** Reference of `voxelDownsample`: group by voxel key, average in double, most frequent label. */
+/**
+ * Reference twin of {@link index!voxelDownsample}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: group by voxel key, average in double, most frequent label.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function voxelDownsample(points: Float32Array, voxelSize: number, labels?: Uint16Array): Downsampled {
   checkDownsampleArgs(points, voxelSize, labels);
   const groups = new Map<bigint, number[]>();

@@ -9,17 +9,32 @@ import * as kernels from './resample-kernels.js';
 
 export type { AxisMap, FillValue, ResampleSpec } from '../augment-core.js';
 
-/** Reference of {@link import('../resample.js').resampleImage}: bilinear colour. */
+/**
+ * Reference twin of {@link index!resampleImage}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: bilinear colour.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function resampleImage(image: Image, spec: ResampleSpec): Image {
   return resampleImageWith(kernels, image, spec);
 }
 
-/** Reference of {@link import('../resample.js').resampleDepth}: nearest neighbour, off-map -> 0. */
+/**
+ * Reference twin of {@link index!resampleDepth}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: nearest neighbour, off-map -> 0.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function resampleDepth(depth: DepthMap, spec: ResampleSpec): DepthMap {
   return resampleDepthWith(kernels, depth, spec);
 }
 
-/** Reference of {@link import('../resample.js').resampleIds}: nearest neighbour, off-map -> 0. */
+/**
+ * Reference twin of {@link index!resampleIds}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply. Here:
+ * nearest neighbour, off-map -> 0.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function resampleIds(ids: InstanceIdMap, spec: ResampleSpec): InstanceIdMap {
   return resampleIdsWith(kernels, ids, spec);
 }

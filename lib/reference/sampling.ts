@@ -42,7 +42,12 @@ export function medianFloat32(arrays: Float32Array[]): number {
 const MAX_AXIS_INDEX = 2 ** 53 - 1;
 const AXES = ['x', 'y', 'z'];
 
-/** Reference of `voxelCoverageSelectDetailed`. */
+/**
+ * Reference twin of {@link index!voxelCoverageSelectDetailed}, the native op:
+ * the same contract (parameters, shapes, units, edge cases, results), so its documentation and
+ * example apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function voxelCoverageSelectDetailed(pointMaps: Points[], k: number, opts: VoxelCoverageOptions = {}): VoxelCoverageSelection {
   const a = checkVoxelCoverageArgs(pointMaps, k, opts);
   const n = a.maps.length;
@@ -170,12 +175,23 @@ export function voxelCoverageSelectDetailed(pointMaps: Points[], k: number, opts
   };
 }
 
-/** Reference of `voxelCoverageSelect`. */
+/**
+ * Reference twin of {@link index!voxelCoverageSelect}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function voxelCoverageSelect(pointMaps: Points[], k: number, opts: VoxelCoverageOptions = {}): number[] {
   return voxelCoverageSelectDetailed(pointMaps, k, opts).frames;
 }
 
-/** Reference of `voxelCoverageSelectAsync` (runs synchronously, settles with the same result). */
+/**
+ * Reference twin of {@link index!voxelCoverageSelectAsync}, the native op: the
+ * same contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply. Here: runs synchronously, settles with the same result.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation,
+ *   as a rejected promise.
+ */
 export async function voxelCoverageSelectAsync(pointMaps: Points[], k: number, opts: VoxelCoverageOptions = {}): Promise<VoxelCoverageSelection> {
   return voxelCoverageSelectDetailed(pointMaps, k, opts);
 }

@@ -60,7 +60,12 @@ export function symmetricEigen4(a: ArrayLike<number>): { values: number[]; vecto
 
 const finite3 = (p: Points, i: number) => Number.isFinite(p[3 * i]) && Number.isFinite(p[3 * i + 1]) && Number.isFinite(p[3 * i + 2]);
 
-/** Reference of `alignSim3` (Horn's quaternion method; equal to the native Umeyama/SVD within 1e-6 on non-degenerate inputs). */
+/**
+ * Reference twin of {@link index!alignSim3}, the native op: the same contract
+ * (parameters, shapes, units, edge cases, results), so its documentation and example apply. Here:
+ * Horn's quaternion method; equal to the native Umeyama/SVD within 1e-6 on non-degenerate inputs.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
 export function alignSim3(src: Points, dst: Points, opts: { withScale?: boolean } = {}): Sim3Alignment {
   const { n, withScale } = checkAlignArgs(src, dst, opts);
   const ok = (i: number) => finite3(src, i) && finite3(dst, i);
