@@ -12,6 +12,7 @@ import { overlapMatrix } from '../geometry.js';
 import { rigidSegmentationAsync } from '../motion.js';
 import { createRng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
+import { type MotionCandidate, finiteTracks, motionCandidates, staticTracks, worldTracks } from './clip-prep.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { selectPairs } from './pairs.js';
@@ -19,7 +20,6 @@ import { writeFileAtomic } from '../io/files.js';
 import { type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
 import { ALL_CLIP_TASKS, type ClipTaskName, taskEntry } from './tasks/index.js';
-import { type MotionCandidate, STATIC_DISPLACEMENT, motionCandidates, worldTracks } from './tasks/objectMotion.js';
 import { DYNAMIC_CAMERA_NOTE } from './templates.js';
 
 /** Options of {@link generateClip} (defaults in brackets). */
@@ -101,46 +101,8 @@ function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
   });
 }
 
-/** Tracks that stay within 1 cm of where they started, in the world, over the whole clip. */
-function staticTracks(world: Float64Array, frames: number, n: number): boolean[] {
-  return Array.from({ length: n }, (_, i) => {
-    for (let t = 1; t < frames; t++) {
-      const a = 3 * i, b = 3 * (t * n + i);
-      if (Math.hypot(world[b] - world[a], world[b + 1] - world[a + 1], world[b + 2] - world[a + 2]) >= STATIC_DISPLACEMENT) return false;
-    }
-    return true;
-  });
-}
-
-/**
- * The clip without the tracks that have a non-finite coordinate in any frame (one NaN track would
- * otherwise poison the distance changes of every pair it is in, and merge the static room into one
- * moving group), and how many were left out.
- */
-export function finiteTracks(clip: DynamicClip): { clip: DynamicClip; dropped: number } {
-  const { frames: T, tracks: n, tracksXYZ: xyz } = clip;
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let ok = true;
-    for (let t = 0; t < T && ok; t++) {
-      const o = 3 * (t * n + i);
-      ok = Number.isFinite(xyz[o]) && Number.isFinite(xyz[o + 1]) && Number.isFinite(xyz[o + 2]);
-    }
-    if (ok) keep.push(i);
-  }
-  if (keep.length === n) return { clip, dropped: 0 };
-  if (keep.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `clip ${clip.id} has no track with finite coordinates in every frame (all ${n} hold NaN or infinity)`);
-  const k = keep.length;
-  const tracksXYZ = new (xyz instanceof Float32Array ? Float32Array : Float64Array)(T * k * 3);
-  const visibility = new Uint8Array(T * k);
-  for (let t = 0; t < T; t++)
-    keep.forEach((i, j) => {
-      tracksXYZ.set(xyz.subarray(3 * (t * n + i), 3 * (t * n + i) + 3), 3 * (t * k + j));
-      visibility[t * k + j] = clip.visibility[t * n + i];
-    });
-  const bodies = clip.bodies && Int32Array.from(keep, (i) => clip.bodies![i]);
-  return { clip: { ...clip, tracks: k, tracksXYZ, visibility, bodies }, dropped: n - k };
-}
+// Clip preparation (finite tracks, world tracks, static tracks, movement candidates): clip-prep.ts.
+export { finiteTracks };
 
 /** Runs the dynamic engine on one clip and writes its outputs into `opts.outDir`. */
 export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOptions): Promise<ClipReport> {

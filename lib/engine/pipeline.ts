@@ -102,6 +102,32 @@ export function promptWriter(outDir: string, sceneId: string): TaskContext['writ
   };
 }
 
+/**
+ * The pixels {@link backprojectDepth} keeps, as indices `i * width + j` in the order of its output
+ * points (the order its TSDoc in geometry.ts states): rows i = 0, stride, 2 * stride, ...; within a
+ * row, columns j = 0, stride, ...; a pixel is kept iff its depth is > 0 and finite. Point k of
+ * `backprojectDepth(depth, camera, { stride })` is the back-projection of pixel `pixels[k]`, so
+ * per-pixel data (instance labels) follow the points by this one definition;
+ * test/engine/backprojected-pixels.test.ts checks the order against the native op.
+ */
+export function backprojectedPixels(depth: DepthMap, stride: number): Uint32Array {
+  const { width, height, data } = depth;
+  let count = 0;
+  for (let i = 0; i < height; i += stride)
+    for (let j = 0; j < width; j += stride) {
+      const d = data[i * width + j];
+      if (d > 0 && Number.isFinite(d)) count++;
+    }
+  const pixels = new Uint32Array(count);
+  let k = 0;
+  for (let i = 0; i < height; i += stride)
+    for (let j = 0; j < width; j += stride) {
+      const d = data[i * width + j];
+      if (d > 0 && Number.isFinite(d)) pixels[k++] = i * width + j;
+    }
+  return pixels;
+}
+
 /** Scene points: the scene's own (mesh vertices), else depth of all frames fused and voxel-downsampled. */
 export async function scenePoints(
   scene: Scene, frames: Frame[], opts: { voxelSize: number; stride: number; progress?: GenerateOptions['progress'] },
@@ -116,14 +142,11 @@ export async function scenePoints(
     const pts = backprojectDepth(depth, { intrinsics: f.intrinsics, pose: f.pose }, { stride: opts.stride });
     chunks.push(pts);
     if (withLabels && f.instanceIds) {
-      // Same pixel order as backprojectDepth: stride grid, row-major, valid depths only.
-      const labels: number[] = [];
-      for (let r = 0; r < depth.height; r += opts.stride)
-        for (let c = 0; c < depth.width; c += opts.stride) {
-          const d = depth.data[r * depth.width + c];
-          if (d > 0 && Number.isFinite(d)) labels.push(f.instanceIds[r * depth.width + c]);
-        }
-      labelChunks.push(Uint16Array.from(labels));
+      const pixels = backprojectedPixels(depth, opts.stride);
+      if (pixels.length * 3 !== pts.length)
+        throw new Error(`internal: backprojectDepth gave ${pts.length / 3} points for ${pixels.length} kept pixels of frame ${f.id}`);
+      const ids = f.instanceIds;
+      labelChunks.push(Uint16Array.from(pixels, (p) => ids[p]));
     } else withLabels = false;
     opts.progress?.('fuse', i + 1, frames.length);
   }

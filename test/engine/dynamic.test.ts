@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/engine/cli.js';
 import { generateClip } from '../../lib/engine/dynamic.js';
 import { scoreEval, scoreSample, type EvalSample } from '../../lib/engine/scoring/index.js';
-import { DISPLACEMENT_BINS, displacementBins, motionCandidates, worldTracks } from '../../lib/engine/tasks/objectMotion.js';
+import { DISPLACEMENT_BINS, displacementBins, motionCandidates, worldTracks } from '../../lib/engine/clip-prep.js';
 import { rigidSegmentation } from '../../lib/motion.js';
 import { createRng } from '../../lib/random.js';
 import { loadTapVid3dNpz } from '../../lib/scenes/clip.js';

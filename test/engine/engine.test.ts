@@ -9,6 +9,7 @@ import type { QASample } from '../../lib/engine/context.js';
 import { generateScene, type GenerateReport } from '../../lib/engine/pipeline.js';
 import { invertRigidPose, multiplyPoses } from '../../lib/pose.js';
 import { scoreSample } from '../../lib/engine/scoring/index.js';
+import { projectPoints } from '../../lib/geometry.js';
 import * as ref from '../../lib/reference/index.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import type { Scene } from '../../lib/scenes/types.js';
@@ -95,6 +96,9 @@ describe('data engine on the synthetic scene', () => {
       expect(visibleIn(p, f1) && visibleIn(p, f2)).toBe(true);
       const b = project(p, f2);
       const k2 = camOf(f2).intrinsics;
+      // The task projects all common points in one batch: the same float32s as one point per call.
+      for (const [key, f] of [['pixel1', f1], ['pixel2', f2]] as const)
+        expect(av[key], key).toEqual(Array.from(projectPoints(scene.points!.subarray(3 * p, 3 * p + 3), camOf(f)).uv));
       if (s.subtask === 'coor_2_coor') expect(s.gt_value).toEqual([norm(b.u, k2.width), norm(b.v, k2.height)]);
       else {
         const options = av.options as [number, number][];

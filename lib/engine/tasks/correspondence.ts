@@ -5,9 +5,9 @@
  * uniformly at random, sometimes next to the answer).
  * @module
  */
-import { intersect } from '../../geometry.js';
+import { correspondences } from '../../geometry.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
-import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
+import { type QASample, type TaskContext, insideImage, makeSample } from '../context.js';
 import { COORD_NOTE, T, choose } from '../templates.js';
 
 const LETTERS = ['A', 'B', 'C', 'D'];
@@ -18,13 +18,18 @@ function* pairCycle(ctx: TaskContext, rng = ctx.rng): Generator<[number, number]
     for (const [i, j] of rng.shuffle(ctx.pairs.slice())) yield rng.next() < 0.5 ? [i, j] : [j, i];
 }
 
-/** A point seen by both frames and inside both colour images, with its projections. */
+/**
+ * A point seen by both frames and inside both colour images, with its projections: the common
+ * points are projected into both colour cameras in one native call ({@link correspondences}), then
+ * up to 20 random ones are tried.
+ */
 function commonPoint(ctx: TaskContext, f1: number, f2: number, rng = ctx.rng) {
-  const common = intersect(ctx.visible[f1], ctx.visible[f2]);
+  const c = correspondences(ctx.points, ctx.frames[f1].colorCamera, ctx.frames[f2].colorCamera, ctx.visible[f1], ctx.visible[f2]);
+  const common = c.index;
   for (let t = 0; t < 20 && common.length; t++) {
-    const p = common[rng.int(0, common.length - 1)];
-    const a = projectInto(ctx, p, f1), b = projectInto(ctx, p, f2);
-    if (a.z > 0 && b.z > 0 && insideImage(ctx, f1, a.u, a.v, 12) && insideImage(ctx, f2, b.u, b.v, 12)) return { p, a, b, common: common.length };
+    const k = rng.int(0, common.length - 1);
+    const a = { u: c.uvA[2 * k], v: c.uvA[2 * k + 1], z: c.depthA[k] }, b = { u: c.uvB[2 * k], v: c.uvB[2 * k + 1], z: c.depthB[k] };
+    if (a.z > 0 && b.z > 0 && insideImage(ctx, f1, a.u, a.v, 12) && insideImage(ctx, f2, b.u, b.v, 12)) return { p: common[k], a, b, common: common.length };
   }
   return null;
 }

@@ -7,26 +7,20 @@
  * Adding a task: write `tasks/<name>.ts` (a {@link TaskGenerator}) and add one entry to `TASKS`.
  * @module
  */
-import type { DynamicClip } from '../../scenes/clip.js';
+import type { ClipTaskInput } from '../clip-prep.js';
 import type { QASample, TaskContext } from '../context.js';
 import type { AnswerSpec, Direction } from '../scoring/parse.js';
 import { CAMERA_SUBTYPES, cameraTasks } from './camera.js';
 import { correspondenceTasks } from './correspondence.js';
 import { depthTasks } from './depth.js';
-import { type MotionCandidate, objectMotionTasks } from './objectMotion.js';
+import { objectMotionTasks } from './objectMotion.js';
 import { objectSizeTasks } from './objectSize.js';
 
 /** A static-scene task generator: samples of each of its question types, `perSubtask` each at most. */
 export type TaskGenerator = (ctx: TaskContext, perSubtask: number) => Promise<QASample[]>;
 
-/** What the dynamic engine hands a clip task besides the context (world tracks and movement candidates). */
-export interface ClipTaskInput {
-  clip: DynamicClip;
-  /** World position of every track in every frame (see `worldTracks`). */
-  world: Float64Array;
-  /** Balanced (track, frame pair) candidates; empty unless `object_movement` is asked for. */
-  candidates: MotionCandidate[];
-}
+// What the dynamic engine hands a clip task besides the context: prepared once per clip in clip-prep.ts.
+export type { ClipTaskInput };
 
 /** A dynamic-clip task generator. */
 export type ClipTaskGenerator = (ctx: TaskContext, input: ClipTaskInput, perSubtask: number) => Promise<QASample[]>;
@@ -85,7 +79,7 @@ export const TASKS = [
   {
     name: 'object_movement',
     questionTypes: ['tapvid3d_total_distance_coord', 'tapvid3d_total_distance_dot', 'tapvid3d_displacement_vector_coord', 'tapvid3d_displacement_vector_dot'],
-    clip: (ctx, { clip, world, candidates }, perSubtask) => objectMotionTasks(ctx, clip, world, candidates, perSubtask),
+    clip: objectMotionTasks,
     answers: [DISPLACEMENT_VECTOR, TOTAL_DISTANCE],
   },
   {
