@@ -4,7 +4,7 @@
  *
  * Conventions (DESIGN.md section 2): OpenCV camera frame (x right, y down, z forward), metres;
  * `Camera.pose` is worldFromCam, a rigid row-major 4x4 `Float64Array(16)`; intrinsics in pixels with
- * integer pixel coordinates at pixel centres; depth maps in metres where 0 or non-finite means no
+ * integer pixel coordinates at pixel centres; depth maps in metres where <= 0 or non-finite means no
  * measurement. Besides the argument errors each function lists, every op throws ERR_SPATIAL_IO when
  * the native addon cannot be loaded (see {@link info}).
  * @module
@@ -67,7 +67,7 @@ export function projectPoints(points: Points, cameras: Camera | Camera[], out?: 
  * (finite, > 0), and `Xc.z <= d + tolerance`. Non-finite points are never visible.
  *
  * Edge cases: points behind the camera (`Xc.z <= near`) are never visible; an invalid depth
- * (0 or non-finite) means no measurement, so a point landing there is never visible; a pixel is
+ * (<= 0 or non-finite) means no measurement, so a point landing there is never visible; a pixel is
  * in bounds iff `0 <= floor(u + 0.5) < W` and `0 <= floor(v + 0.5) < H` (pixel centres at integers).
  *
  * @param points - `Float32Array` or `Float64Array` of length 3N, xyz, world frame, metres.
@@ -101,7 +101,7 @@ export function visibleSets(points: Points, cameras: Camera[], depths: DepthMap[
  *
  * @param points - 3N xyz (Float32Array / Float64Array), world frame, metres.
  * @param cameras - array of F cameras.
- * @param depths - F depth maps (metres; 0 or non-finite = no measurement), each of its camera's size.
+ * @param depths - F depth maps (metres; <= 0 or non-finite = no measurement), each of its camera's size.
  * @param opts - `tolerance` (metres, default 0.05) and `near` (metres, default 1e-6).
  * @returns a promise of F ascending Uint32Arrays of point indices.
  * @throws the same codes as {@link visibleSets}, as a rejected promise (validation runs before the job starts).
@@ -236,7 +236,7 @@ export function correspondences(points: Points, a: Camera, b: Camera, setA: Uint
  *
  * Pixel (j, i) with depth d maps to `Xc = ((j - cx) / fx * d, (i - cy) / fy * d, d)`, then
  * `Xw = R Xc + t`. Pixels are visited on a stride grid (rows and columns 0, s, 2s, ...) in row-major
- * order; invalid depths (0, non-finite) are skipped. Integer (j, i) are pixel centres.
+ * order; invalid depths (<= 0, non-finite) are skipped. Integer (j, i) are pixel centres.
  *
  * @param depth - `{ width, height, data: Float32Array(width*height) }`, row-major, metres; its size
  *   must equal the camera's `width x height`.
