@@ -53,7 +53,7 @@ const CONFIGS = {
 const COLOR_W = 1296, COLOR_H = 968, DEPTH_W = 640, DEPTH_H = 480;
 
 const frameCounts = args.frames.split(',').map(Number);
-const configs = args.configs.split(',');
+const configs = args.configs.split(',').filter(Boolean);
 for (const c of configs) if (!CONFIGS[c]) throw new Error(`--configs: unknown config ${c} (known: ${Object.keys(CONFIGS).join(', ')})`);
 const clis = args.cli.split(',').map((p) => resolve(p));
 const genArgs = args['gen-args'].split(/\s+/).filter(Boolean);

@@ -6,6 +6,7 @@
  * @module
  */
 export * from './geometry.js';
+export { depthFromStored, visibleSetsStoredAsync } from './depth-stored.js';
 export * from './types.js';
 export { isSpatialError, type SpatialError, type SpatialErrorCode } from './errors.js';
 export { PACKED_CAMERA_LENGTH } from './validate.js';

@@ -18,6 +18,8 @@ export interface NativeBinding {
   projectPoints(points: Float32Array | Float64Array, cameras: Float64Array, uv: Float32Array, depth: Float32Array): void;
   visibleSets(points: Float32Array | Float64Array, cameras: Float64Array, depths: Float32Array[], near: number, tolerance: number): Uint32Array[];
   visibleSetsAsync(points: Float32Array | Float64Array, cameras: Float64Array, depths: Float32Array[], near: number, tolerance: number): Promise<Uint32Array[]>;
+  visibleSetsStoredAsync(points: Float32Array | Float64Array, cameras: Float64Array, depths: Uint16Array[], scale: number, near: number, tolerance: number): Promise<Uint32Array[]>;
+  depthFromStored(stored: Uint16Array, scale: number, out: Float32Array): void;
   intersect(a: Uint32Array, b: Uint32Array): Uint32Array;
   overlap(a: Uint32Array, b: Uint32Array): number;
   overlapMatrix(sets: Uint32Array[], out: Float32Array): void;

@@ -40,6 +40,19 @@ export interface DepthMap {
   data: Float32Array;
 }
 
+/**
+ * A depth map as a 16-bit depth PNG stores it: row-major samples `data` (length W*H) in units of
+ * `1 / scale` metres (ScanNet scale 1000 = millimetres, TUM 5000); 0 = no measurement. Metres are
+ * `stored / scale` (see `depthFromStored`).
+ */
+export interface StoredDepthMap {
+  width: number;
+  height: number;
+  data: Uint16Array;
+  /** Stored units per metre, finite and > 0. */
+  scale: number;
+}
+
 /** Points: interleaved xyz of N points (length 3N), world frame, metres. */
 export type Points = Float32Array | Float64Array;
 

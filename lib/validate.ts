@@ -4,7 +4,7 @@
  * @module
  */
 import { describeValue, spatialError } from './errors.js';
-import type { Camera, DepthMap, Image, InstanceIdMap, Intrinsics, Points, Pose, VisibilityOptions } from './types.js';
+import type { Camera, DepthMap, Image, InstanceIdMap, Intrinsics, Points, Pose, StoredDepthMap, VisibilityOptions } from './types.js';
 
 /** Values per packed camera: fx, fy, cx, cy, width, height, pose[16] (the native layout). */
 export const PACKED_CAMERA_LENGTH = 22;
@@ -129,6 +129,25 @@ export function checkDepthMap(d: unknown, name = 'depth', k?: Intrinsics, camNam
   if (k && (k.width !== width || k.height !== height))
     throw spatialError('ERR_SPATIAL_SHAPE', `${name} is ${width}x${height} but ${camName} expects ${k.width}x${k.height}`);
   return d as unknown as DepthMap;
+}
+
+/**
+ * Checks a {@link StoredDepthMap}: Uint16Array data of length width*height, a finite scale > 0,
+ * and, when `k` is given, the size of that camera.
+ * @throws ERR_SPATIAL_TYPE / ERR_SPATIAL_SHAPE naming the argument.
+ */
+export function checkStoredDepthMap(d: unknown, name = 'depth', k?: { width: number; height: number }, camName = 'camera'): StoredDepthMap {
+  if (!isObject(d)) throw spatialError('ERR_SPATIAL_TYPE', `Expected a StoredDepthMap { width, height, data, scale } for ${name} but received ${describeValue(d)}`);
+  const { width, height, data, scale } = d as unknown as StoredDepthMap;
+  if (!(data instanceof Uint16Array)) throw spatialError('ERR_SPATIAL_TYPE', `Expected a Uint16Array for ${name}.data but received ${describeValue(data)}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name}.width and .height must be positive integers (got ${describeValue(width)}, ${describeValue(height)})`);
+  if (data.length !== width * height) throw spatialError('ERR_SPATIAL_SHAPE', `${name}.data.length must be width*height = ${width * height} (got ${data.length})`);
+  if (typeof scale !== 'number') throw spatialError('ERR_SPATIAL_TYPE', `Expected a number for ${name}.scale but received ${describeValue(scale)}`);
+  if (!Number.isFinite(scale) || !(scale > 0)) throw spatialError('ERR_SPATIAL_SHAPE', `${name}.scale must be a finite number > 0 (got ${scale})`);
+  if (k && (k.width !== width || k.height !== height))
+    throw spatialError('ERR_SPATIAL_SHAPE', `${name} is ${width}x${height} but ${camName} expects ${k.width}x${k.height}`);
+  return d as unknown as StoredDepthMap;
 }
 
 /** Checks depth maps against cameras one to one. */

@@ -5,6 +5,7 @@
  *   spatial-geom demo [--out DIR] [--seed S]
  *   spatial-geom generate --scene DIR --format scannet|tum|manifest --out DIR [--tasks a,b] [--per-task N]
  *                         [--seed S] [--overlap 0.06,0.35] [--frame-step K] [--compat multispa] [--no-prompts]
+ *                         [--image-format jpg|png] [--jpeg-quality 95] [--png-compression 6]
  *   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks object_movement,camera] [--image-size WxH]
  *   spatial-geom overlap --scene DIR --format F --png overlap.png
  *   spatial-geom stats qa.jsonl
@@ -36,15 +37,17 @@ import { asIoError, readBytes, readText } from '../io/files.js';
 import { redactUrl } from './redact.js';
 import { assertUnlocked } from '../io/lock.js';
 import { generateInto, LOCK_FILE, lockOutput } from './output.js';
+import { IMAGE_FORMATS, type ImageFormat, type ImageFormatOptions, imageFormatSpec } from './images.js';
 import { type GenerateOptions, type GenerateReport, generateScene, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from './pipeline.js';
 
 const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
   spatial-geom generate --scene DIR --format ${SCENE_FORMATS.join('|')} --out DIR [--tasks ${ALL_TASKS.join(',')}]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
-                        [--allow-outside-paths]
+                        [--image-format jpg|png] [--jpeg-quality 95] [--png-compression 6] [--allow-outside-paths]
   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks ${ALL_CLIP_TASKS.join(',')}] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
+                        [--image-format jpg|png] [--jpeg-quality 95] [--png-compression 6]
   spatial-geom overlap --scene DIR --format ${SCENE_FORMATS.join('|')} --png FILE [--frame-step K]
   spatial-geom stats FILE.jsonl
   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format ours|multispa] [--json | --markdown]
@@ -173,6 +176,7 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
     pointsPerGroup: parseInteger(values['points-per-group'] as string | undefined, '--points-per-group'),
     pairsPerBin: parseInteger(values['pairs-per-bin'] as string | undefined, '--pairs-per-bin'),
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], progress: bars.progress,
+    ...imageFormatOptions(values as GenerationValues),
   })).finally(() => bars.stop());
   printClipReport(report, out);
 }
@@ -192,6 +196,9 @@ const GENERATION_OPTIONS = {
   tasks: { type: 'string' }, 'per-task': { type: 'string' }, seed: { type: 'string', default: '0' }, overlap: { type: 'string' },
   'frame-step': { type: 'string' }, 'voxel-size': { type: 'string' }, tolerance: { type: 'string' }, compat: { type: 'string' },
   'no-prompts': { type: 'boolean', default: false },
+  // --- feat/perf (issue 18): image format flags; the integrator ports these to the per-command files ---
+  'image-format': { type: 'string' }, 'jpeg-quality': { type: 'string' }, 'png-compression': { type: 'string' },
+  // --- end feat/perf ---
 } as const;
 
 type GenerationValues = { [K in keyof typeof GENERATION_OPTIONS]?: (typeof GENERATION_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -206,8 +213,23 @@ function generationOptions(values: GenerationValues): Omit<GenerateOptions, 'out
     seed: parseInteger(values.seed, '--seed', 0), tasks: parseTasks(values.tasks), perTask: parseInteger(values['per-task'], '--per-task'),
     overlapBand: parseOverlap(values.overlap), frameStep: parseInteger(values['frame-step'], '--frame-step'), voxelSize: voxel, tolerance,
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'],
+    ...imageFormatOptions(values),
   };
 }
+
+// --- feat/perf (issue 18): --image-format jpg|png, --jpeg-quality Q, --png-compression L ---
+function imageFormatOptions(values: GenerationValues): ImageFormatOptions {
+  const format = values['image-format'];
+  if (format !== undefined && !IMAGE_FORMATS.includes(format as ImageFormat))
+    throw spatialError('ERR_SPATIAL_FORMAT', `--image-format must be ${IMAGE_FORMATS.join(' or ')} (got ${format})`);
+  const out: ImageFormatOptions = {};
+  if (format !== undefined) out.imageFormat = format as ImageFormat;
+  if (values['jpeg-quality'] !== undefined) out.jpegQuality = parseInteger(values['jpeg-quality'], '--jpeg-quality', 1);
+  if (values['png-compression'] !== undefined) out.pngCompression = parseInteger(values['png-compression'], '--png-compression', 0);
+  imageFormatSpec(out); // range errors now, before any scene is read
+  return out;
+}
+// --- end feat/perf ---
 
 async function cmdGenerate(argv: string[]): Promise<void> {
   const { values } = parseArgs({

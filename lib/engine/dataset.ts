@@ -43,9 +43,9 @@ import { type GenerateOptions, generateScene } from './pipeline.js';
  * Bump when the engine's outputs change for the same inputs (a new question template, a fixed
  * rounding): it is part of every unit key, so old shards are regenerated instead of reused.
  */
-export const OUTPUT_REVISION = 1;
+export const OUTPUT_REVISION = 2; // 2: prompt and frame images are JPEG q95 by default (were PNG)
 
-/** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o1`: part of every unit key. */
+/** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o2`: part of every unit key. */
 export const ENGINE_VERSION = `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
 
 /** Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk. */
@@ -63,6 +63,7 @@ export interface SceneEntry {
 export type UnitOptions = Pick<
   GenerateOptions,
   'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction'
+  | 'imageFormat' | 'jpegQuality' | 'pngCompression'
 >;
 
 /** One unit of work: a scene (or a scene x task family) with everything needed to generate it. */
@@ -274,6 +275,7 @@ const UNIT_OPTION_CHECKS: Record<keyof UnitOptions, Check> = {
   perTask: isInt(1, 1_000_000), binWidth: isNumber(1e-6, 1), maxPairs: isInt(1, 100_000_000), frameStep: isInt(1, 1_000_000),
   voxelSize: isNumber(1e-9, 1e6), backprojectStride: isInt(1, 1_000_000), tolerance: isNumber(0, 1e6), compat: oneOf(['ours', 'multispa']),
   prompts: oneOf([true, false]), evalFraction: isNumber(0, 1),
+  imageFormat: oneOf(['jpg', 'png']), jpegQuality: isInt(1, 100), pngCompression: isInt(0, 9),
   overlapBand: (v, name) => {
     if (!(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && v[0] < v[1])) fail(name, 'two fractions [lo, hi] with 0 <= lo < hi <= 1', v);
   },

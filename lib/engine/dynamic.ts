@@ -17,13 +17,14 @@ import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
-import { type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
+import { type ImageFormatOptions, ImageWriter, imageExtension, imageFormatSpec } from './images.js';
+import { type GenerateOptions, promptWriter, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
 import { ALL_CLIP_TASKS, type ClipTaskName, taskEntry } from './tasks/index.js';
 import { DYNAMIC_CAMERA_NOTE } from './templates.js';
 
 /** Options of {@link generateClip} (defaults in brackets). */
-export interface ClipGenerateOptions {
+export interface ClipGenerateOptions extends ImageFormatOptions {
   outDir: string;
   /** Run seed [0]; the clip's generator is seeded from (seed, clip id). */
   seed?: number;
@@ -69,7 +70,7 @@ export interface ClipReport {
 }
 
 /** The clip's frames as the task generators see them (one camera, images on demand). */
-function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
+function clipFrames(clip: DynamicClip, outDir: string, images: ImageWriter): EngineFrame[] {
   const cache = new Map<number, Promise<string>>();
   return Array.from({ length: clip.frames }, (_, t) => {
     const camera = { intrinsics: clip.intrinsics, pose: clip.poses?.[t] ?? Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1) };
@@ -88,11 +89,11 @@ function clipFrames(clip: DynamicClip, outDir: string): EngineFrame[] {
         let p = cache.get(t);
         if (!p) {
           const encoded = clip.images?.encoded?.(t);
-          const rel = join('images', clip.id, `${id}${encoded?.ext ?? '.png'}`);
+          const rel = join('images', clip.id, `${id}${encoded?.ext ?? imageExtension(images.spec)}`);
           // Stored frames are copied as they are, so they are checked first (header only).
           p = encoded
             ? checkFrameBytes(encoded.bytes, encoded.source, expected).then(() => writeFileAtomic(join(outDir, rel), encoded.bytes, 'image', { mkdir: true })).then(() => rel)
-            : loadColor().then((img) => writePng(join(outDir, rel), img)).then(() => rel);
+            : loadColor().then((img) => images.write(join(outDir, rel), img)).then(() => rel);
           cache.set(t, p);
         }
         return p;
@@ -117,6 +118,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   const prompts = opts.prompts ?? true;
   const tasks = opts.tasks ?? ALL_CLIP_TASKS;
   const { frames: T, tracks: n } = clip;
+  const images = new ImageWriter(imageFormatSpec(opts));
 
   let t = performance.now();
   const seg = await rigidSegmentationAsync(clip.tracksXYZ, T, { smoothing: opts.smoothing, cut: opts.cut, minGroupSize: opts.minGroupSize });
@@ -146,9 +148,9 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
 
   const points = new Float32Array(world.subarray(0, 3 * n));
   const ctx: TaskContext = {
-    sceneId: clip.id, points, instances: [], frames: clipFrames(clip, opts.outDir), visible, overlap, pairs,
+    sceneId: clip.id, points, instances: [], frames: clipFrames(clip, opts.outDir, images), visible, overlap, pairs,
     up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? 'ours'), rng, prompts,
-    writePrompt: promptWriter(opts.outDir, clip.id),
+    writePrompt: promptWriter(opts.outDir, clip.id, images),
     cameraNote: DYNAMIC_CAMERA_NOTE,
   };
 
@@ -158,6 +160,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
     if (tasks.includes(name)) samples.push(...(await taskEntry(name).clip!(ctx, { clip, world, candidates }, perTask)));
     opts.progress?.('tasks', k + 1, ALL_CLIP_TASKS.length);
   }
+  await images.drain();
   lap('tasks', t);
 
   t = performance.now();

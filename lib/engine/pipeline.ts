@@ -11,14 +11,16 @@ import { visibleSetsMultiSpa } from '../compat.js';
 import { spatialError } from '../errors.js';
 import { checkFrameFile } from '../io/image.js';
 import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
+import { visibleSetsStoredAsync } from '../depth-stored.js';
 import { voxelDownsample } from '../pointcloud.js';
 import { createRng, type Rng } from '../random.js';
 import { writeFileAtomic } from '../io/files.js';
-import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
+import { loadFrameColor, loadFrameDepth, loadFrameDepthStored } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
-import type { Camera, DepthMap, Image } from '../types.js';
+import type { Camera, DepthMap, Image, StoredDepthMap } from '../types.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
+import { DecodedImageCache, type ImageFormatOptions, ImageWriter, imageExtension, imageFormatSpec } from './images.js';
 import { type PairSelection, selectPairs } from './pairs.js';
 import { upVector } from './relations.js';
 import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
@@ -26,7 +28,7 @@ import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 export { TASK_GENERATORS };
 
 /** Options of {@link generateScene} (defaults in brackets). */
-export interface GenerateOptions {
+export interface GenerateOptions extends ImageFormatOptions {
   /** Output directory: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json. */
   outDir: string;
   /** Run seed [0]; the scene's generator is seeded from (seed, scene id). */
@@ -57,6 +59,8 @@ export interface GenerateOptions {
   evalFraction?: number;
   /** Frames per visibility batch (bounds memory: depth maps of one batch are held) [32]. */
   batchSize?: number;
+  /** Decoded colour frames held for prompts, bytes [256 MiB: ~70 frames of 1296x968]. */
+  colorCacheBytes?: number;
   /** Progress callback: stage name, units done, units total. */
   progress?: (stage: string, done: number, total: number) => void;
 }
@@ -90,14 +94,15 @@ export async function writePng(path: string, img: Image): Promise<void> {
 }
 
 /**
- * The `writePrompt` of a task context: writes a prompt image as
- * `images/prompts/<sceneId>/<name>.png` under `outDir` (characters other than word characters, `.`
- * and `-` in `name` become `_`) and returns that path relative to `outDir`.
+ * The `writePrompt` of a task context: queues a prompt image on `writer` as
+ * `images/prompts/<sceneId>/<name>.<jpg|png>` under `outDir` (characters other than word
+ * characters, `.` and `-` in `name` become `_`) and returns that path relative to `outDir` once
+ * queued; the file exists after `writer.drain()`. The image must not be changed afterwards.
  */
-export function promptWriter(outDir: string, sceneId: string): TaskContext['writePrompt'] {
+export function promptWriter(outDir: string, sceneId: string, writer: ImageWriter): TaskContext['writePrompt'] {
   return async (name, img) => {
-    const rel = join('images', 'prompts', sceneId, `${name.replace(/[^\w.-]/g, '_')}.png`);
-    await writePng(join(outDir, rel), img);
+    const rel = join('images', 'prompts', sceneId, `${name.replace(/[^\w.-]/g, '_')}${imageExtension(writer.spec)}`);
+    await writer.write(join(outDir, rel), img);
     return rel;
   };
 }
@@ -163,17 +168,39 @@ export async function scenePoints(
   return { points: down.points, pointInstances: down.labels, source: 'fused' };
 }
 
-/** Visible sets of all frames, computed in batches (depth maps of one batch in memory at a time). */
+/**
+ * Visible sets of all frames, computed in batches (the depth maps of at most two batches in
+ * memory). Frames whose depth is a 16-bit PNG go to the kernel as stored (uint16 + scale,
+ * `visibleSetsStoredAsync`): libvips decodes them on its threads, the conversion to metres runs
+ * on the worker that runs the kernel, and the next batch is decoded while this one's visibility
+ * runs. Frames with in-memory depth, mixed scales and the 'multispa' rule take the metric path.
+ */
 export async function sceneVisibility(
   points: Float32Array, frames: Frame[], opts: { tolerance: number; compat: CompatMode; batchSize: number; progress?: GenerateOptions['progress'] },
 ): Promise<Uint32Array[]> {
   const sets: Uint32Array[] = [];
-  for (let b = 0; b < frames.length; b += opts.batchSize) {
-    const batch = frames.slice(b, b + opts.batchSize);
-    const depths: DepthMap[] = await Promise.all(batch.map((f) => loadFrameDepth(f)));
-    if (opts.compat === 'multispa') sets.push(...visibleSetsMultiSpa(points, batch.map(colorCameraOf), depths));
-    else sets.push(...(await visibleSetsAsync(points, batch.map((f) => ({ intrinsics: f.intrinsics, pose: f.pose })), depths, { tolerance: opts.tolerance })));
-    opts.progress?.('visibility', Math.min(frames.length, b + batch.length), frames.length);
+  const stored = opts.compat !== 'multispa' && frames.every((f) => !f.depth && f.depthPath && f.depthScale === frames[0].depthScale);
+  const batches: Frame[][] = [];
+  for (let b = 0; b < frames.length; b += opts.batchSize) batches.push(frames.slice(b, b + opts.batchSize));
+  const decode = (batch: Frame[]) => Promise.all(batch.map((f) => loadFrameDepthStored(f) as Promise<StoredDepthMap>));
+  // The next batch decodes while this one's visibility runs; a failure surfaces when it is awaited.
+  let next = stored && batches.length ? decode(batches[0]) : undefined;
+  next?.catch(() => undefined);
+  let done = 0;
+  for (const [k, batch] of batches.entries()) {
+    const cameras = batch.map((f) => ({ intrinsics: f.intrinsics, pose: f.pose }));
+    if (next) {
+      const depths = await next;
+      next = k + 1 < batches.length ? decode(batches[k + 1]) : undefined;
+      next?.catch(() => undefined);
+      sets.push(...(await visibleSetsStoredAsync(points, cameras, depths, { tolerance: opts.tolerance })));
+    } else {
+      const depths: DepthMap[] = await Promise.all(batch.map((f) => loadFrameDepth(f)));
+      if (opts.compat === 'multispa') sets.push(...visibleSetsMultiSpa(points, batch.map(colorCameraOf), depths));
+      else sets.push(...(await visibleSetsAsync(points, cameras, depths, { tolerance: opts.tolerance })));
+    }
+    done += batch.length;
+    opts.progress?.('visibility', done, frames.length);
   }
   return sets;
 }
@@ -185,16 +212,25 @@ export function overlapHistogram(overlap: Float32Array, m: number, bins = 20): {
   return { edges: Array.from({ length: bins + 1 }, (_, k) => k / bins), counts };
 }
 
-/** An overlap matrix as a heat-map image (black -> red -> yellow -> white), each cell `cell` px. */
+/**
+ * An overlap matrix as a heat-map image (black -> red -> yellow -> white), each cell `cell` px.
+ * The colour is computed once per cell and each cell row is built once, then copied: no per-pixel
+ * work in JS beyond the copies.
+ */
 export function overlapHeatmap(overlap: Float32Array, m: number, cell = Math.max(1, Math.ceil(512 / Math.max(1, m)))): Image {
   const size = m * cell;
   const data = new Uint8Array(size * size * 3);
-  const ramp = (t: number): [number, number, number] => [Math.min(255, 3 * 255 * t), Math.min(255, Math.max(0, 3 * 255 * t - 255)), Math.min(255, Math.max(0, 3 * 255 * t - 510))];
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      const c = ramp(overlap[Math.floor(y / cell) * m + Math.floor(x / cell)]);
-      data.set(c.map(Math.round), (y * size + x) * 3);
+  const rowBytes = size * 3;
+  for (let i = 0; i < m; i++) {
+    const row = data.subarray(i * cell * rowBytes, (i * cell + 1) * rowBytes);
+    for (let j = 0; j < m; j++) {
+      const t = overlap[i * m + j];
+      // Uint8Array stores round(x) of these (NaN as 0), as the former per-pixel .map(Math.round) did.
+      const r = Math.round(Math.min(255, 3 * 255 * t)), g = Math.round(Math.min(255, Math.max(0, 3 * 255 * t - 255))), b = Math.round(Math.min(255, Math.max(0, 3 * 255 * t - 510)));
+      for (let x = j * cell * 3, end = (j + 1) * cell * 3; x < end; x += 3) { row[x] = r; row[x + 1] = g; row[x + 2] = b; }
     }
+    for (let y = 1; y < cell; y++) data.copyWithin((i * cell + y) * rowBytes, i * cell * rowBytes, (i * cell + 1) * rowBytes);
+  }
   return { width: size, height: size, channels: 3, data };
 }
 
@@ -210,6 +246,8 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   const perTask = opts.perTask ?? 20;
   const outDir = opts.outDir;
   const rng = createRng(`${opts.seed ?? 0}/${scene.id}`);
+  const images = new ImageWriter(imageFormatSpec(opts));
+  const colors = new DecodedImageCache(opts.colorCacheBytes);
 
   let t = performance.now();
   const { points, pointInstances, source } = await scenePoints(scene, frames, { voxelSize: opts.voxelSize ?? 0.02, stride: opts.backprojectStride ?? 2, progress: opts.progress });
@@ -235,7 +273,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     id: f.id,
     colorCamera: colorCameraOf(f),
     depthCamera: { intrinsics: f.intrinsics, pose: f.pose },
-    loadColor: () => loadFrameColor(f),
+    loadColor: () => colors.get(index, () => loadFrameColor(f)),
     imagePath: () => {
       let p = imageCache.get(index);
       if (!p) {
@@ -243,9 +281,9 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
         const k = f.colorIntrinsics ?? f.intrinsics;
         p = f.colorPath
           ? checkFrameFile(f.colorPath, { width: k.width, height: k.height, what: `frame ${f.id}'s colour intrinsics` }).then(() => relative(outDir, f.colorPath!))
-          : loadFrameColor(f).then(async (img) => {
-              const rel = join('images', scene.id, `${f.id}.png`);
-              await writePng(join(outDir, rel), img);
+          : colors.get(index, () => loadFrameColor(f)).then(async (img) => {
+              const rel = join('images', scene.id, `${f.id}${imageExtension(images.spec)}`);
+              await images.write(join(outDir, rel), img);
               return rel;
             });
         imageCache.set(index, p);
@@ -257,7 +295,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     sceneId: scene.id, points, pointInstances, instances: scene.instances ?? [], frames: engineFrames, visible, overlap,
     pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
     prompts: opts.prompts ?? true,
-    writePrompt: promptWriter(outDir, scene.id),
+    writePrompt: promptWriter(outDir, scene.id, images),
   };
 
   t = performance.now();
@@ -267,6 +305,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     samples.push(...(await TASK_GENERATORS[name](ctx, perTask)));
     opts.progress?.('tasks', n + 1, tasks.length);
   }
+  await images.drain();
   lap('tasks', t);
 
   t = performance.now();

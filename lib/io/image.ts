@@ -11,7 +11,8 @@
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import { describeValue, spatialError } from '../errors.js';
-import type { DepthMap, Image } from '../types.js';
+import { depthFromStored } from '../depth-stored.js';
+import type { DepthMap, Image, StoredDepthMap } from '../types.js';
 import { checkDepthMap } from '../validate.js';
 import { checkPath, readBytes, writeFileAtomic } from './files.js';
 
@@ -234,7 +235,8 @@ export async function writeImage(path: string, image: Image, opts?: WriteImageOp
 
 /**
  * Reads a 16-bit single-channel depth PNG into metres: `metres = stored / scale`; stored 0 stays 0
- * (no measurement). Values are exact in double precision, then stored as Float32.
+ * (no measurement). Values are exact in double precision, then stored as Float32 (the conversion
+ * is the native `depthFromStored`, off the JS loop).
  * @param opts.scale stored units per metre (ScanNet 1000, TUM 5000).
  * @returns `{ width, height, data: Float32Array(W*H) }`, row-major, metres.
  * @throws ERR_SPATIAL_IO for a missing file; ERR_SPATIAL_FORMAT naming the file when it is not a
@@ -242,6 +244,19 @@ export async function writeImage(path: string, image: Image, opts?: WriteImageOp
  * @example const depth = await readDepthPng('scene/depth/0.png', { scale: 1000 });
  */
 export async function readDepthPng(path: string, opts: DepthPngOptions): Promise<DepthMap> {
+  return depthFromStored(await readDepthPngStored(path, opts));
+}
+
+/**
+ * Reads a 16-bit single-channel depth PNG as stored: uint16 samples and the scale, decoded by
+ * libvips on its worker threads with no per-pixel JS (what the visibility stage hands the kernel:
+ * `visibleSetsStoredAsync`). `depthFromStored` of the result equals {@link readDepthPng}.
+ * @param opts.scale stored units per metre (ScanNet 1000, TUM 5000).
+ * @returns `{ width, height, data: Uint16Array(W*H), scale }`.
+ * @throws as {@link readDepthPng}.
+ * @example const stored = await readDepthPngStored('scene/depth/0.png', { scale: 1000 }); // data[i] / 1000 = metres
+ */
+export async function readDepthPngStored(path: string, opts: DepthPngOptions): Promise<StoredDepthMap> {
   checkPath(path);
   const { scale } = checkDepthOptions(opts);
   const bytes = await readBytes(path, 'depth image');
@@ -265,11 +280,9 @@ export async function readDepthPng(path: string, opts: DepthPngOptions): Promise
   if (channels !== 1 || out.data.length !== 2 * n)
     throw spatialError('ERR_SPATIAL_FORMAT', `Expected ${2 * n} bytes of 16-bit grey from depth image ${path} but received ${out.data.length} (${channels} channels)`);
   // sharp returns samples in host byte order; a Uint16Array view needs 2-byte alignment.
-  const stored =
+  const data =
     out.data.byteOffset % 2 === 0 ? new Uint16Array(out.data.buffer, out.data.byteOffset, n) : new Uint16Array(new Uint8Array(out.data).buffer);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = stored[i] / scale;
-  return { width, height, data };
+  return { width, height, data, scale };
 }
 
 /**

@@ -16,3 +16,4 @@ export * from './raycast.js';
 export * from './sampling.js';
 export * from './targets.js';
 export * from './camera-tokens.js';
+export * from './depth-stored.js';

@@ -3,8 +3,8 @@
  * @module
  */
 import { describeValue, spatialError } from '../errors.js';
-import { readDepthPng, readImage } from '../io/image.js';
-import type { DepthMap, Image } from '../types.js';
+import { readDepthPng, readDepthPngStored, readImage } from '../io/image.js';
+import type { DepthMap, Image, StoredDepthMap } from '../types.js';
 import { formatNameList, type SceneFormat, type SceneFormatOptions, sceneFormat } from './formats.js';
 import type { Frame, Scene } from './types.js';
 
@@ -56,6 +56,23 @@ export async function loadFrameDepth(frame: Frame): Promise<DepthMap> {
   }
   if (depth.width !== k.width || depth.height !== k.height)
     throw spatialError('ERR_SPATIAL_SHAPE', `${source} is ${depth.width}x${depth.height} but frame ${f.id}'s intrinsics are for ${k.width}x${k.height}`);
+  return depth;
+}
+
+/**
+ * A frame's depth as its 16-bit PNG stores it (uint16 samples + `frame.depthScale`), for
+ * `visibleSetsStoredAsync`; `undefined` when the frame's depth is in memory (`frame.depth`: use
+ * {@link loadFrameDepth}). Same checks and errors as {@link loadFrameDepth}.
+ */
+export async function loadFrameDepthStored(frame: Frame): Promise<StoredDepthMap | undefined> {
+  const f = checkFrame(frame);
+  if (f.depth) return undefined;
+  if (!f.depthPath || f.depthScale === undefined)
+    throw spatialError('ERR_SPATIAL_FORMAT', `frame ${f.id} has no depth: expected frame.depth, or frame.depthPath with frame.depthScale`);
+  const depth = await readDepthPngStored(f.depthPath, { scale: f.depthScale });
+  const k = f.intrinsics;
+  if (depth.width !== k.width || depth.height !== k.height)
+    throw spatialError('ERR_SPATIAL_SHAPE', `${f.depthPath} is ${depth.width}x${depth.height} but frame ${f.id}'s intrinsics are for ${k.width}x${k.height}`);
   return depth;
 }
 

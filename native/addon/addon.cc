@@ -1,7 +1,8 @@
 // The addon's module init. The bindings live in one file per op family, each converting and
 // validating its arguments (convert.h), calling the core and returning TypedArrays that own the
 // core's output; each registers its functions through registry.h:
-//   projection.cc  projectPoints, visibleSets, visibleSetsAsync, correspondences, backprojectDepth
+//   projection.cc  projectPoints, visibleSets, visibleSetsAsync, visibleSetsStoredAsync, depthFromStored,
+//                  correspondences, backprojectDepth
 //   compat.cc      visibleSetsMultiSpa (the MultiSPA rule)
 //   sets.cc        intersect, overlap, overlapMatrix, overlapMatrixAsync
 //   rays.cc        rayGrid, rayEmbedding

@@ -1,5 +1,5 @@
 // Bindings of projection, visibility and depth back-projection (spatial_geom/projection.h):
-// projectPoints, visibleSets[Async], correspondences, backprojectDepth. Convert and validate only;
+// projectPoints, visibleSets[Async], visibleSetsStoredAsync, depthFromStored, correspondences, backprojectDepth. Convert and validate only;
 // declared in lib/native.ts.
 #include <napi.h>
 
@@ -80,6 +80,73 @@ Napi::Value VisibleSetsAsync(const Napi::CallbackInfo& info) {
   return addon::PromiseWorker<VisibilityJob, finishVisibility>::start(info, "visibleSetsAsync", visibilityJob);
 }
 
+// Visibility from stored 16-bit depth samples and their scale (units per metre): the job converts
+// them to metres with spatial::depthFromStored on the thread pool, then runs the same kernel, so
+// the sets equal visibleSets' on readDepthPng's float maps and no per-pixel loop runs in JS.
+struct StoredVisibilityJob {
+  addon::PointsArg pts;
+  std::vector<spatial::Camera> cams;
+  std::vector<addon::Span<uint16_t>> stored;
+  double scale = 1;
+  spatial::VisibilityOptions opts;
+  std::vector<std::vector<uint32_t>> result;
+
+  void run() {
+    std::vector<std::vector<float>> metres(stored.size());
+    std::vector<spatial::DepthView> depths(stored.size());
+    for (size_t f = 0; f < stored.size(); ++f) {
+      metres[f].resize(stored[f].size);
+      spatial::depthFromStored(stored[f].data, stored[f].size, scale, metres[f].data());
+      depths[f] = spatial::DepthView{metres[f].data(), cams[f].k.width, cams[f].k.height};
+    }
+    result = pts.isDouble ? spatial::visibleSets(static_cast<const double*>(pts.data), pts.n, cams.data(), depths.data(), cams.size(), opts)
+                          : spatial::visibleSets(static_cast<const float*>(pts.data), pts.n, cams.data(), depths.data(), cams.size(), opts);
+  }
+};
+
+StoredVisibilityJob storedVisibilityJob(const Napi::CallbackInfo& info, const char* fn) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 6, fn);
+  StoredVisibilityJob job;
+  job.pts = addon::points(env, info[0]);
+  job.cams = addon::cameras(env, info[1]);
+  if (!info[2].IsArray()) throwJs(env, ErrorCode::Type, "Expected an Array of Uint16Array for depths but received " + addon::describe(info[2]));
+  const auto arr = info[2].As<Napi::Array>();
+  if (arr.Length() != job.cams.size())
+    throwJs(env, ErrorCode::Shape, "depths.length must equal cameras.length (" + std::to_string(job.cams.size()) + "), got " + std::to_string(arr.Length()));
+  for (uint32_t f = 0; f < arr.Length(); ++f) {
+    const std::string what = "depths[" + std::to_string(f) + "]";
+    const auto d = addon::uint16Array(env, arr.Get(f), what);
+    const size_t expected = size_t(job.cams[f].k.width) * job.cams[f].k.height;
+    if (d.size != expected)
+      throwJs(env, ErrorCode::Shape, what + ".length must be width*height = " + std::to_string(expected) + " of cameras[" + std::to_string(f) + "] (got " + std::to_string(d.size) + ")");
+    job.stored.push_back(d);
+  }
+  job.scale = addon::finiteNumber(env, info[3], "scale");
+  spatial::checkDepthScale(job.scale);
+  job.opts = visibilityOptions(info, 4, 5);
+  return job;
+}
+
+Napi::Value finishStoredVisibility(Napi::Env env, StoredVisibilityJob& job) { return addon::indexSetsToJs(env, job.result); }
+
+// visibleSetsStoredAsync(points, cameras, depths: Uint16Array[], scale, near, tolerance): Promise<Uint32Array[]>
+Napi::Value VisibleSetsStoredAsync(const Napi::CallbackInfo& info) {
+  return addon::PromiseWorker<StoredVisibilityJob, finishStoredVisibility>::start(info, "visibleSetsStoredAsync", storedVisibilityJob);
+}
+
+// depthFromStored(stored: Uint16Array, scale, out: Float32Array(stored.length)): undefined
+Napi::Value DepthFromStored(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 3, "depthFromStored");
+  const auto stored = addon::uint16Array(env, info[0], "stored");
+  const double scale = addon::finiteNumber(env, info[1], "scale");
+  const auto out = addon::float32Array(env, info[2], "out");
+  if (out.size != stored.size) throwJs(env, ErrorCode::Shape, "out.length must equal stored.length = " + std::to_string(stored.size) + " (got " + std::to_string(out.size) + ")");
+  spatial::depthFromStored(stored.data, stored.size, scale, out.data);
+  return env.Undefined();
+}
+
 // correspondences(points, cameras (2 packed), setA, setB): { index, uvA, uvB, depthA, depthB }
 Napi::Value Correspondences(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -137,6 +204,8 @@ void registerProjection(Napi::Env env, Napi::Object exports) {
   addon::exportFunction<ProjectPoints>(env, exports, "projectPoints");
   addon::exportFunction<VisibleSets>(env, exports, "visibleSets");
   addon::exportFunction<VisibleSetsAsync>(env, exports, "visibleSetsAsync");
+  addon::exportFunction<VisibleSetsStoredAsync>(env, exports, "visibleSetsStoredAsync");
+  addon::exportFunction<DepthFromStored>(env, exports, "depthFromStored");
   addon::exportFunction<Correspondences>(env, exports, "correspondences");
   addon::exportFunction<BackprojectDepth>(env, exports, "backprojectDepth");
 }

@@ -112,6 +112,16 @@ std::vector<std::vector<uint32_t>> visibleSets(const Real* points, size_t n, con
   return sets;
 }
 
+void checkDepthScale(double scale) {
+  if (!(std::isfinite(scale) && scale > 0)) throw Error(ErrorCode::Shape, "scale must be a finite number > 0 (got " + std::to_string(scale) + ")");
+}
+
+void depthFromStored(const uint16_t* stored, size_t n, double scale, float* out) {
+  checkDepthScale(scale);
+  // A division, not a multiplication by 1 / scale: k * (1 / scale) can round differently.
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(static_cast<double>(stored[i]) / scale);
+}
+
 void checkBackprojectArgs(const DepthView& depth, const Camera& cam, int32_t stride) {
   if (stride < 1) throw Error(ErrorCode::Shape, "opts.stride must be an integer >= 1 (got " + std::to_string(stride) + ")");
   checkDepthMaps(&cam, &depth, 1, "depth");

@@ -129,6 +129,26 @@ SPATIAL_TEST(testSets) {
   }
 }
 
+SPATIAL_TEST(testDepthFromStored) {
+  // Every uint16 value at the dataset scales: the double division rounded to float, 0 stays 0.
+  std::vector<uint16_t> stored(65536);
+  for (size_t k = 0; k < stored.size(); ++k) stored[k] = static_cast<uint16_t>(k);
+  std::vector<float> out(stored.size());
+  for (double scale : {1000.0, 5000.0, 1.0, 0.37, 4096.0}) {
+    depthFromStored(stored.data(), stored.size(), scale, out.data());
+    size_t wrong = 0;
+    for (size_t k = 0; k < stored.size(); ++k) wrong += out[k] != static_cast<float>(double(k) / scale);
+    CHECK(wrong == 0);
+    CHECK(out[0] == 0.f);
+  }
+  depthFromStored(stored.data(), 1001, 1000.0, out.data());
+  CHECK(out[1000] == 1.f);
+  CHECK(out[1] == 0.001f);
+  for (double bad : {0.0, -1.0, std::nan(""), INFINITY})
+    CHECK(throwsCode([&] { depthFromStored(stored.data(), 1, bad, out.data()); }, ErrorCode::Shape));
+  depthFromStored(stored.data(), 0, 1000.0, nullptr);  // nothing to convert: no access
+}
+
 SPATIAL_TEST(testBackprojectRoundTrip) {
   const double c = std::cos(0.3), s = std::sin(0.3);
   const double pose[16] = {c, 0, s, 0.5, 0, 1, 0, -0.2, -s, 0, c, 1.5, 0, 0, 0, 1};

@@ -49,6 +49,13 @@ template <typename Real>
 std::vector<std::vector<uint32_t>> visibleSets(const Real* points, size_t n, const Camera* cams,
                                                const DepthView* depths, size_t frames, const VisibilityOptions& opts);
 
+// Stored depth samples (a 16-bit depth PNG: ScanNet millimetres, TUM 1/5000 m) to metres:
+// out[i] = float(double(stored[i]) / scale), so 0 stays 0 (no measurement) and the result is the
+// one lib/io/image.ts' readDepthPng gives (double division, then float rounding). Throws
+// Error{Shape} unless scale is finite and > 0.
+void depthFromStored(const uint16_t* stored, size_t n, double scale, float* out);
+void checkDepthScale(double scale);
+
 // Back-projection of the valid pixels of a depth map on a stride grid (rows and columns
 // 0, s, 2s, ...), row-major pixel order, to world points (xyz float).
 size_t backprojectCount(const DepthView& depth, int32_t stride);
