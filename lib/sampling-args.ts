@@ -8,6 +8,9 @@ import { describeValue, spatialError } from './errors.js';
 import type { Intrinsics, Points, View } from './types.js';
 import { checkBoolean, checkInteger, checkIntrinsics, checkOptionsObject, checkPoints } from './validate.js';
 
+/** The defaults of the coverage frame selection (Spatial-MLLM's 128 candidates); the CLI's help reads them here. */
+export const COVERAGE_SELECT_DEFAULTS = { candidates: 128 } as const;
+
 /** Options of `voxelCoverageSelect` (see lib/sampling.ts for the semantics). */
 export interface VoxelCoverageOptions {
   /** Voxel edge in the point maps' units (> 0). Default: the kept points' smallest box extent / 20. */
@@ -59,7 +62,7 @@ export function checkVoxelCoverageArgs(pointMaps: unknown, k: unknown, opts: unk
     });
   }
   const kk = checkInteger(k, 0, U32_MAX, 'k');
-  const candidates = checkInteger(o.candidates ?? 128, 1, U32_MAX, 'opts.candidates');
+  const candidates = checkInteger(o.candidates ?? COVERAGE_SELECT_DEFAULTS.candidates, 1, U32_MAX, 'opts.candidates');
   let voxelSize = 0;
   if (o.voxelSize !== undefined) {
     if (typeof o.voxelSize !== 'number')

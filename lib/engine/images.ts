@@ -26,6 +26,9 @@ export interface ImageFormatOptions {
 }
 
 export type ImageFormat = 'jpg' | 'png';
+
+/** The defaults of {@link ImageFormatOptions} (the CLI's `--help` prints them). */
+export const IMAGE_FORMAT_DEFAULTS = { imageFormat: 'jpg', jpegQuality: 95, pngCompression: 6 } as const satisfies Required<ImageFormatOptions>;
 export const IMAGE_FORMATS: readonly ImageFormat[] = ['jpg', 'png'];
 
 /** Checked {@link ImageFormatOptions} with their defaults filled in. */
@@ -47,13 +50,13 @@ function integerIn(v: unknown, lo: number, hi: number, name: string): number {
  *   quality or level that is not an integer in range.
  */
 export function imageFormatSpec(opts: ImageFormatOptions = {}): ImageFormatSpec {
-  const format = opts.imageFormat ?? 'jpg';
+  const format = opts.imageFormat ?? IMAGE_FORMAT_DEFAULTS.imageFormat;
   if (!IMAGE_FORMATS.includes(format))
     throw spatialError('ERR_SPATIAL_FORMAT', `Expected ${IMAGE_FORMATS.map((f) => `'${f}'`).join(' or ')} for imageFormat but received ${describeValue(format)}`);
   return {
     format,
-    jpegQuality: opts.jpegQuality === undefined ? 95 : integerIn(opts.jpegQuality, 1, 100, 'jpegQuality'),
-    pngCompression: opts.pngCompression === undefined ? 6 : integerIn(opts.pngCompression, 0, 9, 'pngCompression'),
+    jpegQuality: opts.jpegQuality === undefined ? IMAGE_FORMAT_DEFAULTS.jpegQuality : integerIn(opts.jpegQuality, 1, 100, 'jpegQuality'),
+    pngCompression: opts.pngCompression === undefined ? IMAGE_FORMAT_DEFAULTS.pngCompression : integerIn(opts.pngCompression, 0, 9, 'pngCompression'),
   };
 }
 
