@@ -208,14 +208,17 @@ for (const frames of frameCounts) {
     console.log(`${frames} depth PNGs: sharp (raw ushort, ${availableParallelism()} at a time) ${fmtS(d.sharpMs)} s wall / ${fmtS(d.sharpCpuMs)} s CPU; cv2.imread ${fmtS(d.cvMs)} s wall / ${fmtS(d.cvCpuMs)} s CPU${d.cvError ? ` (cv2 failed: ${d.cvError})` : ''}`);
   }
   if (args.reference) {
-    const py = spawnSync(args.python, [join(root, 'bench', 'multispa_time.py'), '--reference', resolve(args.reference), '--scene', sceneDir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (py.status !== 0) { console.log(`reference run failed: ${py.stderr.slice(-2000)}`); continue; }
-    const ref = JSON.parse(py.stdout.trim().split('\n').pop());
-    const ours = spawnSync(process.execPath, [join(root, 'bench', 'pipeline-passes.mjs'), sceneDir], { encoding: 'utf8' });
+    // Ours first (it writes the points and frames the driver reads), then the published engine.
+    const work = join(resolve(args['out-dir']), `reference-${frames}`);
+    const ours = spawnSync(process.execPath, [join(root, 'bench', 'pipeline-passes.mjs'), sceneDir, work], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (ours.status !== 0) { console.log(`our passes failed: ${ours.stderr.slice(-2000)}`); continue; }
     const mine = JSON.parse(ours.stdout.trim().split('\n').pop());
+    const py = spawnSync(args.python, [join(root, 'bench', 'multispa_time.py'), '--reference', resolve(args.reference), '--work', work, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (py.status !== 0) { console.log(`reference run failed: ${py.stderr.slice(-2000)}`); continue; }
+    const ref = JSON.parse(py.stdout.trim().split('\n').pop());
     refRows.push({ frames, ref, mine });
     console.log(`${frames} frames vs MultiSPA: ${JSON.stringify({ ref, mine })}`);
+    await rm(join(work, 'multispa'), { recursive: true, force: true });
   }
 }
 
