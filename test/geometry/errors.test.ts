@@ -130,7 +130,7 @@ describe('raw native binding survives random malformed calls', () => {
   );
   const fnNames = [
     'projectPoints', 'visibleSets', 'intersect', 'overlap', 'overlapMatrix', 'correspondences',
-    'backprojectDepth', 'rayGrid', 'rayEmbedding', 'configure', 'trackDistanceChange', 'averageLinkageCut', 'rigidSegmentation',
+    'backprojectDepth', 'rayGrid', 'rayEmbedding', 'configure', 'trackDistanceChange', 'averageLinkageCut', 'rigidSegmentation', 'depthFromStored',
   ] as const;
 
   it('every call returns or throws a coded TypeError/RangeError', () => {
@@ -159,7 +159,7 @@ describe('raw native binding survives random malformed calls', () => {
   it('async raw calls with malformed arguments reject or throw coded errors', async () => {
     const raw = rawBinding() as unknown as Record<string, (...args: unknown[]) => unknown>;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('visibleSetsAsync', 'overlapMatrixAsync', 'rigidSegmentationAsync'), fc.array(anyArg, { maxLength: 6 }), async (fn, args) => {
+      fc.asyncProperty(fc.constantFrom('visibleSetsAsync', 'visibleSetsStoredAsync', 'overlapMatrixAsync', 'rigidSegmentationAsync'), fc.array(anyArg, { maxLength: 6 }), async (fn, args) => {
         try {
           await raw[fn](...args);
         } catch (e) {
