@@ -120,6 +120,7 @@ describe('raw native binding survives random malformed calls', () => {
     // past the first checks more often.
     fc.constant(Float64Array.of(10, 10, 1.5, 1.5, 4, 4, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1)),
     fc.constant(new Float32Array(16).fill(2)),
+    fc.constant(new Uint16Array(16).fill(1500)),
   );
   const anyArg = fc.oneof(
     typedArrays,
