@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { writeSyntheticManifest } from '../helpers/scene-files.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('spatial-cli-');
@@ -74,6 +75,9 @@ describe('spatial-geom CLI', () => {
       [['genrate'], 2, /unknown command 'genrate' \(Did you mean generate\?\)/],
       [['frobnicate'], 2, /unknown command 'frobnicate'/],
       [['queue', 'purge'], 2, /unknown command 'purge'; see spatial-geom queue --help/],
+      [['generate', '--scene', out, '--format', 'tum', '--out', out, '--image-format', 'webp'], 2, /--image-format must be jpg or png \(got webp\)/],
+      [['generate', '--scene', out, '--format', 'tum', '--out', out, '--jpeg-quality', '101'], 2, /--jpeg-quality must be an integer in \[1, 100\] \(got 101\)/],
+      [['generate', '--scene', out, '--format', 'tum', '--out', out, '--png-compression', '-1'], 2, /--png-compression must be an integer >= 0/],
     ];
     for (const [args, code, msg] of cases) {
       const r = await run(args);
@@ -108,8 +112,10 @@ describe('spatial-geom CLI', () => {
       expect(h.code, args.join(' ')).toBe(0);
       // commander wraps long descriptions: compare with whitespace collapsed.
       const text = h.out.replace(/\s+/g, ' ');
-      for (const opt of ['--scene', '--format', '--out', '--tasks', '--per-task', '--seed', '--overlap', '--frame-step', '--voxel-size', '--tolerance', '--compat', '--no-prompts', '--image-size', '--points-per-group', '--pairs-per-bin', '--allow-outside-paths'])
+      for (const opt of ['--scene', '--format', '--out', '--tasks', '--per-task', '--seed', '--overlap', '--frame-step', '--voxel-size', '--tolerance', '--compat', '--no-prompts', '--image-size', '--points-per-group', '--pairs-per-bin', '--allow-outside-paths', '--image-format', '--jpeg-quality', '--png-compression'])
         expect(text, opt).toContain(opt);
+      expect(text).toContain(`jpg or png (default: ${GENERATE_DEFAULTS.imageFormat})`);
+      expect(text).toContain(`JPEG quality 1..100 (default: ${GENERATE_DEFAULTS.jpegQuality})`);
       expect(text).toContain(`samples per question type (default: ${GENERATE_DEFAULTS.perTask})`);
       expect(text).toContain(`(default: ${GENERATE_DEFAULTS.overlapBand.join(',')})`);
       expect(text).toContain(`(default: ${GENERATE_DEFAULTS.voxelSize})`);
@@ -138,5 +144,20 @@ describe('spatial-geom CLI', () => {
     expect(d.code, d.err).toBe(0);
     expect(d.err).toMatch(/^spatial-geom: --format scannet \(detected: .* is a folder with depth\/\)$/m);
     expect(JSON.parse(d.out).frames.length).toBe(3);
+  }, 60_000);
+
+  it('--image-format png writes PNG images and the same questions as the default JPEG', async () => {
+    const scene = await writeSyntheticManifest(join(tmp(), 'scene'), { seed: 4, frames: 16, width: 160, height: 120 });
+    const images = (dir: string) => readFileSync(join(dir, 'qa_train.jsonl'), 'utf8').trim().split('\n').flatMap((l) => JSON.parse(l).image as string[]);
+    const [jpg, png] = [tmp(), tmp()];
+    for (const [out, extra] of [[jpg, []], [png, ['--image-format', 'png', '--png-compression', '1']]] as const) {
+      const r = await run(['generate', '--scene', scene, '--format', 'manifest', '--out', out, '--per-task', '2', '--tasks', 'depth', ...extra]);
+      expect(r.code, r.err).toBe(0);
+    }
+    const prompts = (dir: string) => images(dir).filter((p) => p.startsWith('images/prompts/'));
+    expect(prompts(jpg).length).toBeGreaterThan(0);
+    expect(prompts(jpg).every((p) => p.endsWith('.jpg') && existsSync(join(jpg, p)))).toBe(true);
+    expect(prompts(png).every((p) => p.endsWith('.png') && existsSync(join(png, p)))).toBe(true);
+    expect(images(png).map((p) => p.replace(/\.png$/, ''))).toEqual(images(jpg).map((p) => p.replace(/\.(jpg|png)$/, '')));
   }, 60_000);
 });
