@@ -144,7 +144,7 @@ SPATIAL_TEST(testDepthFromStored) {
   depthFromStored(stored.data(), 1001, 1000.0, out.data());
   CHECK(out[1000] == 1.f);
   CHECK(out[1] == 0.001f);
-  for (double bad : {0.0, -1.0, std::nan(""), INFINITY})
+  for (double bad : {0.0, -1.0, std::nan(""), static_cast<double>(INFINITY)})
     CHECK(throwsCode([&] { depthFromStored(stored.data(), 1, bad, out.data()); }, ErrorCode::Shape));
   depthFromStored(stored.data(), 0, 1000.0, nullptr);  // nothing to convert: no access
 }
