@@ -6,6 +6,7 @@
  * @module
  */
 export * from './ops/geometry/native.js';
+export * from './ops/rays/native.js';
 export * from './types.js';
 export { isSpatialError, type SpatialError, type SpatialErrorCode } from './errors.js';
 export { PACKED_CAMERA_LENGTH } from './validate.js';
@@ -28,8 +29,6 @@ export { synthesizeClip, type SyntheticClipOptions } from './scenes/synthetic-cl
 export * from './ops/box-iou/native.js';
 export * from './ops/motion/native.js';
 export * from './engine/scoring/index.js';
-export * from './ops/augment/resample-native.js';
 export * from './ops/augment/native.js';
 export * from './ops/sampling/native.js';
 export * from './ops/targets/native.js';
-export * from './ops/targets/camera-tokens-native.js';

@@ -4,15 +4,14 @@
  * @module
  */
 export * from '../ops/geometry/reference.js';
+export * from '../ops/rays/reference.js';
 export * from '../ops/pointcloud/reference.js';
 export * from '../ops/compat/reference.js';
 export * from '../types.js';
 export { isSpatialError, type SpatialError, type SpatialErrorCode } from '../errors.js';
 export * from '../ops/box-iou/reference.js';
 export * from '../ops/motion/reference.js';
-export * from '../ops/augment/resample-reference.js';
 export * from '../ops/augment/reference.js';
 export * from '../ops/raycast/reference.js';
 export * from '../ops/sampling/reference.js';
 export * from '../ops/targets/reference.js';
-export * from '../ops/targets/camera-tokens-reference.js';

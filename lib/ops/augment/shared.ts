@@ -1,6 +1,6 @@
 /**
  * Backend-independent body of the resampling and camera-augmentation API: types, validation, the
- * pixel maps and intrinsics of every op, and the view plumbing. `lib/resample.ts` / `lib/augment.ts`
+ * pixel maps and intrinsics of every op, and the view plumbing. the native face (`native.ts`)
  * run it over the native kernels and `lib/reference/` over the pure-TS twins, so both backends share
  * every rule except the per-pixel loops.
  *
@@ -19,7 +19,7 @@
  */
 import { describeValue, spatialError } from '../../errors.js';
 import type { DepthMap, Image, InstanceIdMap, Intrinsics, View } from '../../types.js';
-import { checkDepthMap, checkImage, checkInstanceIdMap, checkIntrinsics } from '../../validate.js';
+import { checkDepthMap, checkImage, checkInstanceIdMap, checkIntrinsics, isObject } from '../../validate.js';
 import type { Rng } from '../../random.js';
 
 /** One axis of an affine pixel map: `out = scale * in + offset` (pixel-centre coordinates). */
@@ -126,10 +126,6 @@ export interface OpPixelMap {
 }
 
 const MAX_SIDE = 1 << 20;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
 
 function checkSide(v: unknown, name: string): number {
   if (typeof v !== 'number') throw spatialError('ERR_SPATIAL_TYPE', `Expected an integer for ${name} but received ${describeValue(v)}`);

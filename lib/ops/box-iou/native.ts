@@ -1,6 +1,6 @@
 /**
  * Exact intersection-over-union of oriented 3D boxes (native C++ core; pure-TS twin in
- * `@spatial/geom/reference`). Boxes use the 9-DoF layout of `./box3d.ts`.
+ * `@spatial/geom/reference`). Boxes use the 9-DoF layout of `./shared.ts`.
  * @module
  */
 import { BOX9_LENGTH, checkBox9, packBoxes, type Box9 } from './shared.js';

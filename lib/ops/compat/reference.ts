@@ -2,7 +2,7 @@
  * Reference twin of {@link index!visibleSetsMultiSpa}.
  * @module
  */
-import { checkMultiSpaArgs } from './native.js';
+import { checkMultiSpaArgs } from './shared.js';
 import type { Camera, DepthMap } from '../../types.js';
 import { roundHalfEven } from '../../rounding.js';
 import { cameraMath } from '../geometry/camera-math.js';

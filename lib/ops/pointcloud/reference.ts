@@ -2,7 +2,7 @@
  * Reference twin of {@link index!voxelDownsample}.
  * @module
  */
-import { checkDownsampleArgs, type Downsampled } from './native.js';
+import { checkDownsampleArgs, type Downsampled } from './shared.js';
 
 const BIAS = 2 ** 20;
 

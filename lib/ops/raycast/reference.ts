@@ -1,5 +1,5 @@
 /**
- * Pure-TS twin of the box ray caster (`lib/raycast.ts`, native/core/include/spatial_geom/raycast_impl.h):
+ * Pure-TS twin of the box ray caster (`native.ts` beside this file, native/core/include/spatial_geom/raycast_impl.h):
  * the same steps in the same order in double precision, so it produces the same bits as the native
  * backend (which is built without FMA contraction). Slow; for tests on small images.
  * @module
@@ -63,7 +63,7 @@ function cellIndex(x: number, perMetre: number): number {
   return c | 0;
 }
 
-/** Reference of {@link import('./native.js').raycastBoxes}. */
+/** Reference of {@link index!raycastBoxes}. */
 export function raycastBoxes(scene: RaycastScene, camera: Camera, opts?: RaycastOptions): RaycastResult {
   const cam = checkCamera(camera, 'camera');
   const { fx, fy, cx, cy, width, height } = cam.intrinsics;

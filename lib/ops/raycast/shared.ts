@@ -1,12 +1,13 @@
 /**
  * Types, validation and packing of the box ray caster's arguments, shared by the native wrapper
- * (`lib/raycast.ts`) and its pure-TS twin (`lib/reference/raycast.ts`) so both reject the same
+ * (`native.ts`) and its pure-TS twin (`reference.ts`) so both reject the same
  * inputs with the same codes and messages.
  * @module
  */
 import { describeValue, spatialError } from '../../errors.js';
 import type { DepthMap, Image } from '../../types.js';
 import type { Vec3 } from '../../pose.js';
+import { isObject } from '../../validate.js';
 
 /** A point or extent in the world frame (metres): the one `Vec3` of lib/pose.ts. */
 export type { Vec3 };
@@ -67,10 +68,6 @@ export interface PackedRaycastScene {
   /** 0 or 6 ids. */
   roomIds: Uint16Array;
   palette: Uint8Array;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
 }
 
 function checkVec3(v: unknown, name: string): Vec3 {

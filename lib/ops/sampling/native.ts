@@ -5,32 +5,10 @@
  * @module
  */
 import { native, type NativeBinding } from '../../native.js';
-import { checkVoxelCoverageArgs, type VoxelCoverageOptions } from './shared.js';
+import { checkVoxelCoverageArgs, type VoxelCoverageOptions, type VoxelCoverageSelection } from './shared.js';
 import type { Points } from '../../types.js';
 
-export type { VoxelCoverageOptions } from './shared.js';
-
-/** What {@link voxelCoverageSelectDetailed} returns. */
-export interface VoxelCoverageSelection {
-  /** The chosen original frame indices, ascending (temporal order); `min(k, M)` of them. */
-  frames: number[];
-  /** The same frames in the order they were picked (greedy picks first, then fill picks). */
-  order: number[];
-  /** Distinct voxels covered after each pick, in pick order (constant over the fill picks). */
-  coverage: number[];
-  /** How many picks added coverage (greedy); the remaining `frames.length - greedyPicks` are fill picks. */
-  greedyPicks: number;
-  /** Voxel edge used, in the point maps' units (rounded to float32 for Float32Array maps; 0 when no point was kept and none was given). */
-  voxelSize: number;
-  /** Distinct voxels over all candidate frames (the most any selection can cover). */
-  totalVoxels: number;
-  /** Points of the candidate frames that passed the finite + confidence test. */
-  keptPoints: number;
-  /** The confidence threshold tau (a float32 value), NaN without `opts.confidences`. */
-  confidenceThreshold: number;
-  /** The M candidate frame indices `floor(linspace(0, n - 1, M))`. */
-  candidates: number[];
-}
+export type { VoxelCoverageOptions, VoxelCoverageSelection } from './shared.js';
 
 type RawSelection = ReturnType<NativeBinding['voxelCoverageSelect']>;
 

@@ -1,15 +1,13 @@
 /**
- * Reference twin of space-aware frame sampling (lib/sampling.ts): plain Sets of voxel keys and a
+ * Reference twin of space-aware frame sampling (native face: `native.ts` beside this file): plain Sets of voxel keys and a
  * naive greedy loop, the rule written out step by step. Same results as the native op, exactly.
  * @module
  */
-import { checkVoxelCoverageArgs, type VoxelCoverageOptions } from './shared.js';
-import type { VoxelCoverageSelection } from './native.js';
+import { checkVoxelCoverageArgs, type VoxelCoverageOptions, type VoxelCoverageSelection } from './shared.js';
 import type { Points } from '../../types.js';
 import { spatialError } from '../../errors.js';
 
-export type { VoxelCoverageOptions } from './shared.js';
-export type { VoxelCoverageSelection } from './native.js';
+export type { VoxelCoverageOptions, VoxelCoverageSelection } from './shared.js';
 
 /** `floor(linspace(0, n - 1, m))` as numpy computes it (m <= n). */
 export function linspaceCandidates(n: number, m: number): number[] {

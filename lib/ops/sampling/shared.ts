@@ -1,14 +1,14 @@
 /**
- * Internal: argument checks shared by the native-backed sampling / target ops and their pure-TS
- * twins, so both reject the same inputs with the same codes and messages. Not exported from the
- * package root.
+ * The shared part of the sampling family: the options, result type and argument checks of
+ * `voxelCoverageSelect`, shared by the native face and the pure-TS twin so both reject the same
+ * inputs with the same codes and messages. Not exported from the package root as a module.
  * @module
  */
 import { describeValue, spatialError } from '../../errors.js';
-import type { Intrinsics, Points, View } from '../../types.js';
-import { checkBoolean, checkInteger, checkIntrinsics, checkOptionsObject, checkPoints } from '../../validate.js';
+import type { Points } from '../../types.js';
+import { checkInteger, checkOptionsObject, checkPoints } from '../../validate.js';
 
-/** Options of `voxelCoverageSelect` (see lib/sampling.ts for the semantics). */
+/** Options of `voxelCoverageSelect` (see `native.ts` for the semantics). */
 export interface VoxelCoverageOptions {
   /** Voxel edge in the point maps' units (> 0). Default: the kept points' smallest box extent / 20. */
   voxelSize?: number;
@@ -71,51 +71,24 @@ export function checkVoxelCoverageArgs(pointMaps: unknown, k: unknown, opts: unk
   return { maps: pointMaps as Points[], isDouble, k: kk, candidates, voxelSize, confidences };
 }
 
-/** Validated arguments of `alignSim3`: N pairs. */
-export function checkAlignArgs(src: unknown, dst: unknown, opts: unknown): { n: number; withScale: boolean } {
-  const n = checkPoints(src, 'src');
-  const m = checkPoints(dst, 'dst');
-  if (m !== n) throw spatialError('ERR_SPATIAL_SHAPE', `dst.length must equal src.length (${3 * n}), got ${3 * m}`);
-  const o = checkOptionsObject(opts ?? {});
-  return { n, withScale: checkBoolean(o.withScale ?? true, 'opts.withScale') };
-}
-
-/** Options of `cameraTokens`. */
-export interface CameraTokenOptions {
-  /** Token footprint in pixels (e.g. 14, or 28 for Qwen2.5-VL's 14-px patch x 2 merge). */
-  patchSize: number;
-  /** Number of octaves F (1..32). */
-  frequencies: number;
-  /** Also encode `fx / W`, `fy / H` (default false). */
-  includeFocal?: boolean;
-}
-
-/** Camera tokens: one D-vector per patch, row-major patches. */
-export interface CameraTokens {
-  rows: number;
-  cols: number;
-  /** Values per token: `Q * 2F` with Q = 4 when the focal lengths are included, else 2. */
-  dim: number;
-  /** rows*cols*dim floats: token (r, c) at `data[(r * cols + c) * dim ...]`. */
-  data: Float32Array;
-}
-
-type Embed = (k: Intrinsics, opts: { patchSize: number; frequencies: number; includeFocal?: boolean }) => Float32Array;
-
-/** The body of `cameraTokens`, shared by both backends (each passes its own `rayEmbedding`). */
-export function buildCameraTokens(view: unknown, opts: unknown, embed: Embed): CameraTokens {
-  if (typeof view !== 'object' || view === null)
-    throw spatialError('ERR_SPATIAL_TYPE', `Expected a View { intrinsics, image?, depth?, pose? } for view but received ${describeValue(view)}`);
-  const v = view as View;
-  const k = checkIntrinsics(v.intrinsics, 'view.intrinsics');
-  for (const key of ['image', 'depth'] as const) {
-    const m = v[key];
-    if (m !== undefined && (m.width !== k.width || m.height !== k.height))
-      throw spatialError('ERR_SPATIAL_SHAPE', `view.${key} is ${m.width}x${m.height} but view.intrinsics expects ${k.width}x${k.height}`);
-  }
-  const o = checkOptionsObject(opts) as unknown as CameraTokenOptions;
-  const data = embed(k, { patchSize: o.patchSize, frequencies: o.frequencies, includeFocal: o.includeFocal });
-  const rows = Math.floor(k.height / o.patchSize);
-  const cols = Math.floor(k.width / o.patchSize);
-  return { rows, cols, dim: data.length / (rows * cols), data };
+/** What {@link voxelCoverageSelectDetailed} returns. */
+export interface VoxelCoverageSelection {
+  /** The chosen original frame indices, ascending (temporal order); `min(k, M)` of them. */
+  frames: number[];
+  /** The same frames in the order they were picked (greedy picks first, then fill picks). */
+  order: number[];
+  /** Distinct voxels covered after each pick, in pick order (constant over the fill picks). */
+  coverage: number[];
+  /** How many picks added coverage (greedy); the remaining `frames.length - greedyPicks` are fill picks. */
+  greedyPicks: number;
+  /** Voxel edge used, in the point maps' units (rounded to float32 for Float32Array maps; 0 when no point was kept and none was given). */
+  voxelSize: number;
+  /** Distinct voxels over all candidate frames (the most any selection can cover). */
+  totalVoxels: number;
+  /** Points of the candidate frames that passed the finite + confidence test. */
+  keptPoints: number;
+  /** The confidence threshold tau (a float32 value), NaN without `opts.confidences`. */
+  confidenceThreshold: number;
+  /** The M candidate frame indices `floor(linspace(0, n - 1, M))`. */
+  candidates: number[];
 }

@@ -1,5 +1,5 @@
 /**
- * Reference twins of the geometric targets (lib/targets.ts). The pose encoding, normalisation,
+ * Reference twins of the geometric targets (native face: `native.ts` beside this file). The pose encoding, normalisation,
  * depth and scale targets are plain TypeScript already and are re-exported as they are;
  * {@link alignSim3} is re-derived independently of the native Umeyama/SVD: Horn's closed form
  * (the rotation is the top eigenvector, as a quaternion, of a 4x4 symmetric matrix, found by
@@ -7,17 +7,18 @@
  * @module
  */
 import { spatialError } from '../../errors.js';
-import { checkAlignArgs } from '../sampling/shared.js';
-import type { Sim3Alignment } from './native.js';
-import type { Points } from '../../types.js';
+import type { Points, View } from '../../types.js';
+import { rayEmbedding } from '../rays/reference.js';
+import { buildCameraTokens, checkAlignArgs, type CameraTokenOptions, type CameraTokens, type Sim3Alignment } from './shared.js';
 
 export {
   encodePoseAbsTQuatFov, decodePoseAbsTQuatFov, relativePose, normalizeScene, denormalizeScene, depthPatchTargets,
   metricScaleFactor, alignDepthScaleShift,
-} from './native.js';
+} from './shared.js';
 export type {
-  PoseDecodeOptions, SceneToNormalize, NormalizedScene, DepthPatchTargets, MetricScaleOptions, Sim3Alignment,
-} from './native.js';
+  CameraTokenOptions, CameraTokens, PoseDecodeOptions, SceneToNormalize, NormalizedScene, DepthPatchTargets,
+  MetricScaleOptions, Sim3Alignment,
+} from './shared.js';
 
 /**
  * Eigen-decomposition of a symmetric 4x4 matrix (row-major, 16 values) by cyclic Jacobi rotations.
@@ -130,4 +131,18 @@ export function alignSim3(src: Points, dst: Points, opts: { withScale?: boolean 
     }
   }
   return { scale, rotation: R, translation: Float64Array.from(t), rmse: Math.sqrt(sq / count), count };
+}
+
+/*
+ * Reference twin of `cameraTokens` (native face: `native.ts` beside this file), on the pure-TS `rayEmbedding`.
+ */
+
+/**
+ * Reference twin of {@link index!cameraTokens}, the native op: the same
+ * contract (parameters, shapes, units, edge cases, results), so its documentation and example
+ * apply.
+ * @throws the same argument errors (codes and messages) as the native op, from the same validation.
+ */
+export function cameraTokens(view: View, opts: CameraTokenOptions): CameraTokens {
+  return buildCameraTokens(view, opts, rayEmbedding);
 }
