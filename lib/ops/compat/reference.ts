@@ -5,7 +5,7 @@
 import { checkMultiSpaArgs } from './shared.js';
 import type { Camera, DepthMap } from '../../types.js';
 import { roundHalfEven } from '../../rounding.js';
-import { cameraMath } from '../geometry/camera-math.js';
+import { cameraMath } from '../geometry/reference-camera.js';
 
 /** numpy's round: half to even (lib/rounding.ts; still exported here, as before). */
 export { roundHalfEven };

@@ -10,7 +10,7 @@ import type {
 import { checkCamera, checkCameras, checkDepthMap, checkDepthMaps, checkInteger, checkOut, checkPoints } from '../../validate.js';
 import { checkIndexSet, checkIndexSets, checkSetInRange, checkVisibilityOptions } from './shared.js';
 
-import { cameraMath, type CameraMath } from './camera-math.js';
+import { cameraMath, type CameraMath } from './reference-camera.js';
 
 /** Camera-space z and pixel (u, v) of one point; u, v are NaN when z <= 0. */
 function project(c: CameraMath, x: number, y: number, z: number): [number, number, number] {
