@@ -10,11 +10,12 @@
 //   only when the reference's own values lie within that bound of a decision boundary (pixel border
 //   u + 0.5 = integer, z = near, z = d + tolerance); everything outside the band must agree exactly.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
 import { camFromWorld } from '../../lib/ops/geometry/reference-camera.js';
 import type { Camera, DepthMap } from '../../lib/types.js';
+import { atSimdLevel, simdLevels } from '../helpers/simd.js';
 import { FLOAT32_EPS, cameraArb, depthMapArb, indexSetArb, pointSpecArb, specToWorld } from './arbitraries.js';
 
 const RUNS = 200;
@@ -55,17 +56,8 @@ function projectionBounds(cam: Camera, x: number, y: number, z: number) {
 
 const distToInteger = (a: number) => Math.abs(a - Math.round(a));
 
-// The level the addon chose on load (the CPU's best unless SPATIAL_GEOM_SIMD says otherwise),
-// restored after each level's block.
-const loadedLevel = native.info().simd;
-
-describe.each(native.info().simdLevels)('SIMD level %s', (simd) => {
-  beforeAll(() => {
-    expect(native.configure({ simd }).simd).toBe(simd);
-  });
-  afterAll(() => {
-    native.configure({ simd: loadedLevel });
-  });
+describe.each(simdLevels)('SIMD level %s', (simd) => {
+  atSimdLevel(simd);
 
   describe('projectPoints: native == reference', () => {
     it('Float64 points: bit-identical', () => {

@@ -1,12 +1,13 @@
 // The camera-ray ops (rayGrid, rayEmbedding): hand-computed values and bad inputs on both backends,
 // and native == reference on random intrinsics at every SIMD level this CPU offers.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
 import { backends } from '../helpers/backends.js';
 import { intrinsics } from '../helpers/cameras.js';
 import { expectCode } from '../helpers/errors.js';
+import { atSimdLevel, simdLevels } from '../helpers/simd.js';
 import { cameraArb } from '../geometry/arbitraries.js';
 
 const SEED = 20261122;
@@ -54,16 +55,8 @@ describe.each(backends)('%s rays: bad input', (_name, g) => {
   });
 });
 
-// The level the addon chose on load, restored after each level's block.
-const loadedLevel = native.info().simd;
-
-describe.each(native.info().simdLevels)('SIMD level %s: rays native == reference', (simd) => {
-  beforeAll(() => {
-    expect(native.configure({ simd }).simd).toBe(simd);
-  });
-  afterAll(() => {
-    native.configure({ simd: loadedLevel });
-  });
+describe.each(simdLevels)('SIMD level %s: rays native == reference', (simd) => {
+  atSimdLevel(simd);
 
   it('rayGrid (exact) and rayEmbedding (sin/cos of glibc vs V8 may differ by 1 double ulp: 2.5e-7 absolute after float32 rounding)', () => {
     const arb = fc.record({
