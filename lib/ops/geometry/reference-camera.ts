@@ -3,7 +3,7 @@
  * C++ core (native/core/src/camera.cpp, projection_impl.h), so Float64 inputs agree bit for bit.
  * @module
  */
-import type { Camera } from '../../types.js';
+import type { Camera, Intrinsics } from '../../types.js';
 
 /** camFromWorld = [R^T | -R^T t] as a row-major 3x4 (12 numbers). */
 export function camFromWorld(pose: Float64Array): Float64Array {
@@ -15,15 +15,9 @@ export function camFromWorld(pose: Float64Array): Float64Array {
   return m;
 }
 
-/** Camera parameters in one flat object for the loops below. */
-export interface CameraMath {
+/** Camera parameters in one flat object for the loops below: the intrinsics and `m` = camFromWorld (3x4). */
+export interface CameraMath extends Intrinsics {
   m: Float64Array;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-  width: number;
-  height: number;
 }
 
 export function cameraMath(c: Camera): CameraMath {
