@@ -15,12 +15,12 @@ export function camFromWorld(pose: Float64Array): Float64Array {
   return m;
 }
 
-/** Camera parameters in one flat object for the loops below: the intrinsics and `m` = camFromWorld (3x4). */
+/** Camera parameters in one flat object for the loops below: the intrinsics and camFromWorld (3x4). */
 export interface CameraMath extends Intrinsics {
-  m: Float64Array;
+  camFromWorld: Float64Array;
 }
 
 export function cameraMath(c: Camera): CameraMath {
   const { fx, fy, cx, cy, width, height } = c.intrinsics;
-  return { m: camFromWorld(c.pose), fx, fy, cx, cy, width, height };
+  return { camFromWorld: camFromWorld(c.pose), fx, fy, cx, cy, width, height };
 }
