@@ -6,6 +6,8 @@ import * as native from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
 import { IDENTITY, camera, intrinsics } from '../helpers/cameras.js';
 import { cameraArb, depthMapArb } from '../geometry/arbitraries.js';
+import { backends } from '../helpers/backends.js';
+import { expectCode } from '../helpers/errors.js';
 
 describe('visibleSetsMultiSpa (--compat multispa)', () => {
   it('hand-computed: continuous bounds, half-even depth pixel, strict z < D', () => {
@@ -35,5 +37,20 @@ describe('visibleSetsMultiSpa (--compat multispa)', () => {
       ),
       { seed: 9, numRuns: 200 },
     );
+  });
+});
+
+describe.each(backends)('%s visibleSetsMultiSpa: bad input', (_name, g) => {
+  const cam = camera(intrinsics(1, 1, 0, 0, 4, 2), IDENTITY);
+  const depth = { width: 2, height: 1, data: Float32Array.of(2, 1) };
+  const pts = Float32Array.of(0, 0, 1);
+
+  it('float32 points only, one depth map (any size) per camera, each checked', () => {
+    expectCode(() => g.visibleSetsMultiSpa(Float64Array.of(0, 0, 1) as unknown as Float32Array, [cam], [depth]), 'ERR_SPATIAL_TYPE', /Expected a Float32Array for points but received/);
+    expectCode(() => g.visibleSetsMultiSpa(Float32Array.of(0, 0), [cam], [depth]), 'ERR_SPATIAL_SHAPE', /points.length must be a multiple of 3 \(got 2\)/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, cam as never, [depth]), 'ERR_SPATIAL_TYPE', /Expected an Array of Camera for colorCameras/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, [{ ...cam, intrinsics: { ...cam.intrinsics, fx: 0 } }], [depth]), 'ERR_SPATIAL_CAMERA', /colorCameras\[0\]\.intrinsics\.fx and \.fy must be > 0/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, [cam], []), 'ERR_SPATIAL_SHAPE', /depths must hold one depth map per camera \(1\)/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, [cam], [{ ...depth, data: new Float32Array(3) }]), 'ERR_SPATIAL_SHAPE', /depths\[0\]\.data\.length must be width\*height = 2 \(got 3\)/);
   });
 });
