@@ -4,7 +4,6 @@
  * shape (LLaVA conversation form plus structured ground truth).
  * @module
  */
-import { projectPoints } from '../ops/geometry/native.js';
 import type { Rng } from '../random.js';
 import type { Instance } from '../scenes/types.js';
 import type { Camera, Image } from '../types.js';
@@ -69,12 +68,6 @@ export interface QASample {
 
 // Task names and generators are listed once, in the task registry (ALL_TASKS, ALL_CLIP_TASKS: there).
 export type { ClipTaskName, TaskGenerator, TaskName } from './tasks/index.js';
-
-/** Projection of point p into frame f's colour camera (pixels, camera-space z in metres). */
-export function projectInto(ctx: TaskContext, p: number, f: number): { u: number; v: number; z: number } {
-  const { uv, depth } = projectPoints(ctx.points.subarray(3 * p, 3 * p + 3), ctx.frames[f].colorCamera);
-  return { u: uv[0], v: uv[1], z: depth[0] };
-}
 
 /** Whether pixel (u, v) lies inside the colour image with `margin` pixels to spare. */
 export function insideImage(ctx: TaskContext, f: number, u: number, v: number, margin = 0): boolean {

@@ -3,21 +3,45 @@
  * two points is closer, each referenced by coordinates or by drawn dots.
  * @module
  */
+import { projectPoints } from '../../ops/geometry/native.js';
+import { cloneRng, type Rng } from '../../random.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
-import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
+import { type QASample, type TaskContext, insideImage, makeSample } from '../context.js';
 import { COORD_NOTE, T, choose, fill } from '../templates.js';
 
 interface Picked { p: number; u: number; v: number; z: number }
 
-/** A random visible point of frame f whose colour projection is inside the image (margin for the dot). */
-function pickPoint(ctx: TaskContext, f: number, rng = ctx.rng, margin = 12): Picked | null {
+/** Random visible points tried per pick. */
+const PICK_TRIES = 20;
+
+/**
+ * `count` random visible points of frame f, one after the other, each the first of up to
+ * {@link PICK_TRIES} uniform draws from the visible set whose colour projection is inside the image
+ * (margin for the dot), or null when none is. All the draws the searches could make are taken ahead
+ * from a copy of `rng` and projected in one native call; `rng` then advances by exactly the draws
+ * the searches used (one per candidate tried), so the samples are those of a one-point-per-call
+ * search, and so are the projections (projectPoints treats each point on its own).
+ */
+function pickPoints(ctx: TaskContext, f: number, rng: Rng, count: number, margin = 12): (Picked | null)[] {
   const set = ctx.visible[f];
-  for (let t = 0; t < 20 && set.length; t++) {
-    const p = set[rng.int(0, set.length - 1)];
-    const pr = projectInto(ctx, p, f);
-    if (pr.z > 0 && insideImage(ctx, f, pr.u, pr.v, margin)) return { p, ...pr };
+  if (!set.length) return Array.from({ length: count }, () => null);
+  const ahead = cloneRng(rng);
+  const candidates = Array.from({ length: count * PICK_TRIES }, () => set[ahead.int(0, set.length - 1)]);
+  const xyz = new Float32Array(3 * candidates.length);
+  candidates.forEach((p, i) => xyz.set(ctx.points.subarray(3 * p, 3 * p + 3), 3 * i));
+  const { uv, depth } = projectPoints(xyz, ctx.frames[f].colorCamera);
+  const picked: (Picked | null)[] = [];
+  let d = 0; // draws used so far
+  for (let i = 0; i < count; i++) {
+    let found: Picked | null = null;
+    for (let t = 0; t < PICK_TRIES && !found; t++, d++) {
+      rng.int(0, set.length - 1); // the draw that chose candidate d
+      const [u, v, z] = [uv[2 * d], uv[2 * d + 1], depth[d]];
+      if (z > 0 && insideImage(ctx, f, u, v, margin)) found = { p: candidates[d], u, v, z };
+    }
+    picked.push(found);
   }
-  return null;
+  return picked;
 }
 
 /** Frames in a seeded random order, cycled until `count` samples are made or attempts run out. */
@@ -36,7 +60,7 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
     let made = 0;
     for (const f of frameCycle(ctx, rng)) {
       if (made >= perSubtask) break;
-      const pt = pickPoint(ctx, f, rng);
+      const [pt] = pickPoints(ctx, f, rng, 1);
       if (!pt) continue;
       const k = ctx.frames[f].colorCamera.intrinsics;
       const value = R.depthMm(pt.z);
@@ -68,7 +92,7 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
     for (const f of frameCycle(ctx, rng)) {
       if (made >= perSubtask) break;
       const k = ctx.frames[f].colorCamera.intrinsics;
-      const a = pickPoint(ctx, f, rng), b = pickPoint(ctx, f, rng);
+      const [a, b] = pickPoints(ctx, f, rng, 2);
       if (!a || !b || a.p === b.p) continue;
       // Dots (and coordinates) closer than 5 % of the width are hard to tell apart; depths that
       // round to the same millimetre have no answer (MultiSPA rejects those too).

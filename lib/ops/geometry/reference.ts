@@ -10,11 +10,11 @@ import type {
 import { checkCamera, checkCameras, checkDepthMap, checkDepthMaps, checkInteger, checkOut, checkPoints } from '../../validate.js';
 import { checkIndexSet, checkIndexSets, checkSetInRange, checkVisibilityOptions } from './shared.js';
 
-import { cameraMath, type CameraMath } from './camera-math.js';
+import { cameraMath, type CameraMath } from './reference-camera.js';
 
 /** Camera-space z and pixel (u, v) of one point; u, v are NaN when z <= 0. */
 function project(c: CameraMath, x: number, y: number, z: number): [number, number, number] {
-  const m = c.m;
+  const m = c.camFromWorld;
   const xc = m[0] * x + m[1] * y + m[2] * z + m[3];
   const yc = m[4] * x + m[5] * y + m[6] * z + m[7];
   const zc = m[8] * x + m[9] * y + m[10] * z + m[11];
@@ -47,7 +47,7 @@ export function projectPoints(points: Points, cameras: Camera | Camera[], out?: 
 
 /** Whether a world point passes the visibility test of DESIGN.md section 2 in one frame. */
 function isVisible(c: CameraMath, depth: Float32Array, x: number, y: number, z: number, near: number, tolerance: number): boolean {
-  const m = c.m;
+  const m = c.camFromWorld;
   const xc = m[0] * x + m[1] * y + m[2] * z + m[3];
   const yc = m[4] * x + m[5] * y + m[6] * z + m[7];
   const zc = m[8] * x + m[9] * y + m[10] * z + m[11];
