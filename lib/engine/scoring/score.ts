@@ -112,6 +112,10 @@ export interface ScoreSummaryJson {
   overall: number;
   tasks: Record<string, { accuracy: number; n: number }>;
   unparsed: (string | number)[];
+  /** Eval ids without a prediction (scored wrong). */
+  missing: (string | number)[];
+  /** Prediction ids that are in no eval sample (not scored). */
+  unknown: (string | number)[];
 }
 
 /**
@@ -376,14 +380,16 @@ function sortKeys<T>(rec: Record<string, T>): Record<string, T> {
 }
 
 /**
- * The JSON summary `{ overall, tasks: { <question_type>: { accuracy, n } }, unparsed }`
- * (accuracies in [0, 1]).
+ * The JSON summary `{ overall, tasks: { <question_type>: { accuracy, n } }, unparsed, missing,
+ * unknown }` (accuracies in [0, 1]; the id lists in input order).
  */
 export function scoreSummaryJson(result: ScoreResult): ScoreSummaryJson {
   return {
     overall: result.overall,
     tasks: Object.fromEntries(Object.entries(result.tasks).map(([k, t]) => [k, { accuracy: t.accuracy, n: t.n }])),
     unparsed: result.unparsed.slice(),
+    missing: result.missing.slice(),
+    unknown: result.unknown.slice(),
   };
 }
 
