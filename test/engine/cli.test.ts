@@ -65,7 +65,7 @@ describe('spatial-geom CLI', () => {
       [['generate', '--scene', out, '--format', 'nope', '--out', out], 2, /--format must be scannet, tum, manifest or tapvid3d/],
       [['generate', '--scene', out, '--format', 'tum', '--out', out, '--overlap', '0.5,0.1'], 2, /--overlap must be LO,HI/],
       [['generate', '--scene', out, '--format', 'tum', '--out', out, '--tasks', 'depth,poetry'], 2, /unknown task 'poetry'/],
-      [['generate', '--scene', out, '--out', out], 1, /cannot tell the format of --scene .*scannet \(a folder with depth\/\).*give --format \(ERR_SPATIAL_FORMAT\)/],
+      [['generate', '--scene', out, '--out', out], 1, /cannot tell the format of --scene .*scannet \(a folder with depth\/ \(and no depth\.txt or manifest\.json\)\).*give --format \(ERR_SPATIAL_FORMAT\)/],
       [['stats', join(out, 'nothing.jsonl')], 1, /cannot read .*nothing\.jsonl/i],
       [['stats', 'a.jsonl', 'b.jsonl'], 2, /too many arguments for 'stats'.*\(ERR_SPATIAL_USAGE\)/],
       [['stats'], 2, /missing required argument 'file'/],
@@ -136,7 +136,7 @@ describe('spatial-geom CLI', () => {
     if (!existsSync(holo)) return console.warn('hololens-scannet absent: format detection checked on bad input only');
     const d = await run(['sample-frames', '--scene', holo, '-k', '3', '--json']);
     expect(d.code, d.err).toBe(0);
-    expect(d.err).toMatch(/^spatial-geom: --format scannet \(detected: .* is a folder with depth\/\)$/m);
+    expect(d.err).toMatch(/^spatial-geom: --format scannet \(detected: .* is a folder with depth\/ \(and no depth\.txt or manifest\.json\)\)$/m);
     expect(JSON.parse(d.out).frames.length).toBe(3);
   }, 60_000);
 });
