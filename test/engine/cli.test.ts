@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { writeSyntheticManifest } from '../helpers/scene-files.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('spatial-cli-');
@@ -138,5 +139,21 @@ describe('spatial-geom CLI', () => {
     expect(d.code, d.err).toBe(0);
     expect(d.err).toMatch(/^spatial-geom: --format scannet \(detected: .* is a folder with depth\/ \(and no depth\.txt or manifest\.json\)\)$/m);
     expect(JSON.parse(d.out).frames.length).toBe(3);
+  }, 60_000);
+
+  it('overlap --json: frame ids, histogram of all pairs and the matrix, with the PNG written', async () => {
+    const dir = tmp();
+    const scene = join(dir, 'scene');
+    await writeSyntheticManifest(scene, { frames: 6, width: 160, height: 120 });
+    const png = join(dir, 'overlap.png');
+    const r = await run(['overlap', '--scene', scene, '--png', png, '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/--format manifest \(detected/);
+    const j = JSON.parse(r.out);
+    expect(j.frames).toHaveLength(6);
+    expect(j.overlap).toHaveLength(6);
+    expect(j.histogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(15);
+    for (let i = 0; i < 6; i++) for (let k = 0; k < 6; k++) expect(j.overlap[i][k]).toBe(j.overlap[k][i]);
+    expect(existsSync(png)).toBe(true);
   }, 60_000);
 });

@@ -97,6 +97,13 @@ describe('spatial-geom targets', () => {
     expect([...(mine.get('intrinsics')!.data as Float64Array)]).toEqual(flat(z.intrinsics.values));
   }, 120_000);
 
+  it("the README's table lists every array with its dtype and shape", () => {
+    const readme = readFileSync(join(new URL('.', import.meta.url).pathname, '..', '..', 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `(\w+)` \| `?([<\w]+)`? \| (\([^)]*\)) \|/gm)].map((m) => [m[1], m[2], m[3]]);
+    const documented = rows.filter(([name]) => SCENE_TARGET_ARRAYS.some((a) => a.name === name));
+    expect(documented).toEqual(SCENE_TARGET_ARRAYS.map((a) => [a.name, a.dtype, a.shape]));
+  });
+
   it('rejects bad options with exit 2, mixed frame sizes without --image-size, and leaves no partial file', async () => {
     const out = tmp();
     const cases: [string[], number, RegExp][] = [
