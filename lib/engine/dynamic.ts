@@ -8,8 +8,8 @@
 import { join } from 'node:path';
 import { spatialError } from '../errors.js';
 import { checkFrameBytes } from '../io/image.js';
-import { overlapMatrix } from '../geometry.js';
-import { rigidSegmentationAsync } from '../motion.js';
+import { overlapMatrix } from '../ops/geometry/native.js';
+import { rigidSegmentationAsync } from '../ops/motion/native.js';
 import { createRng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
 import { MOTION_CANDIDATE_DEFAULTS, type MotionCandidate, finiteTracks, motionCandidates, staticTracks, worldTracks } from './clip-prep.js';

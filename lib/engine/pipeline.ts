@@ -7,11 +7,11 @@
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import { visibleSetsMultiSpa } from '../compat.js';
+import { visibleSetsMultiSpa } from '../ops/compat/native.js';
 import { spatialError } from '../errors.js';
 import { checkFrameFile } from '../io/image.js';
-import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
-import { voxelDownsample } from '../pointcloud.js';
+import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../ops/geometry/native.js';
+import { voxelDownsample } from '../ops/pointcloud/native.js';
 import { createRng, type Rng } from '../random.js';
 import { writeFileAtomic } from '../io/files.js';
 import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
