@@ -10,13 +10,13 @@
  * @module
  */
 import { spatialError } from '../errors.js';
-import { resizeView } from '../augment.js';
-import { cameraTokens } from '../camera-tokens.js';
-import { backprojectDepth, rayEmbedding, rayGrid } from '../geometry.js';
+import { resizeView } from '../ops/augment/native.js';
+import { backprojectDepth } from '../ops/geometry/native.js';
+import { rayEmbedding, rayGrid } from '../ops/rays/native.js';
+import { cameraTokens, depthPatchTargets, encodePoseAbsTQuatFov, normalizeScene } from '../ops/targets/native.js';
 import { encodeNpz, type NpzMember } from '../io/npy.js';
 import { loadFrameDepth } from '../scenes/load.js';
 import type { Scene } from '../scenes/types.js';
-import { depthPatchTargets, encodePoseAbsTQuatFov, normalizeScene } from '../targets.js';
 import type { Intrinsics, Points, Pose, View } from '../types.js';
 
 /** The defaults of {@link SceneTargetOptions} (the CLI's help reads them here). */

@@ -5,14 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resizeView } from '../../lib/augment.js';
-import { cameraTokens } from '../../lib/camera-tokens.js';
 import { SCENE_TARGET_ARRAYS } from '../../lib/engine/scene-targets.js';
-import { backprojectDepth, rayEmbedding, rayGrid } from '../../lib/geometry.js';
+import {
+  backprojectDepth, cameraTokens, depthPatchTargets, encodePoseAbsTQuatFov, metricScaleFactor, normalizeScene, rayEmbedding, rayGrid, resizeView, type Pose,
+} from '../../lib/index.js';
 import { readNpz } from '../../lib/io/npy.js';
 import { loadScene, loadFrameDepth } from '../../lib/scenes/load.js';
-import { depthPatchTargets, encodePoseAbsTQuatFov, metricScaleFactor, normalizeScene } from '../../lib/targets.js';
-import type { Pose } from '../../lib/types.js';
 import { runCli } from '../helpers/cli.js';
 import { writeSyntheticManifest } from '../helpers/scene-files.js';
 import { tempDirs } from '../helpers/tmp.js';
