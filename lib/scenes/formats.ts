@@ -72,11 +72,10 @@ export const SCENE_FORMAT_REGISTRY = [
   },
 ] as const satisfies readonly SceneFormatEntry<never>[];
 
-type FormatEntry = (typeof SCENE_FORMAT_REGISTRY)[number];
 /** The scene layouts {@link loadScene} reads. */
-export type SceneFormat = FormatEntry['name'];
+export type SceneFormat = (typeof SCENE_FORMAT_REGISTRY)[number]['name'];
 /** The loader options of a format. */
-export type SceneFormatOptions<F extends SceneFormat> = NonNullable<Parameters<Extract<FormatEntry, { name: F }>['load']>[1]>;
+export type SceneFormatOptions<F extends SceneFormat> = NonNullable<Parameters<Extract<(typeof SCENE_FORMAT_REGISTRY)[number], { name: F }>['load']>[1]>;
 
 /** Every format name, in registry order. */
 export const SCENE_FORMATS: SceneFormat[] = SCENE_FORMAT_REGISTRY.map((f) => f.name);
