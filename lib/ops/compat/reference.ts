@@ -1,5 +1,5 @@
 /**
- * Reference twin of {@link index!visibleSetsMultiSpa}.
+ * Reference twin of {@link geometry!visibleSetsMultiSpa}.
  * @module
  */
 import { checkMultiSpaArgs } from './shared.js';
@@ -11,7 +11,7 @@ import { cameraMath } from '../geometry/reference-camera.js';
 export { roundHalfEven };
 
 /**
- * Reference twin of {@link index!visibleSetsMultiSpa}, the native op: the same
+ * Reference twin of {@link geometry!visibleSetsMultiSpa}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.

@@ -1,6 +1,6 @@
 /**
  * The native-backed camera-ray ops: per-patch rays and their sinusoidal embedding (CA-MLLM's dense
- * camera-ray embedding). Conventions as in the geometry family (DESIGN.md section 2): intrinsics in
+ * camera-ray embedding). Conventions as in the geometry family (README: Conventions): intrinsics in
  * pixels, integer pixel coordinates at pixel centres. Besides the argument errors each function
  * lists, every op throws ERR_SPATIAL_IO when the native addon cannot be loaded.
  * @module

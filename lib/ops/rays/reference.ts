@@ -9,7 +9,7 @@ import { checkRayEmbeddingArgs, rayEmbeddingLength, resolvePatchGrid } from './s
 const patchCentre = (index: number, step: number): number => (index + 0.5) * step - 0.5;
 
 /**
- * Reference twin of {@link index!rayGrid}, the native op: the same contract
+ * Reference twin of {@link geometry!rayGrid}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -26,7 +26,7 @@ export function rayGrid(k: Intrinsics, grid: PatchGridSpec): Float32Array {
 }
 
 /**
- * Reference twin of {@link index!rayEmbedding}, the native op: the same contract
+ * Reference twin of {@link geometry!rayEmbedding}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
