@@ -11,7 +11,8 @@
  *   spatial-geom eval --gt eval.jsonl --pred predictions.jsonl [--format multispa] [--json | --markdown]
  *   spatial-geom sample-frames --scene DIR --format F [-k 16] [--json]
  *   spatial-geom dataset --scenes LIST --out DIR [--shard i/n] [--workers K] ...   (README: Scale out)
- *   spatial-geom merge --out DIR [--verify all|jsonl]
+ *   spatial-geom merge --out DIR [--verify all|jsonl] [--single-image-as-string]
+ *   spatial-geom view OUT [--serve [--port 8080]]
  *   spatial-geom queue submit|status --redis URL ...;  spatial-geom worker --redis URL --out DIR [--allow-root DIR] [--concurrency K]
  * @module
  */
@@ -42,7 +43,7 @@ const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
   spatial-geom generate --scene DIR --format ${SCENE_FORMATS.join('|')} --out DIR [--tasks ${ALL_TASKS.join(',')}]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
-                        [--allow-outside-paths]
+                        [--allow-outside-paths] [--copy-images | --link-images] [--single-image-as-string]
   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks ${ALL_CLIP_TASKS.join(',')}] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format ${SCENE_FORMATS.join('|')} --png FILE [--frame-step K]
@@ -51,7 +52,8 @@ const USAGE = `usage:
   spatial-geom sample-frames --scene DIR --format ${SCENE_FORMATS.join('|')} [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]
   spatial-geom dataset --scenes LIST --out DIR [--format F] [--synthetic-frames N] [--synthetic-size WxH] [--split-tasks]
                        [--shard I/N] [--workers K] [--no-merge] [generate's --tasks ... --no-prompts]
-  spatial-geom merge --out DIR [--verify all|jsonl]
+  spatial-geom merge --out DIR [--verify all|jsonl] [--single-image-as-string]
+  spatial-geom view OUT [--serve [--port 8080]] [--page-size 100]
   spatial-geom queue submit --redis URL --scenes LIST --out DIR [--queue NAME] [--attempts 3] [--backoff-ms 1000]
                             [--wait [--poll-ms 1000] [--no-merge]] [dataset's scene and generate options]
   spatial-geom queue status --redis URL [--queue NAME] [--out DIR]
@@ -173,6 +175,7 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
     pointsPerGroup: parseInteger(values['points-per-group'] as string | undefined, '--points-per-group'),
     pairsPerBin: parseInteger(values['pairs-per-bin'] as string | undefined, '--pairs-per-bin'),
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], progress: bars.progress,
+    singleImageAsString: values['single-image-as-string'] === true,
   })).finally(() => bars.stop());
   printClipReport(report, out);
 }
@@ -187,11 +190,54 @@ async function loadSceneArg(values: { scene?: string; format?: string; 'allow-ou
   return loadScene(values.scene, format as SceneFormat, values['allow-outside-paths'] ? { allowOutsidePaths: true } : undefined);
 }
 
+// ---------------------------------------------------------------------------------------------
+// feat/viewer (issue 17, items 2 and 3): image-path flags of generate / dataset / merge / queue
+// submit, and the `view` command. Kept in this one block for the port to per-command files.
+
+/** --copy-images / --link-images (generate, dataset, queue submit) and --single-image-as-string (also merge). */
+const IMAGE_OPTIONS = {
+  'copy-images': { type: 'boolean', default: false }, 'link-images': { type: 'boolean', default: false },
+  'single-image-as-string': { type: 'boolean', default: false },
+} as const;
+
+function imageOptions(values: { 'copy-images'?: boolean; 'link-images'?: boolean; 'single-image-as-string'?: boolean }): Pick<GenerateOptions, 'imageMode' | 'singleImageAsString'> {
+  if (values['copy-images'] && values['link-images']) throw spatialError('ERR_SPATIAL_FORMAT', '--copy-images and --link-images exclude each other: give one');
+  return {
+    imageMode: values['copy-images'] ? 'copy' : values['link-images'] ? 'link' : undefined,
+    singleImageAsString: values['single-image-as-string'] ? true : undefined,
+  };
+}
+
+/** `spatial-geom view OUT [--serve] [--port 8080] [--host 127.0.0.1] [--page-size 100]`. */
+async function cmdView(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { serve: { type: 'boolean', default: false }, port: { type: 'string', default: '8080' }, 'page-size': { type: 'string', default: '100' } },
+  });
+  if (positionals.length !== 1) throw spatialError('ERR_SPATIAL_FORMAT', `view needs exactly one output directory (got ${positionals.length}: ${positionals.join(' ') || 'none'})`);
+  const out = resolve(positionals[0]);
+  const port = parseInteger(values.port, '--port', 0)!;
+  if (port > 65535) throw spatialError('ERR_SPATIAL_FORMAT', `--port must be an integer in 0..65535 (got ${values.port})`);
+  const { serveViewer, writeViewer } = await import('./viewer.js');
+  const r = await writeViewer(out, { chunkSize: parseInteger(values['page-size'], '--page-size') });
+  process.stdout.write(`viewer of ${r.samples} samples (${r.chunks} data chunks) -> ${r.index}\nopen file://${r.index} (works without a server)\n`);
+  if (!values.serve) return;
+  const server = await serveViewer(out, { port });
+  process.stdout.write(`serving ${out} at ${server.url}viewer/index.html (127.0.0.1 only); stop with Ctrl-C\n`);
+  await new Promise<void>((res) => {
+    process.once('SIGINT', res);
+    process.once('SIGTERM', res);
+  });
+  await server.close();
+}
+// end feat/viewer block
+// ---------------------------------------------------------------------------------------------
+
 /** The options of every command that generates QA (generate, dataset, queue submit). */
 const GENERATION_OPTIONS = {
   tasks: { type: 'string' }, 'per-task': { type: 'string' }, seed: { type: 'string', default: '0' }, overlap: { type: 'string' },
   'frame-step': { type: 'string' }, 'voxel-size': { type: 'string' }, tolerance: { type: 'string' }, compat: { type: 'string' },
-  'no-prompts': { type: 'boolean', default: false },
+  'no-prompts': { type: 'boolean', default: false }, ...IMAGE_OPTIONS,
 } as const;
 
 type GenerationValues = { [K in keyof typeof GENERATION_OPTIONS]?: (typeof GENERATION_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -205,7 +251,7 @@ function generationOptions(values: GenerationValues): Omit<GenerateOptions, 'out
   return {
     seed: parseInteger(values.seed, '--seed', 0), tasks: parseTasks(values.tasks), perTask: parseInteger(values['per-task'], '--per-task'),
     overlapBand: parseOverlap(values.overlap), frameStep: parseInteger(values['frame-step'], '--frame-step'), voxelSize: voxel, tolerance,
-    compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'],
+    compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], ...imageOptions(values),
   };
 }
 
@@ -259,7 +305,8 @@ async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
     if (!m || !(Number(m[1]) >= 1 && Number(m[1]) <= 8192 && Number(m[2]) >= 1 && Number(m[2]) <= 8192)) throw spatialError('ERR_SPATIAL_FORMAT', `--synthetic-size must be WxH, 1..8192 each (got ${values['synthetic-size']})`);
     size = [Number(m[1]), Number(m[2])];
   }
-  const { seed, tasks, ...options } = generationOptions(values);
+  // singleImageAsString shapes the merged files only (merge applies it), not a unit's shard.
+  const { seed, tasks, singleImageAsString: _merged, ...options } = generationOptions(values);
   const scenes = await parseSceneList(values.scenes, { format: values.format as SceneFormat | undefined, syntheticFrames: parseInteger(values['synthetic-frames'], '--synthetic-frames', 2), syntheticSize: size });
   return planUnits(scenes, { seed, tasks, options, splitTasks: values['split-tasks'] });
 }
@@ -270,9 +317,9 @@ function parseVerify(s: string | undefined): 'all' | 'jsonl' {
 }
 
 /** Merges the shards of `out` (the caller holds its lock). */
-async function mergeAndReport(out: string, verify: 'all' | 'jsonl' = 'all'): Promise<void> {
+async function mergeAndReport(out: string, verify: 'all' | 'jsonl' = 'all', singleImageAsString = false): Promise<void> {
   const bars = progressBars();
-  const m = await mergeShards(out, { verify, progress: (done, total) => bars.progress?.('merge', done, total) }).finally(() => bars.stop());
+  const m = await mergeShards(out, { verify, singleImageAsString, progress: (done, total) => bars.progress?.('merge', done, total) }).finally(() => bars.stop());
   const train = m.splits['qa_train.jsonl'], evalSplit = m.splits['qa_eval.jsonl'];
   process.stdout.write(`merged ${m.units} units: train ${train.samples} (sha256 ${train.sha256.slice(0, 16)}), eval ${evalSplit.samples} (sha256 ${evalSplit.sha256.slice(0, 16)}) -> ${join(out, 'manifest.json')}\n`);
 }
@@ -297,7 +344,7 @@ async function cmdDataset(argv: string[]): Promise<void> {
 }
 
 async function datasetLocked(
-  values: { 'no-merge'?: boolean }, out: string, units: Unit[], mine: Unit[], shard: { index: number; count: number } | undefined, workers: number, verify: 'all' | 'jsonl',
+  values: { 'no-merge'?: boolean; 'single-image-as-string'?: boolean }, out: string, units: Unit[], mine: Unit[], shard: { index: number; count: number } | undefined, workers: number, verify: 'all' | 'jsonl',
 ): Promise<void> {
   await writePlan(out, units);
   const bars = progressBars();
@@ -308,16 +355,16 @@ async function datasetLocked(
   process.stdout.write(`${shard ? `shard ${shard.index}/${shard.count}: ` : ''}${mine.length} of ${units.length} units: ${done} generated, ${mine.length - done} already done` +
     `${done ? ` (${(done / minutes).toFixed(1)} units/min on ${workers} worker${workers > 1 ? 's' : ''})` : ''} -> ${shardsDir(out)}\n`);
   if (shard && shard.count > 1) process.stdout.write(`when every shard has finished: spatial-geom merge --out ${out}\n`);
-  else if (!values['no-merge']) await mergeAndReport(out, verify);
+  else if (!values['no-merge']) await mergeAndReport(out, verify, values['single-image-as-string']);
 }
 
 async function cmdMerge(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, verify: { type: 'string', default: 'all' } } });
+  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, verify: { type: 'string', default: 'all' }, 'single-image-as-string': IMAGE_OPTIONS['single-image-as-string'] } });
   const out = requireOut(values.out);
   const verify = parseVerify(values.verify);
   const lock = await lockOutput(out, 'merge');
   try {
-    await mergeAndReport(out, verify);
+    await mergeAndReport(out, verify, values['single-image-as-string']);
   } finally {
     lock.release();
   }
@@ -375,7 +422,7 @@ async function cmdQueue(argv: string[]): Promise<void> {
   if (values['no-merge']) return;
   const lock = await lockOutput(out, 'merge');
   try {
-    await mergeAndReport(out);
+    await mergeAndReport(out, 'all', values['single-image-as-string']);
   } finally {
     lock.release();
   }
@@ -528,6 +575,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'merge': await cmdMerge(rest); break;
       case 'queue': await cmdQueue(rest); break;
       case 'worker': await cmdWorker(rest); break;
+      case 'view': await cmdView(rest); break;
       case undefined: case '-h': case '--help': process.stdout.write(USAGE + '\n'); return cmd ? 0 : 2;
       default: process.stderr.write(`spatial-geom: unknown command '${cmd}'\n${USAGE}\n`); return 2;
     }
