@@ -26,7 +26,7 @@ tr.total td { font-weight: 600; }
 .chart svg { display: block; }
 .legend { font-size: 12px; color: var(--muted); }
 .legend i { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 8px; vertical-align: -1px; }
-.heat img { max-width: 440px; width: 100%; image-rendering: pixelated; border: 1px solid var(--line); }
+.heat img { max-width: 380px; width: 100%; image-rendering: pixelated; border: 1px solid var(--line); }
 .answers { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px; }
 .filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin-bottom: 10px; }
 .filters label { color: var(--muted); }
@@ -81,7 +81,7 @@ const SCRIPT = `
     var max = 1;
     series.forEach(function (s) { s.counts.forEach(function (c) { if (c > max) max = c; }); });
     var box = el('div', { class: 'chart' });
-    if (opts.title) box.append(el('h3', { text: opts.title }));
+    if (opts.title) { var h = el('h3', { text: opts.title }); h.style.maxWidth = W + 'px'; box.append(h); }
     var s = svg('svg', { width: W, height: H + pad, viewBox: '0 0 ' + W + ' ' + (H + pad), role: 'img' });
     var bw = W / Math.max(1, n), inner = bw / series.length;
     series.forEach(function (ser, k) {
@@ -144,7 +144,7 @@ const SCRIPT = `
       if (s.pairSelection) {
         var p = s.pairSelection;
         charts.append(bars([{ counts: p.before, color: '#1f6feb', name: 'in band (before)' }, { counts: p.after, color: '#e8590c', name: 'selected (after)' }], p.edges,
-          { title: 'Band selection: ' + p.selected + ' pairs selected; ' + p.outside + ' outside the band, ' + p.zero + ' with no overlap', width: 420 }));
+          { title: 'Band selection: ' + p.selected + ' pairs selected (' + p.outside + ' outside the band, ' + p.zero + ' with no overlap)', width: 340 }));
       }
       charts.style.flexDirection = 'column';
       var row = el('div', { class: 'row' }, charts);
