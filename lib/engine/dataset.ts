@@ -30,7 +30,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
-import { asIoError, fsReason, readText, removeStaleTemporaries, tempPathFor, writeFileAtomic } from '../io/files.js';
+import { asIoError, fsReason, isTempName, readText, removeStaleTemporaries, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../native.js';
 import { pathKind, SCENE_FORMATS, type SceneFormat, sceneFormat } from '../scenes/formats.js';
 import { loadScene } from '../scenes/load.js';
@@ -580,15 +580,16 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
   // A merge killed half-way leaves its temporaries beside the splits and the manifest; only a merge
   // writes those names, so any found now are from a dead one.
   await removeStaleTemporaries(out, [...SPLITS, 'manifest.json', 'dataset_info.json', 'README.md']);
-  for (const d of await readdir(out)) if (d.startsWith(`.${BY_TYPE_DIR}.tmp-`)) await rm(join(out, d), { recursive: true, force: true });
+  for (const d of await readdir(out)) if (isTempName(d) && d.startsWith(`.${BY_TYPE_DIR}.`)) await rm(join(out, d), { recursive: true, force: true });
   const writers = SPLITS.map((name) => {
     const tmp = tempPathFor(join(out, name));
     return { name, tmp, stream: createWriteStream(tmp, { flags: 'wx' }), hash: createHash('sha256'), samples: 0 };
   });
-  // The per-type files are built in a folder beside by_type/ and swapped in whole.
-  let typedDir: string;
+  // The per-type files are built in a folder beside by_type/ (a tempPathFor name, which the next
+  // merge removes if this one dies) and swapped in whole.
+  const typedDir = tempPathFor(join(out, BY_TYPE_DIR));
   try {
-    typedDir = await mkdtemp(join(out, `.${BY_TYPE_DIR}.tmp-`));
+    await mkdir(typedDir);
   } catch (e) {
     for (const w of writers) w.stream.destroy();
     await Promise.all(writers.map((w) => rm(w.tmp, { force: true })));

@@ -30,8 +30,9 @@ beforeAll(async () => {
 
 /** Waits until the gallery has rendered and every image on the page has finished loading. */
 async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.getElementById('gallery')?.getAttribute('aria-busy') === 'false');
-  await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+  // Strings, evaluated in the page (the test's own TypeScript has no DOM types).
+  await page.waitForFunction("document.getElementById('gallery')?.getAttribute('aria-busy') === 'false'");
+  await page.waitForFunction('[...document.images].every((i) => i.complete)');
 }
 
 async function brokenImages(page: Page): Promise<string[]> {
