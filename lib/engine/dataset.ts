@@ -21,6 +21,8 @@
  * out/shards/<key>/                  one complete unit: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json, shard.json
  * out/shards/.tmp-<key>-XXXXXX/      a unit in progress (or interrupted by a crash): never merged
  * out/qa_train.jsonl, qa_eval.jsonl  merged splits
+ * out/by_type/<question_type>/<split>.jsonl  the shards' per-type files, concatenated (card.ts)
+ * out/README.md, dataset_info.json   the dataset card of the per-type files
  * out/manifest.json                  counts and checksums of the merged splits and of every shard
  * ```
  * @module
@@ -560,7 +562,9 @@ async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'):
 /**
  * Merges the shards of `out/plan.json` in plan order into `out/qa_train.jsonl` and
  * `out/qa_eval.jsonl` (streamed, one shard in memory at a time), with every sample's image paths
- * rewritten to point into its shard (`shards/<key>/images/...`), and writes `out/manifest.json`.
+ * rewritten to point into its shard (`shards/<key>/images/...`), concatenates the shards'
+ * per-type files into `out/by_type/` (built beside it and swapped in whole) with the dataset card
+ * (`README.md`, `dataset_info.json`), and writes `out/manifest.json`.
  * Each shard is checked against the sha256 list in its `shard.json` first (every file by default,
  * see {@link MergeOptions.verify}). Only complete shards exist under their key, so an interrupted
  * unit can never be merged. `manifest.json` is the merge's completion marker: it is removed before

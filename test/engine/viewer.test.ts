@@ -28,11 +28,15 @@ beforeAll(async () => {
   expect(v.out).toContain(join(out, 'viewer', 'index.html'));
 }, 120_000);
 
+/** The little of the page's document that the waits read. */
+type PageDocument = { getElementById(id: string): { getAttribute(name: string): string | null } | null; images: ArrayLike<{ complete: boolean }> };
+
 /** Waits until the gallery has rendered and every image on the page has finished loading. */
 async function settled(page: Page): Promise<void> {
-  // Strings, evaluated in the page (the test's own TypeScript has no DOM types).
-  await page.waitForFunction("document.getElementById('gallery')?.getAttribute('aria-busy') === 'false'");
-  await page.waitForFunction('[...document.images].every((i) => i.complete)');
+  // Run in the page (whose CSP refuses string evaluation); typed by PageDocument, as the test's
+  // own TypeScript has no DOM types.
+  await page.waitForFunction(() => (globalThis as unknown as { document: PageDocument }).document.getElementById('gallery')?.getAttribute('aria-busy') === 'false');
+  await page.waitForFunction(() => Array.from((globalThis as unknown as { document: PageDocument }).document.images).every((i) => i.complete));
 }
 
 async function brokenImages(page: Page): Promise<string[]> {
@@ -133,6 +137,21 @@ describe('viewer data', () => {
     const html = readFileSync(report.index, 'utf8');
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect([...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])).toEqual(['data/index.js']);
+  }, 120_000);
+
+  it('a merged dataset: every merged sample, one overlap entry per unit with its heat map', async () => {
+    const ds = join(tmp(), 'ds');
+    const r = await runCli(['dataset', '--scenes', 'synthetic:0..1', '--out', ds, '--synthetic-frames', '8', '--synthetic-size', '160x120', '--per-task', '2', '--overlap', '0.05,0.95']);
+    expect(r.code, r.err).toBe(0);
+    const report = await writeViewer(ds);
+    const manifest = JSON.parse(readFileSync(join(ds, 'manifest.json'), 'utf8')) as { splits: Record<string, { samples: number }>; samples: Record<string, number> };
+    expect(report.samples).toBe(manifest.splits['qa_train.jsonl'].samples + manifest.splits['qa_eval.jsonl'].samples);
+    const index = (await readViewerData(join(ds, 'viewer', 'data', 'index.js'))) as { counts: { type: string; train: number; eval: number }[]; sceneStats: { label: string; overlapPng?: string }[] };
+    expect(Object.fromEntries(index.counts.map((c) => [c.type, c.train + c.eval]))).toEqual(manifest.samples);
+    expect(index.sceneStats.map((s) => s.label)).toEqual(['synthetic-0', 'synthetic-1']);
+    for (const s of index.sceneStats) expect(existsSync(join(ds, 'viewer', s.overlapPng!)), s.overlapPng).toBe(true);
+    const rows = (await readViewerData(join(ds, 'viewer', 'data', 'chunk-00000.js'))) as { images: string[] }[];
+    for (const row of rows) for (const src of row.images) expect(existsSync(join(ds, 'viewer', decodeURIComponent(src))), src).toBe(true);
   }, 120_000);
 
   it('refuses a folder with no output, and a dataset whose merge has not completed', async () => {
