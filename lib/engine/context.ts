@@ -4,7 +4,7 @@
  * shape (LLaVA conversation form plus structured ground truth).
  * @module
  */
-import { projectPoints } from '../geometry.js';
+import { projectPoints } from '../ops/geometry/native.js';
 import type { Rng } from '../random.js';
 import type { Instance } from '../scenes/types.js';
 import type { Camera, Image } from '../types.js';

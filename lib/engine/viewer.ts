@@ -29,9 +29,12 @@ import { checkMergedSplit } from './dataset.js';
 import { lockOutput } from './output.js';
 import { VIEWER_HTML } from './viewer-page.js';
 
+/** Defaults of {@link writeViewer} and {@link serveViewer} (the CLI's help prints these). */
+export const VIEWER_DEFAULTS = { chunkSize: 100, port: 8080 } as const;
+
 /** Options of {@link writeViewer}. */
 export interface ViewerOptions {
-  /** Samples per data chunk (and per gallery page at most) [100]. */
+  /** Samples per data chunk the page loads at a time [{@link VIEWER_DEFAULTS}.chunkSize]. */
   chunkSize?: number;
 }
 
@@ -184,7 +187,7 @@ interface ViewRow {
  */
 export async function writeViewer(outArg: string, opts: ViewerOptions = {}): Promise<ViewerReport> {
   const out = resolve(outArg);
-  const chunkSize = opts.chunkSize ?? 100;
+  const chunkSize = opts.chunkSize ?? VIEWER_DEFAULTS.chunkSize;
   if (!(Number.isInteger(chunkSize) && chunkSize >= 1)) throw spatialError('ERR_SPATIAL_FORMAT', `chunkSize must be an integer >= 1 (got ${chunkSize})`);
   let kind;
   try {
@@ -298,7 +301,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Options of {@link serveViewer}. */
 export interface ServeOptions {
-  /** Port on 127.0.0.1 [8080]; 0 picks a free one. */
+  /** Port on 127.0.0.1 [{@link VIEWER_DEFAULTS}.port]; 0 picks a free one. */
   port?: number;
 }
 
@@ -313,7 +316,7 @@ export async function serveViewer(outArg: string, opts: ServeOptions = {}): Prom
   const root = await realpath(resolve(outArg)).catch((e) => {
     throw asIoError(e);
   });
-  let port = opts.port ?? 8080;
+  let port = opts.port ?? VIEWER_DEFAULTS.port;
   const server: Server = createServer((req, res) => {
     const send = (code: number, text: string, headers: Record<string, string> = {}) => {
       res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers });

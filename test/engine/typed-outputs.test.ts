@@ -181,7 +181,7 @@ describe('image paths that survive a move', () => {
     expect(refPaths.length).toBeGreaterThan(0);
     for (const p of refPaths) expect(p.startsWith('../'), p).toBe(true);
     const both = await generate(join(tmp(), 'both'), '--copy-images', '--link-images');
-    expect(both.code).toBe(1);
+    expect(both.code).toBe(2); // a usage error
     expect(both.err).toMatch(/--copy-images and --link-images exclude each other/);
   }, 120_000);
 });

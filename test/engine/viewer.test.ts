@@ -164,7 +164,9 @@ describe('viewer data', () => {
     const d = await runCli(['view', ds]);
     expect(d.code).toBe(1);
     expect(d.err).toMatch(/merge has not completed.*ERR_SPATIAL_FORMAT/);
-    expect((await runCli(['view'])).err).toMatch(/exactly one output directory/);
+    const none = await runCli(['view']);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/missing required argument 'OUT'/);
     expect(existsSync(join(empty, 'viewer'))).toBe(false);
   });
 });
