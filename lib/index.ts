@@ -22,7 +22,7 @@ export { loadScene, loadFrameDepth, loadFrameColor, type SceneFormat } from './s
 export { loadScanNet, type ScanNetOptions } from './scenes/scannet.js';
 export { loadTum, poseFromQuaternion, TUM_INTRINSICS, type TumOptions, type TumIntrinsicsPreset, type PinholeParameters } from './scenes/tum.js';
 export { loadManifest, type SceneManifest, type SceneManifestFrame } from './scenes/manifest.js';
-export { generateScene, type GenerateOptions, type GenerateReport } from './engine/pipeline.js';
+export { generateScene, type GenerateOptions, type GenerateReport, type ImageMode } from './engine/pipeline.js';
 export { generateClip, type ClipGenerateOptions, type ClipReport } from './engine/dynamic.js';
 export { loadClip, type DynamicClip, type ClipImages, type LoadClipOptions } from './scenes/clip.js';
 export { synthesizeClip, type SyntheticClipOptions } from './scenes/synthetic-clip.js';

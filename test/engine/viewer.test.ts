@@ -168,6 +168,13 @@ describe('viewer data', () => {
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/missing required argument 'OUT'/);
     expect(existsSync(join(empty, 'viewer'))).toBe(false);
+    const help = await runCli(['view', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/--serve/);
+    const flat = help.out.replace(/\s+/g, ' '); // the help wraps at 80 columns
+    expect(flat).toContain('--port <N> port of --serve; 0 picks a free one (default: 8080)');
+    expect(flat).toMatch(/--page-size <N> [^(]*\(default: 100\)/);
+    expect((await runCli(['view', empty, '--port', '70000'])).code).toBe(2);
   });
 });
 

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .description('write a static viewer of an output (OUT/viewer/index.html, works from file:// with no server or network); --serve serves it on 127.0.0.1')
     .argument('<OUT>', 'the --out of generate, demo or dataset')
     .option('--serve', 'then serve OUT on http://127.0.0.1:PORT/ until Ctrl-C (loopback only, files inside OUT only)')
-    .option('--port <N>', `port of --serve; 0 picks a free one ${shown(VIEWER_DEFAULTS.port)}`, portArg, VIEWER_DEFAULTS.port)
+    .option('--port <N>', 'port of --serve; 0 picks a free one', portArg, VIEWER_DEFAULTS.port)
     .option('--page-size <N>', `samples per data chunk the page loads at a time ${shown(VIEWER_DEFAULTS.chunkSize)}`, intArg('--page-size'))
     .action((outArg: string, values: ViewValues) => view(outArg, values));
 }
