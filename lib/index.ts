@@ -26,7 +26,7 @@ export { detectSceneFormat, SCENE_FORMAT_REGISTRY, SCENE_FORMATS, type SceneForm
 export { loadScanNet, type ScanNetOptions } from './scenes/scannet.js';
 export { loadTum, poseFromQuaternion, TUM_INTRINSICS, type TumOptions, type TumIntrinsicsPreset, type PinholeParameters } from './scenes/tum.js';
 export { loadManifest, type ManifestOptions, type SceneManifest, type SceneManifestFrame } from './scenes/manifest.js';
-export { generateScene, GENERATE_DEFAULTS, type GenerateOptions, type GenerateReport } from './engine/pipeline.js';
+export { generateScene, GENERATE_DEFAULTS, type GenerateOptions, type GenerateReport, type ImageMode } from './engine/pipeline.js';
 export { generateClip, CLIP_GENERATE_DEFAULTS, type ClipGenerateOptions, type ClipReport } from './engine/dynamic.js';
 export type { CompatMode } from './engine/format.js';
 export type { PairSelection } from './engine/pairs.js';

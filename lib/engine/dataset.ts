@@ -21,6 +21,8 @@
  * out/shards/<key>/                  one complete unit: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json, shard.json
  * out/shards/.tmp-<key>-XXXXXX/      a unit in progress (or interrupted by a crash): never merged
  * out/qa_train.jsonl, qa_eval.jsonl  merged splits
+ * out/by_type/<question_type>/<split>.jsonl  the shards' per-type files, concatenated (card.ts)
+ * out/README.md, dataset_info.json   the dataset card of the per-type files
  * out/manifest.json                  counts and checksums of the merged splits and of every shard
  * ```
  * @module
@@ -30,20 +32,21 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
-import { asIoError, fsReason, readText, removeStaleTemporaries, tempPathFor, writeFileAtomic } from '../io/files.js';
+import { asIoError, fsReason, isTempName, readText, removeStaleTemporaries, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../native.js';
 import { pathKind, SCENE_FORMATS, type SceneFormat, sceneFormat } from '../scenes/formats.js';
 import { loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
 import { ALL_TASKS, type TaskName } from './tasks/index.js';
-import { type GenerateOptions, generateScene } from './pipeline.js';
+import { BY_TYPE_DIR, TypedSplits, writeDatasetCard, type SplitName } from './card.js';
+import { type GenerateOptions, generateScene, IMAGE_MODES, imagePathNote, mergedImageField } from './pipeline.js';
 
 /**
  * Bump when the engine's outputs change for the same inputs (a new question template, a fixed
  * rounding): it is part of every unit key, so old shards are regenerated instead of reused.
  */
-export const OUTPUT_REVISION = 1;
+export const OUTPUT_REVISION = 2;
 
 /** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o1`: part of every unit key. */
 export const ENGINE_VERSION = `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
@@ -62,7 +65,7 @@ export interface SceneEntry {
 /** The options of {@link generateScene} that change outputs and travel with a unit (plain JSON). */
 export type UnitOptions = Pick<
   GenerateOptions,
-  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction'
+  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction' | 'imageMode'
 >;
 
 /** One unit of work: a scene (or a scene x task family) with everything needed to generate it. */
@@ -276,7 +279,7 @@ function checkObject(v: unknown, name: string, required: Record<string, Check>, 
 const UNIT_OPTION_CHECKS: Record<keyof UnitOptions, Check> = {
   perTask: isInt(1, 1_000_000), binWidth: isNumber(1e-6, 1), maxPairs: isInt(1, 100_000_000), frameStep: isInt(1, 1_000_000),
   voxelSize: isNumber(1e-9, 1e6), backprojectStride: isInt(1, 1_000_000), tolerance: isNumber(0, 1e6), compat: oneOf(['ours', 'multispa']),
-  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1),
+  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1), imageMode: oneOf(IMAGE_MODES),
   overlapBand: (v, name) => {
     if (!(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && v[0] < v[1])) fail(name, 'two fractions [lo, hi] with 0 <= lo < hi <= 1', v);
   },
@@ -478,10 +481,10 @@ export async function readPlan(out: string): Promise<Plan> {
   return plan;
 }
 
-/** Image paths of a shard's sample, rewritten relative to the run's directory. */
+/** Image paths of a shard's sample (a list, or one path), rewritten relative to the run's directory. */
 function rebaseImages(image: unknown, key: string): unknown {
-  if (!Array.isArray(image)) return image;
-  return image.map((p) => (typeof p === 'string' && !posix.isAbsolute(p) ? posix.normalize(posix.join('shards', key, p)) : p));
+  const one = (p: unknown) => (typeof p === 'string' && !posix.isAbsolute(p) ? posix.normalize(posix.join('shards', key, p)) : p);
+  return Array.isArray(image) ? image.map(one) : one(image);
 }
 
 /** Waits for a stream to accept more data. */
@@ -516,6 +519,8 @@ export interface MergeOptions {
   verify?: 'all' | 'jsonl';
   /** Shards merged so far, of the plan's. */
   progress?: (done: number, total: number) => void;
+  /** In the merged `qa_train.jsonl` / `qa_eval.jsonl`, one-image samples' `image` is the path itself (LLaVA-1.5) [false]. */
+  singleImageAsString?: boolean;
 }
 
 /** Parses JSON text read from `file`; a parse error is `ERR_SPATIAL_FORMAT` naming the file (and line). */
@@ -528,15 +533,19 @@ function parseJsonFrom<T>(text: string, file: string, line?: number): T {
 }
 
 /** Reads a shard's `shard.json` and checks its files (see {@link MergeOptions.verify}). */
-async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'): Promise<{ meta: ShardMeta; metaText: string; splits: Record<string, Buffer> }> {
+async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'): Promise<{ meta: ShardMeta; metaText: string; splits: Record<string, Buffer>; typed: [string, Buffer][] }> {
   const metaFile = join(dir, 'shard.json');
   const metaText = await readFile(metaFile, 'utf8');
   const meta = parseJsonFrom<ShardMeta>(metaText, metaFile);
   if (meta?.key !== key || typeof meta.files !== 'object' || meta.files === null || !SPLITS.every((f) => typeof meta.files[f] === 'string'))
     throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} does not describe unit ${key} (key and files with both splits expected)`);
   const splits: Record<string, Buffer> = {};
+  const typed: [string, Buffer][] = [];
+  const isTyped = (rel: string) => rel.startsWith(`${BY_TYPE_DIR}/`) && rel.endsWith('.jsonl');
+  if (!Object.keys(meta.files).some(isTyped))
+    throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} lists no ${BY_TYPE_DIR}/ files (a shard of an older engine); delete ${dir} and rerun the unit`);
   for (const [rel, sha] of Object.entries(meta.files)) {
-    if (verify === 'jsonl' && !(SPLITS as readonly string[]).includes(rel)) continue;
+    if (verify === 'jsonl' && !(SPLITS as readonly string[]).includes(rel) && !isTyped(rel)) continue;
     const file = join(dir, ...rel.split('/'));
     if (rel.split('/').includes('..') || posix.isAbsolute(rel)) throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} lists a file outside its shard (${rel})`);
     let bytes: Buffer;
@@ -548,14 +557,17 @@ async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'):
     if (createHash('sha256').update(bytes).digest('hex') !== sha)
       throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file} does not match the sha256 in its shard.json; delete ${dir} and rerun the unit`);
     if ((SPLITS as readonly string[]).includes(rel)) splits[rel] = bytes;
+    else if (isTyped(rel)) typed.push([rel, bytes]);
   }
-  return { meta, metaText, splits };
+  return { meta, metaText, splits, typed };
 }
 
 /**
  * Merges the shards of `out/plan.json` in plan order into `out/qa_train.jsonl` and
  * `out/qa_eval.jsonl` (streamed, one shard in memory at a time), with every sample's image paths
- * rewritten to point into its shard (`shards/<key>/images/...`), and writes `out/manifest.json`.
+ * rewritten to point into its shard (`shards/<key>/images/...`), concatenates the shards'
+ * per-type files into `out/by_type/` (built beside it and swapped in whole) with the dataset card
+ * (`README.md`, `dataset_info.json`), and writes `out/manifest.json`.
  * Each shard is checked against the sha256 list in its `shard.json` first (every file by default,
  * see {@link MergeOptions.verify}). Only complete shards exist under their key, so an interrupted
  * unit can never be merged. `manifest.json` is the merge's completion marker: it is removed before
@@ -574,44 +586,86 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
     throw spatialError('ERR_SPATIAL_IO', `merge: ${missing.length} of ${plan.units.length} units are not done yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
   // A merge killed half-way leaves its temporaries beside the splits and the manifest; only a merge
   // writes those names, so any found now are from a dead one.
-  await removeStaleTemporaries(out, [...SPLITS, 'manifest.json']);
+  await removeStaleTemporaries(out, [...SPLITS, 'manifest.json', 'dataset_info.json', 'README.md']);
+  for (const d of await readdir(out)) if (isTempName(d) && d.startsWith(`.${BY_TYPE_DIR}.`)) await rm(join(out, d), { recursive: true, force: true });
   const writers = SPLITS.map((name) => {
     const tmp = tempPathFor(join(out, name));
     return { name, tmp, stream: createWriteStream(tmp, { flags: 'wx' }), hash: createHash('sha256'), samples: 0 };
   });
+  // The per-type files are built in a folder beside by_type/ (a tempPathFor name, which the next
+  // merge removes if this one dies) and swapped in whole.
+  const typedDir = tempPathFor(join(out, BY_TYPE_DIR));
+  try {
+    await mkdir(typedDir);
+  } catch (e) {
+    for (const w of writers) w.stream.destroy();
+    await Promise.all(writers.map((w) => rm(w.tmp, { force: true })));
+    throw asIoError(e);
+  }
+  const typed = new TypedSplits();
+  const typedStreams = new Map<string, NodeJS.WritableStream>();
+  const typedStream = async (rel: string) => {
+    let stream = typedStreams.get(rel);
+    if (!stream) {
+      const file = join(typedDir, ...rel.split('/').slice(1));
+      await mkdir(dirname(file), { recursive: true });
+      typedStreams.set(rel, (stream = createWriteStream(file, { flags: 'wx' })));
+    }
+    return stream;
+  };
   const manifest: Manifest = { version: 1, engine: plan.engine, units: plan.units.length, splits: {} as Manifest['splits'], samples: {}, shards: [] };
   try {
     for (const [k, unit] of plan.units.entries()) {
       const dir = shardDir(out, unit.key);
-      const { meta, metaText, splits } = await verifiedShard(dir, unit.key, verify);
+      const { meta, metaText, splits, typed: typedFiles } = await verifiedShard(dir, unit.key, verify);
       for (const w of writers) {
         let text = '';
         for (const [i, line] of splits[w.name].toString('utf8').split('\n').entries()) {
           if (!line) continue;
           const sample = parseJsonFrom<{ image?: unknown }>(line, join(dir, w.name), i + 1);
-          if (sample.image !== undefined) sample.image = rebaseImages(sample.image, unit.key);
+          if (sample.image !== undefined) sample.image = mergedImageField(rebaseImages(sample.image, unit.key), opts.singleImageAsString);
           text += JSON.stringify(sample) + '\n';
           w.samples++;
         }
         w.hash.update(text);
         await writeChunk(w.stream, text);
       }
+      for (const [rel, bytes] of typedFiles.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const split: SplitName = rel.endsWith('/train.jsonl') ? 'train' : 'eval';
+        const texts = new Map<string, string>();
+        for (const [i, line] of bytes.toString('utf8').split('\n').entries()) {
+          if (!line) continue;
+          const where = `${join(dir, rel)}:${i + 1}`;
+          const row = parseJsonFrom<Record<string, unknown> & { question_type: string }>(line, join(dir, rel), i + 1);
+          if (typeof row.question_type !== 'string') throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${where} has no question_type`);
+          if (row.image !== undefined) row.image = rebaseImages(row.image, unit.key);
+          const file = typed.add(row, split, where);
+          texts.set(file, (texts.get(file) ?? '') + JSON.stringify(row) + '\n');
+        }
+        for (const [file, text] of texts) await writeChunk(await typedStream(file), text);
+      }
       for (const [type, n] of Object.entries(meta.samples)) manifest.samples[type] = (manifest.samples[type] ?? 0) + n;
       manifest.shards.push({ key: unit.key, scene: meta.scene, tasks: meta.tasks, train: meta.train, eval: meta.eval, sha256: createHash('sha256').update(metaText).digest('hex') });
       opts.progress?.(k + 1, plan.units.length);
     }
     for (const w of writers) await closeStream(w.stream);
+    for (const stream of typedStreams.values()) await closeStream(stream);
     // The completion marker goes first and comes back last: splits without it are a merge in progress.
     await rm(join(out, 'manifest.json'), { force: true });
     for (const w of writers) {
       await rename(w.tmp, join(out, w.name));
       manifest.splits[w.name] = { samples: w.samples, sha256: w.hash.digest('hex') };
     }
+    await rm(join(out, BY_TYPE_DIR), { recursive: true, force: true });
+    await rename(typedDir, join(out, BY_TYPE_DIR));
+    await writeDatasetCard(out, typed.list(), { title: `Spatial QA dataset of ${plan.units.length} units`, imagePaths: imagePathNote('merged') });
   } catch (e) {
     for (const w of writers) {
       w.stream.destroy();
       await rm(w.tmp, { force: true }).catch(() => undefined);
     }
+    for (const stream of typedStreams.values()) (stream as NodeJS.WritableStream & { destroy(): void }).destroy();
+    await rm(typedDir, { recursive: true, force: true }).catch(() => undefined);
     throw asIoError(e);
   }
   manifest.samples = Object.fromEntries(Object.entries(manifest.samples).sort(([a], [b]) => (a < b ? -1 : 1)));

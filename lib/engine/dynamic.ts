@@ -17,7 +17,8 @@ import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CompatMode, numberRules } from './format.js';
 import { PAIR_SELECTION_DEFAULTS, selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
-import { defaultMaxPairs, GENERATE_DEFAULTS, type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
+import { BY_TYPE_DIR } from './card.js';
+import { defaultMaxPairs, GENERATE_DEFAULTS, type GenerateOptions, imagePathNote, promptWriter, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
 import { ALL_CLIP_TASKS, type ClipTaskName, taskEntry } from './tasks/index.js';
 import { DYNAMIC_CAMERA_NOTE } from './templates.js';
@@ -61,6 +62,8 @@ export interface ClipGenerateOptions {
   compat?: CompatMode;
   prompts?: boolean;
   evalFraction?: number;
+  /** See {@link GenerateOptions.singleImageAsString}. */
+  singleImageAsString?: boolean;
   progress?: GenerateOptions['progress'];
 }
 
@@ -176,7 +179,9 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? CLIP_GENERATE_DEFAULTS.evalFraction);
+  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? CLIP_GENERATE_DEFAULTS.evalFraction, {
+    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of clip ${clip.id}`, imagePaths: imagePathNote('copy'),
+  });
   const perBin = new Array<number>(10).fill(0);
   for (const c of candidates) if (c.moving) perBin[c.bin]++;
   const report: ClipReport = {
@@ -184,7 +189,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
     groups: seg.groups.map((g) => ({ size: g.length, moving: g.some((i) => !isStatic[i]) })),
     candidates: { static: candidates.filter((c) => !c.moving).length, moving: candidates.filter((c) => c.moving).length, perBin },
     cameraPairs: pairs.length, samples: counts, train, eval: evalCount, timingsMs: timings,
-    files: ['qa_train.jsonl', 'qa_eval.jsonl', 'stats.json'],
+    files: ['qa_train.jsonl', 'qa_eval.jsonl', `${BY_TYPE_DIR}/`, 'dataset_info.json', 'README.md', 'stats.json'],
   };
   const { timingsMs: _t, ...deterministic } = report;
   await writeFileAtomic(join(opts.outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n', 'file', { mkdir: true });

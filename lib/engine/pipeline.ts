@@ -4,8 +4,8 @@
  * Every stage is usable on its own; {@link generateScene} runs them all and reports what it did.
  * @module
  */
-import { rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { link, mkdir, rm } from 'node:fs/promises';
+import { dirname, extname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { visibleSetsMultiSpa } from '../ops/compat/native.js';
 import { spatialError } from '../errors.js';
@@ -13,11 +13,13 @@ import { checkFrameFile } from '../io/image.js';
 import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../ops/geometry/native.js';
 import { voxelDownsample } from '../ops/pointcloud/native.js';
 import { createRng, type Rng } from '../random.js';
-import { writeFileAtomic } from '../io/files.js';
+import { asIoError, readBytes, writeFileAtomic } from '../io/files.js';
 import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image } from '../types.js';
+import { BY_TYPE_DIR, TypedSplits, typedRow, writeDatasetCard } from './card.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
+import { blit, drawText, type Rgb, textWidth } from './draw.js';
 import { type CompatMode, numberRules } from './format.js';
 import { PAIR_SELECTION_DEFAULTS, type PairSelection, selectPairs } from './pairs.js';
 import { upVector } from './relations.js';
@@ -81,8 +83,56 @@ export interface GenerateOptions {
   evalFraction?: number;
   /** Frames per visibility batch (bounds memory: depth maps of one batch are held) [32]. */
   batchSize?: number;
+  /**
+   * How samples reference frames stored on disk ['reference']: `reference` = a path relative to the
+   * output directory pointing at the scene's own file; `copy` = the file copied to
+   * `images/<scene>/<frame id><ext>` in the output; `link` = hard-linked there (copied when the two
+   * folders are on different file systems or links are refused). With `copy` or `link` the output
+   * is self-contained: it can be moved or copied off the machine.
+   */
+  imageMode?: ImageMode;
+  /**
+   * In `qa_train.jsonl` / `qa_eval.jsonl`, a one-image sample's `image` is the path itself instead
+   * of a one-element list (LLaVA-1.5's trainer reads a string) [false]. The per-type files keep lists.
+   */
+  singleImageAsString?: boolean;
   /** Progress callback: stage name, units done, units total. */
   progress?: (stage: string, done: number, total: number) => void;
+}
+
+/** How samples reference frames stored on disk (see {@link GenerateOptions.imageMode}). */
+export type ImageMode = 'reference' | 'copy' | 'link';
+
+/** The image modes, for argument checks. */
+export const IMAGE_MODES: readonly ImageMode[] = ['reference', 'copy', 'link'];
+
+/**
+ * Puts the frame file `src` at `dest` (inside an output being built): a hard link for `link` when
+ * the file system allows it, else a copy (read, then written atomically).
+ */
+export async function placeFrameFile(src: string, dest: string, mode: 'copy' | 'link'): Promise<void> {
+  if (mode === 'link') {
+    try {
+      await mkdir(dirname(dest), { recursive: true });
+      await link(src, dest);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Different file systems, or links refused (some network and FUSE file systems): copy instead.
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EOPNOTSUPP') throw asIoError(e);
+    }
+  }
+  await writeFileAtomic(dest, await readBytes(src, 'frame image'), 'image', { mkdir: true });
+}
+
+/** A note for the dataset card: what image paths are relative to, for an output written with `mode`. */
+export function imagePathNote(mode: ImageMode | 'merged'): string {
+  const common = 'Every `image` path in every JSONL file here (including those under `' + BY_TYPE_DIR + '/`) is relative to this folder (the one holding this README), never to the JSONL file\'s own folder. Prompt images (frames with drawn dots and labels) are under `images/prompts/<scene>/`; frames held in memory (synthetic scenes, clip frames) are written to `images/<scene>/`.';
+  if (mode === 'merged')
+    return common + ' In a merged dataset, paths point into `shards/<unit key>/`; frames that a unit referenced in place (generated without `--copy-images`) point outside this folder, so the folder is self-contained only when every unit was generated with `--copy-images` or `--link-images`.';
+  if (mode === 'reference')
+    return common + ' Frames read from a scene folder are referenced where they lie (a relative path that may climb out of this folder with `../`): moving this folder breaks them; generate with `--copy-images` or `--link-images` for a self-contained folder.';
+  return common + ` Frames read from a scene folder are ${mode === 'copy' ? 'copied' : 'hard-linked (copied across file systems)'} to \`images/<scene>/<frame id><ext>\`: this folder is self-contained.`;
 }
 
 /** What {@link generateScene} did: sizes, histograms, counts and time per stage. */
@@ -209,17 +259,61 @@ export function overlapHistogram(overlap: Float32Array, m: number, bins = 20): {
   return { edges: Array.from({ length: bins + 1 }, (_, k) => k / bins), counts };
 }
 
+/** The heat-map colour of a value in [0, 1]: black -> red -> yellow -> white (RGB, rounded). */
+export function heatColor(t: number): [number, number, number] {
+  return [Math.min(255, 3 * 255 * t), Math.min(255, Math.max(0, 3 * 255 * t - 255)), Math.min(255, Math.max(0, 3 * 255 * t - 510))].map(Math.round) as [number, number, number];
+}
+
 /** An overlap matrix as a heat-map image (black -> red -> yellow -> white), each cell `cell` px. */
 export function overlapHeatmap(overlap: Float32Array, m: number, cell = Math.max(1, Math.ceil(512 / Math.max(1, m)))): Image {
   const size = m * cell;
   const data = new Uint8Array(size * size * 3);
-  const ramp = (t: number): [number, number, number] => [Math.min(255, 3 * 255 * t), Math.min(255, Math.max(0, 3 * 255 * t - 255)), Math.min(255, Math.max(0, 3 * 255 * t - 510))];
   for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) {
-      const c = ramp(overlap[Math.floor(y / cell) * m + Math.floor(x / cell)]);
-      data.set(c.map(Math.round), (y * size + x) * 3);
-    }
+    for (let x = 0; x < size; x++) data.set(heatColor(overlap[Math.floor(y / cell) * m + Math.floor(x / cell)]), (y * size + x) * 3);
   return { width: size, height: size, channels: 3, data };
+}
+
+/**
+ * The overlap heat map of {@link overlapHeatmap} as a figure: frame ids on both axes (every k-th
+ * frame, k chosen so labels do not overlap), a colour bar from 0 to 1 (IoU of the visible sets)
+ * and axis captions, drawn with the built-in pixel font (the same bytes on every machine).
+ */
+export function overlapFigure(overlap: Float32Array, m: number, frameIds: string[]): Image {
+  const heat = overlapHeatmap(overlap, m);
+  const size = heat.width, cell = m > 0 ? size / m : 1;
+  const step = Math.max(1, Math.ceil(10 / cell));
+  const labelled = Array.from({ length: m }, (_, i) => i).filter((i) => i % step === 0);
+  const longest = Math.max(textWidth('frame'), ...labelled.map((i) => textWidth(frameIds[i] ?? String(i))));
+  const ink: Rgb = [40, 40, 40];
+  const X = 12 + longest + 7, Y = 14;
+  const barX = X + size + 12, barW = 14;
+  const width = barX + barW + 4 + textWidth('0.5') + 8, height = Y + size + 5 + longest + 4 + 7 + 6;
+  const fig: Image = { width, height, channels: 3, data: new Uint8Array(width * height * 3).fill(255) };
+  blit(fig, heat, X, Y);
+  const line = (x0: number, y0: number, x1: number, y1: number) => {
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) fig.data.set(ink, (y * width + x) * 3);
+  };
+  for (const i of labelled) {
+    const id = frameIds[i] ?? String(i), w = textWidth(id);
+    const c = Math.floor(i * cell + cell / 2);
+    line(X - 3, Y + c, X - 1, Y + c); // y tick and label (rows are the first frame of a pair)
+    drawText(fig, X - 5 - w, Y + c - 3, id, ink);
+    line(X + c, Y + size, X + c, Y + size + 2); // x tick and label, read bottom to top
+    drawText(fig, X + c - 3, Y + size + 5 + w, id, ink, { vertical: true });
+  }
+  drawText(fig, X + Math.floor((size - textWidth('frame')) / 2), height - 9, 'frame', ink);
+  drawText(fig, 2, Y + Math.floor((size + textWidth('frame')) / 2), 'frame', ink, { vertical: true });
+  for (let r = 0; r < size; r++) {
+    const c = heatColor(1 - r / Math.max(1, size - 1));
+    for (let x = 0; x < barW; x++) fig.data.set(c, ((Y + r) * width + barX + x) * 3);
+  }
+  line(barX - 1, Y - 1, barX + barW, Y - 1);
+  line(barX - 1, Y + size, barX + barW, Y + size);
+  drawText(fig, barX + barW + 4, Y, '1', ink);
+  drawText(fig, barX + barW + 4, Y + Math.floor(size / 2) - 3, '0.5', ink);
+  drawText(fig, barX + barW + 4, Y + size - 7, '0', ink);
+  drawText(fig, barX, Y - 11, 'iou', ink);
+  return fig;
 }
 
 /** Runs the whole engine on one scene and writes its outputs into `opts.outDir`. */
@@ -254,6 +348,8 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('pairs', t);
 
   const imageCache = new Map<number, Promise<string>>();
+  const imageMode = opts.imageMode ?? 'reference';
+  const safeName = (s: string) => s.replace(/[^\w.-]/g, '_');
   const engineFrames: EngineFrame[] = frames.map((f, index) => ({
     index,
     id: f.id,
@@ -266,7 +362,12 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
         // A frame file is listed only once its header shows a complete PNG/JPEG of the colour size.
         const k = f.colorIntrinsics ?? f.intrinsics;
         p = f.colorPath
-          ? checkFrameFile(f.colorPath, { width: k.width, height: k.height, what: `frame ${f.id}'s colour intrinsics` }).then(() => relative(outDir, f.colorPath!))
+          ? checkFrameFile(f.colorPath, { width: k.width, height: k.height, what: `frame ${f.id}'s colour intrinsics` }).then(async () => {
+              if (imageMode === 'reference') return relative(outDir, f.colorPath!);
+              const rel = join('images', safeName(scene.id), `${safeName(f.id)}${extname(f.colorPath!).toLowerCase()}`);
+              await placeFrameFile(f.colorPath!, join(outDir, rel), imageMode);
+              return rel;
+            })
           : loadFrameColor(f).then(async (img) => {
               const rel = join('images', scene.id, `${f.id}.png`);
               await writePng(join(outDir, rel), img);
@@ -294,9 +395,11 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? GENERATE_DEFAULTS.evalFraction);
-  const files = ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json'];
-  await writePng(join(outDir, 'overlap.png'), overlapHeatmap(overlap, m));
+  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? GENERATE_DEFAULTS.evalFraction, {
+    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of scene ${scene.id}`, imagePaths: imagePathNote(imageMode),
+  });
+  const files = ['qa_train.jsonl', 'qa_eval.jsonl', `${BY_TYPE_DIR}/`, 'dataset_info.json', 'README.md', 'overlap.png', 'stats.json'];
+  await writePng(join(outDir, 'overlap.png'), overlapFigure(overlap, m, frames.map((f) => f.id)));
   const sizes = visible.map((v) => v.length);
   const { pairs, ...pairStats } = selection;
   const report: GenerateReport = {
@@ -314,31 +417,59 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   return report;
 }
 
+/** Options of {@link writeSplits}. */
+export interface WriteSplitsOptions {
+  /** See {@link GenerateOptions.singleImageAsString}. */
+  singleImageAsString?: boolean;
+  /** Title of the dataset card. */
+  title?: string;
+  /** What the card says about image paths ({@link imagePathNote}). */
+  imagePaths?: string;
+}
+
+/** A sample's `image` as the merged files write it: the path itself for one image with `singleImageAsString`. */
+export function mergedImageField(image: unknown, singleImageAsString: boolean | undefined): unknown {
+  return singleImageAsString && Array.isArray(image) && image.length === 1 ? image[0] : image;
+}
+
 /**
  * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval) and writes
  * `qa_train.jsonl` (LLaVA conversations) and `qa_eval.jsonl` (the human turn as `text`, no
- * conversations), each atomically. Returns the line counts and samples per question type.
+ * conversations), one file per question type and split under `by_type/` (see card.ts) and the
+ * dataset card (`README.md`, `dataset_info.json`), each atomically. Returns the line counts and
+ * samples per question type.
  */
 export async function writeSplits(
-  outDir: string, samples: QASample[], split: Rng, evalFraction: number,
+  outDir: string, samples: QASample[], split: Rng, evalFraction: number, opts: WriteSplitsOptions = {},
 ): Promise<{ train: number; eval: number; counts: Record<string, number> }> {
   const train: string[] = [];
   const evalLines: string[] = [];
   const counts: Record<string, number> = {};
+  const typed = new TypedSplits();
+  const typedLines = new Map<string, string[]>();
   for (const s of samples) {
     counts[s.question_type] = (counts[s.question_type] ?? 0) + 1;
-    if (split.next() < evalFraction) {
+    const image = mergedImageField(s.image, opts.singleImageAsString);
+    const toEval = split.next() < evalFraction;
+    if (toEval) {
       const { conversations, ...rest } = s;
-      evalLines.push(JSON.stringify({ ...rest, text: conversations[0].value }));
-    } else train.push(JSON.stringify(s));
+      evalLines.push(JSON.stringify({ ...rest, image, text: conversations[0].value }));
+    } else train.push(JSON.stringify({ ...s, image }));
+    const file = typed.add(s as unknown as QASample & Record<string, unknown>, toEval ? 'eval' : 'train', `sample ${s.id}`);
+    let lines = typedLines.get(file);
+    if (!lines) typedLines.set(file, (lines = []));
+    lines.push(JSON.stringify(typedRow(s)));
   }
   await writeFileAtomic(join(outDir, 'qa_train.jsonl'), train.map((l) => l + '\n').join(''), 'file', { mkdir: true });
   await writeFileAtomic(join(outDir, 'qa_eval.jsonl'), evalLines.map((l) => l + '\n').join(''), 'file', { mkdir: true });
+  for (const [file, lines] of typedLines) await writeFileAtomic(join(outDir, file), lines.map((l) => l + '\n').join(''), 'file', { mkdir: true });
+  await writeDatasetCard(outDir, typed.list(), { title: opts.title ?? 'Spatial QA', imagePaths: opts.imagePaths ?? imagePathNote('reference') });
   return { train: train.length, eval: evalLines.length, counts };
 }
 
 /** Removes a previous run's outputs (used by the CLI before a fresh run into the same directory). */
 export async function cleanOutputs(outDir: string): Promise<void> {
-  for (const f of ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json']) await rm(join(outDir, f), { force: true });
+  for (const f of ['qa_train.jsonl', 'qa_eval.jsonl', 'dataset_info.json', 'README.md', 'overlap.png', 'stats.json']) await rm(join(outDir, f), { force: true });
+  await rm(join(outDir, BY_TYPE_DIR), { recursive: true, force: true });
   await rm(join(outDir, 'images', 'prompts'), { recursive: true, force: true });
 }

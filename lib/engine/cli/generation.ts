@@ -11,7 +11,7 @@ import { formatNameList, SCENE_FORMATS, type SceneFormat } from '../../scenes/fo
 import { DATASET_DEFAULTS, mergeShards, parseSceneList, planUnits, type Unit } from '../dataset.js';
 import { GENERATE_DEFAULTS, type GenerateOptions } from '../pipeline.js';
 import { ALL_TASKS } from '../tasks/index.js';
-import { choiceArg, intArg, listArg, numberArg, overlapArg, progressBars, required, sceneTasks, showSize, sizeArg } from './shared.js';
+import { choiceArg, intArg, listArg, numberArg, overlapArg, progressBars, required, sceneTasks, showSize, sizeArg, usageError } from './shared.js';
 
 /** `(default: X)` for a help text. */
 export function shown(value: unknown): string {
@@ -29,6 +29,9 @@ export interface GenerationValues {
   tolerance?: number;
   compat?: 'multispa';
   prompts: boolean;
+  copyImages?: boolean;
+  linkImages?: boolean;
+  singleImageAsString?: boolean;
 }
 
 /** Adds the generation options to `cmd`. */
@@ -43,7 +46,19 @@ export function addGenerationOptions(cmd: Command): Command {
     .option('--voxel-size <M>', `voxel size (metres) of scene points fused from depth ${shown(d.voxelSize)}`, numberArg('--voxel-size', 'positive', 'metres'))
     .option('--tolerance <M>', `visibility depth tolerance (metres) ${shown(d.tolerance)}`, numberArg('--tolerance', 'non-negative', 'metres'))
     .option('--compat <MODE>', `multispa: the reference engine's rules (default: ${d.compat}, this package's rules)`, choiceArg('--compat', ['multispa'] as const))
-    .option('--no-prompts', 'do not draw visual prompts (dot questions)');
+    .option('--no-prompts', 'do not draw visual prompts (dot questions)')
+    .option('--copy-images', 'copy the scene\'s frames into OUT/images/<scene>/ so that OUT is self-contained (default: reference them where they lie)')
+    .option('--link-images', 'as --copy-images, with hard links (copies across file systems)')
+    .option('--single-image-as-string', 'in qa_train.jsonl / qa_eval.jsonl, one-image samples get "image": "path" (LLaVA-1.5) instead of a list');
+}
+
+/** `imageMode` and `singleImageAsString` of {@link GenerateOptions} from the image flags. */
+export function imageOptions(values: Pick<GenerationValues, 'copyImages' | 'linkImages' | 'singleImageAsString'>): Pick<GenerateOptions, 'imageMode' | 'singleImageAsString'> {
+  if (values.copyImages && values.linkImages) throw usageError('--copy-images and --link-images exclude each other: give one');
+  return {
+    imageMode: values.copyImages ? 'copy' : values.linkImages ? 'link' : undefined,
+    singleImageAsString: values.singleImageAsString ? true : undefined,
+  };
 }
 
 /** {@link GenerateOptions} from the values of {@link addGenerationOptions}. */
@@ -51,6 +66,7 @@ export function generationOptions(values: GenerationValues): Omit<GenerateOption
   return {
     seed: values.seed, tasks: sceneTasks(values.tasks), perTask: values.perTask, overlapBand: values.overlap, frameStep: values.frameStep,
     voxelSize: values.voxelSize, tolerance: values.tolerance, compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: values.prompts,
+    ...imageOptions(values),
   };
 }
 
@@ -79,7 +95,8 @@ export function addDatasetOptions(cmd: Command): Command {
 /** The units of a dataset from the values of {@link addDatasetOptions}. */
 export async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
   const scenes = required(values.scenes, '--scenes LIST (e.g. synthetic:0..5, scannet:DIR, @list.txt)');
-  const { seed, tasks, ...options } = generationOptions(values);
+  // singleImageAsString shapes the merged files only (merge applies it), not a unit's shard.
+  const { seed, tasks, singleImageAsString: _merged, ...options } = generationOptions(values);
   const list = await parseSceneList(scenes, { format: values.format, syntheticFrames: values.syntheticFrames, syntheticSize: values.syntheticSize });
   return planUnits(list, { seed, tasks, options, splitTasks: values.splitTasks });
 }
@@ -88,9 +105,9 @@ export async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
 export const verifyArg = choiceArg('--verify', ['all', 'jsonl'] as const);
 
 /** Merges the shards of `out` (the caller holds its lock). */
-export async function mergeAndReport(out: string, verify: 'all' | 'jsonl' = DATASET_DEFAULTS.verify): Promise<void> {
+export async function mergeAndReport(out: string, verify: 'all' | 'jsonl' = DATASET_DEFAULTS.verify, singleImageAsString = false): Promise<void> {
   const bars = progressBars();
-  const m = await mergeShards(out, { verify, progress: (done, total) => bars.progress?.('merge', done, total) }).finally(() => bars.stop());
+  const m = await mergeShards(out, { verify, singleImageAsString, progress: (done, total) => bars.progress?.('merge', done, total) }).finally(() => bars.stop());
   const train = m.splits['qa_train.jsonl'], evalSplit = m.splits['qa_eval.jsonl'];
   process.stdout.write(`merged ${m.units} units: train ${train.samples} (sha256 ${train.sha256.slice(0, 16)}), eval ${evalSplit.samples} (sha256 ${evalSplit.sha256.slice(0, 16)}) -> ${join(out, 'manifest.json')}\n`);
 }

@@ -67,5 +67,5 @@ async function datasetLocked(values: DatasetCommandValues, out: string, units: U
   process.stdout.write(`${shard ? `shard ${shard.index}/${shard.count}: ` : ''}${mine.length} of ${units.length} units: ${done} generated, ${mine.length - done} already done` +
     `${done ? ` (${(done / minutes).toFixed(1)} units/min on ${workers} worker${workers > 1 ? 's' : ''})` : ''} -> ${shardsDir(out)}\n`);
   if (shard && shard.count > 1) process.stdout.write(`when every shard has finished: spatial-geom merge --out ${out}\n`);
-  else if (values.merge) await mergeAndReport(out, values.verify);
+  else if (values.merge) await mergeAndReport(out, values.verify, values.singleImageAsString);
 }

@@ -12,7 +12,7 @@ import { CLIP_GENERATE_DEFAULTS, generateClip } from '../../dynamic.js';
 import { generateInto } from '../../output.js';
 import { generateScene, type GenerateOptions } from '../../pipeline.js';
 import { ALL_TASKS, taskEntry } from '../../tasks/index.js';
-import { addGenerationOptions, generationOptions, type GenerationValues, shown } from '../generation.js';
+import { addGenerationOptions, generationOptions, type GenerationValues, imageOptions, shown } from '../generation.js';
 import { addSceneOptions, clipTasks, intArg, loadSceneArg, logLine, printClipReport, printReport, progressBars, required, type SceneValues, sizeArg } from '../shared.js';
 
 interface GenerateValues extends GenerationValues, SceneValues {
@@ -26,7 +26,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('generate')
     .description('generate QA from one scene (scannet, tum, manifest) or one TAPVid-3D clip (.npz or .json, --format tapvid3d)')
-    .option('--out <DIR>', 'output folder: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json');
+    .option('--out <DIR>', 'output folder: qa_train.jsonl, qa_eval.jsonl, by_type/, README.md (dataset card), images/, overlap.png, stats.json');
   addSceneOptions(cmd, 'DIR|CLIP');
   addGenerationOptions(cmd)
     .option('--image-size <WxH>', 'clips: the frame size when the clip has no images and no image_size', sizeArg('--image-size'))
@@ -74,6 +74,7 @@ async function generateFromClip(values: GenerateValues, out: string): Promise<vo
   const report = await generateInto(out, 'generate', (dir) => generateClip(clip, {
     outDir: dir, seed: values.seed, tasks, perTask: values.perTask, overlapBand: values.overlap, pointsPerGroup: values.pointsPerGroup,
     pairsPerBin: values.pairsPerBin, compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: values.prompts, progress: bars.progress,
+    singleImageAsString: imageOptions(values).singleImageAsString, // a clip's frames are always written into OUT
   })).finally(() => bars.stop());
   printClipReport(report, out);
 }

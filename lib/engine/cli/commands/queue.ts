@@ -62,7 +62,7 @@ async function queueSubmit(values: SubmitValues): Promise<void> {
   if (!values.merge) return;
   const lock = await lockOutput(out, 'merge');
   try {
-    await mergeAndReport(out);
+    await mergeAndReport(out, undefined, values.singleImageAsString);
   } finally {
     lock.release();
   }
