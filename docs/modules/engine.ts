@@ -6,7 +6,7 @@
  * Everything here is imported from `@spatial/geom`.
  * @module engine
  */
-export { generateScene, GENERATE_DEFAULTS, type GenerateOptions, type GenerateReport } from '../../lib/engine/pipeline.js';
+export { generateScene, GENERATE_DEFAULTS, type GenerateOptions, type GenerateReport, type ImageMode } from '../../lib/engine/pipeline.js';
 export { generateClip, CLIP_GENERATE_DEFAULTS, type ClipGenerateOptions, type ClipReport } from '../../lib/engine/dynamic.js';
 export type { CompatMode } from '../../lib/engine/format.js';
 export type { PairSelection } from '../../lib/engine/pairs.js';
