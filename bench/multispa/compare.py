@@ -238,7 +238,7 @@ def report(ours, infos, scene_id, vis, rel, cam_mod, visibility_s, relations_s, 
 
     # Camera-motion answers of every ordered pair the camera engine accepts.
     fields = ['x_movement', 'y_movement', 'z_movement', 'yaw_movement', 'pitch_movement', 'yaw_angle', 'pitch_angle', 'total_distance']
-    cam_items = cam_diff = vec_diff = 0
+    cam_items = cam_diff = vec_diff = vec_far = 0
     vec_max = 0.0
     real_random = cam_mod.random
     try:
@@ -263,10 +263,12 @@ def report(ours, infos, scene_id, vis, rel, cam_mod, visibility_s, relations_s, 
                 dv = max(abs(a - b) for a, b in zip(ref_values['displacement_vector'], mine['displacement_vector']))
                 vec_max = max(vec_max, dv)
                 vec_diff += dv != 0
+                vec_far += dv > 1e-12
     finally:
         cam_mod.random = real_random
     rows.append(('camera-motion answers (ordered pairs, all 11 answer fields)', cam_items, cam_items - cam_diff, cam_diff))
-    rows.append((f'displacement_vector gt_value, metres (bit-equal; max |d| {vec_max:.3g} m)', cam_items, cam_items - vec_diff, vec_diff))
+    rows.append((f'displacement_vector gt_value, metres (|d| <= 1e-12 m; max |d| {vec_max:.3g} m)', cam_items, cam_items - vec_far, vec_far))
+    rows.append(('  of those, bit-equal (numpy inverts and multiplies through OpenBLAS/LAPACK kernels)', cam_items, cam_items - vec_diff, vec_diff))
 
     print(f'Scene {args.scene} ({args.format}): {len(frames)} frames, {n_points} points; '
           f'reference passes: visibility {visibility_s:.2f} s, relations {relations_s:.2f} s')

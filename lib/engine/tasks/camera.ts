@@ -47,7 +47,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
       for (const [i, j] of rng.shuffle(ctx.pairs.slice())) {
         if (made >= perSubtask) break;
         const [f1, f2] = rng.next() < 0.5 ? [i, j] : [j, i];
-        const rel = cameraRelation(ctx.frames[f1].colorCamera.pose, ctx.frames[f2].colorCamera.pose, ctx.up);
+        const rel = cameraRelation(ctx.frames[f1].colorCamera.pose, ctx.frames[f2].colorCamera.pose, ctx.up, R.mode);
         const d = rel.displacement;
         const values = cameraValues(rel, R);
         let value: string | number | number[];
