@@ -12,7 +12,7 @@ export { PACKED_CAMERA_LENGTH } from './validate.js';
 export { createRng, hashString, type Rng } from './random.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
 export { voxelDownsample, type Downsampled } from './pointcloud.js';
-export { visibleSetsMultiSpa } from './compat.js';
+export { visibleSetsMultiSpa, type MultiSpaVisibilityOptions } from './compat.js';
 export * from './raycast.js';
 export * from './scenes/synthetic.js';
 export * from './io/image.js';

@@ -3,8 +3,14 @@
 // projected in double and compared with the stored depth times 1 / scale. Checked against
 // independent computations here (a cofactor inverse, numpy's formulas written out), no reference
 // checkout needed (bench/multispa/compare.py runs the real one).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { generateScene } from '../../lib/engine/pipeline.js';
+import { roundHalfEven } from '../../lib/rounding.js';
+import { synthesizeScene } from '../../lib/scenes/synthetic.js';
+import { tempDirs } from '../helpers/tmp.js';
 import { multiSpaProjector, visibleSetsMultiSpa } from '../../lib/compat.js';
 import { projectInto } from '../../lib/engine/context.js';
 import { numberRules } from '../../lib/engine/format.js';
@@ -180,4 +186,54 @@ describe('compat camera relations', () => {
     expect(rel.displacement[0]).toBe(rigid[0] * p2[3] + rigid[1] * p2[7] + rigid[2] * p2[11] + rigid[3]);
     expect(rel.distance).toBe(Math.hypot(...rel.displacement));
   });
+});
+
+describe('generateScene --compat multispa on non-orthonormal poses, no declared up', () => {
+  const tmp = tempDirs('spatial-compat-');
+  it('depth and coordinate answers follow the general-inverse double projection; camera answers inv(E1) E2 and +z yaw', async () => {
+    const scene = synthesizeScene({ seed: 5, frames: 16, width: 160, height: 120 });
+    scene.up = undefined;
+    scene.frames.forEach((f, i) => (f.pose = perturbed(f.pose, (i % 3 - 1) * 1e-4)));
+    const out = tmp();
+    await generateScene(scene, { outDir: out, seed: 2, perTask: 4, evalFraction: 0, compat: 'multispa', tasks: ['depth', 'camera', 'correspondence'] });
+    const samples = readFileSync(join(out, 'qa_train.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const poseOf = (id: string) => scene.frames.find((f) => f.id === id)!.pose;
+    const kOf = (id: string) => { const f = scene.frames.find((g) => g.id === id)!; return f.colorIntrinsics ?? f.intrinsics; };
+    const expected = (p: number, id: string) => {
+      const e = cofactorInverse(poseOf(id)), k = kOf(id);
+      const [x, y, z] = scene.points!.subarray(3 * p, 3 * p + 3);
+      const xc = e[0] * x + e[1] * y + e[2] * z + e[3], yc = e[4] * x + e[5] * y + e[6] * z + e[7], zc = e[8] * x + e[9] * y + e[10] * z + e[11];
+      return { u: (k.fx * xc) / zc + k.cx, v: (k.fy * yc) / zc + k.cy, z: zc };
+    };
+    // A rounding is checked unless its argument lies within 1e-9 of a tie (both formulas are exact to ~1e-13).
+    const sameRound = (got: number, x: number) => Math.abs(Math.abs(x % 1) - 0.5) < 1e-9 || got === roundHalfEven(x);
+    let depth = 0, camera = 0, corr = 0;
+    for (const s of samples) {
+      const av = s.answer_values;
+      if (s.question_type === 'depth_estimation_coor') {
+        const e = expected(av.point, s.frames[0]), k = kOf(s.frames[0]);
+        expect(Math.abs(av.depth_m - e.z)).toBeLessThan(1e-12);
+        expect(sameRound(av.depth_mm, e.z * 1000)).toBe(true);
+        expect(sameRound(av.coordinates[0], (e.u / k.width) * 1000) && sameRound(av.coordinates[1], (e.v / k.height) * 1000)).toBe(true);
+        depth++;
+      } else if (s.question_type === 'visual_correspondence_coor_2_coor') {
+        const e = expected(av.point, s.frames[1]), k = kOf(s.frames[1]);
+        expect(sameRound(s.gt_value[0], (e.u / k.width) * 1000) && sameRound(s.gt_value[1], (e.v / k.height) * 1000)).toBe(true);
+        corr++;
+      } else if (s.task === 'camera_movement') {
+        const [e1, e2] = [poseOf(s.frames[0]), poseOf(s.frames[1])];
+        const inv = cofactorInverse(e1);
+        const t = [0, 1, 2].map((r) => inv[r * 4] * e2[3] + inv[r * 4 + 1] * e2[7] + inv[r * 4 + 2] * e2[11] + inv[r * 4 + 3]);
+        for (let r = 0; r < 3; r++) expect(Math.abs(av.displacement_m[r] - t[r])).toBeLessThan(1e-12);
+        const yaw = (p: Pose) => Math.atan2(p[6], p[2]) * (180 / Math.PI);
+        let dy = yaw(e2) - yaw(e1);
+        if (Math.abs(dy) > 180) dy += dy > 0 ? -360 : 360;
+        expect(Math.abs(av.yaw_deg - dy)).toBeLessThan(1e-9);
+        camera++;
+      }
+    }
+    expect(depth).toBeGreaterThan(0);
+    expect(corr).toBeGreaterThan(0);
+    expect(camera).toBeGreaterThan(0);
+  }, 120_000);
 });
