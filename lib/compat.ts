@@ -58,7 +58,7 @@ export function multiSpaProjector(camera: Camera): (x: number, y: number, z: num
  * @param points - expected: Float32Array(3N), world frame, metres.
  * @param colorCameras - expected: array of F colour cameras.
  * @param depths - expected: F depth maps (metres), each of any size.
- * @returns the validated cameras and depth maps.
+ * @returns the validated cameras and depth maps, and the depth scales (0 = none) when `opts.depthScales` is given.
  * @throws ERR_SPATIAL_TYPE (TypeError) when `points` is not a Float32Array, `colorCameras` not an array
  *   of cameras, or a depth map / its data (Float32Array) has the wrong type.
  * @throws ERR_SPATIAL_SHAPE when `points.length` is not a multiple of 3, `depths` does not hold one
