@@ -7,7 +7,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { overlapMatrixAsync } from '../../dist/geometry.js';
+import { overlapMatrixAsync } from '../../dist/index.js';
 import { scenePoints, sceneVisibility } from '../../dist/engine/pipeline.js';
 import { projectInto } from '../../dist/engine/context.js';
 import { numberRules } from '../../dist/engine/format.js';

@@ -4,8 +4,8 @@
  * shape (LLaVA conversation form plus structured ground truth).
  * @module
  */
-import { multiSpaProjector } from '../compat.js';
-import { projectPoints } from '../geometry.js';
+import { multiSpaProjector } from '../ops/compat/shared.js';
+import { projectPoints } from '../ops/geometry/native.js';
 import type { Rng } from '../random.js';
 import type { Instance } from '../scenes/types.js';
 import type { Camera, Image } from '../types.js';

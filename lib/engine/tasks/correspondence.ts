@@ -5,7 +5,7 @@
  * uniformly at random, sometimes next to the answer).
  * @module
  */
-import { correspondences, intersect } from '../../geometry.js';
+import { correspondences, intersect } from '../../ops/geometry/native.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
 import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
 import { COORD_NOTE, T, choose } from '../templates.js';
