@@ -16,7 +16,7 @@ export { createRng, hashString, type Rng } from './random.js';
 export type { Vec3 } from './pose.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
 export { voxelDownsample, type Downsampled } from './ops/pointcloud/native.js';
-export { visibleSetsMultiSpa } from './ops/compat/native.js';
+export { visibleSetsMultiSpa, type MultiSpaVisibilityOptions } from './ops/compat/native.js';
 export * from './ops/raycast/native.js';
 export * from './scenes/synthetic.js';
 export * from './io/image.js';

@@ -31,7 +31,7 @@ export interface NativeBinding {
   info(): NativeBackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number, simd?: SimdLevel): NativeBackendInfo;
   voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
-  visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
+  visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array, depthScales?: Float64Array): Uint32Array[];
   boxIou3d(a: Float64Array, b: Float64Array): number;
   boxIou3dMatrix(a: Float64Array, b: Float64Array, out: Float64Array): void;
   // Rigid-body segmentation (native/addon/motion.cc), wrapped by lib/ops/motion/native.ts.

@@ -4,6 +4,8 @@
  * shape (LLaVA conversation form plus structured ground truth).
  * @module
  */
+import { multiSpaProjector } from '../ops/compat/shared.js';
+import { projectPoints } from '../ops/geometry/native.js';
 import type { Rng } from '../random.js';
 import type { Instance } from '../scenes/types.js';
 import type { Camera, Image } from '../types.js';
@@ -68,6 +70,24 @@ export interface QASample {
 
 // Task names and generators are listed once, in the task registry (ALL_TASKS, ALL_CLIP_TASKS: there).
 export type { ClipTaskName, TaskGenerator, TaskName } from './tasks/index.js';
+
+const multiSpaProjectors = new WeakMap<Camera, ReturnType<typeof multiSpaProjector>>();
+
+/**
+ * Projection of point p into frame f's colour camera (pixels, camera-space z in metres). Under
+ * `--compat multispa` (`ctx.rules.mode`), MultiSPA's projection in double ({@link multiSpaProjector}:
+ * general pose inverse, its pixel arithmetic), the one its visibility rule tested.
+ */
+export function projectInto(ctx: Pick<TaskContext, 'points' | 'frames' | 'rules'>, p: number, f: number): { u: number; v: number; z: number } {
+  const camera = ctx.frames[f].colorCamera;
+  if (ctx.rules.mode === 'multispa') {
+    let project = multiSpaProjectors.get(camera);
+    if (!project) multiSpaProjectors.set(camera, (project = multiSpaProjector(camera)));
+    return project(ctx.points[3 * p], ctx.points[3 * p + 1], ctx.points[3 * p + 2]);
+  }
+  const { uv, depth } = projectPoints(ctx.points.subarray(3 * p, 3 * p + 3), camera);
+  return { u: uv[0], v: uv[1], z: depth[0] };
+}
 
 /** Whether pixel (u, v) lies inside the colour image with `margin` pixels to spare. */
 export function insideImage(ctx: TaskContext, f: number, u: number, v: number, margin = 0): boolean {

@@ -22,7 +22,7 @@ import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { blit, drawText, type Rgb, textWidth } from './draw.js';
 import { type CompatMode, numberRules } from './format.js';
 import { PAIR_SELECTION_DEFAULTS, type PairSelection, selectPairs } from './pairs.js';
-import { upVector } from './relations.js';
+import { sceneUp } from './relations.js';
 import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 
 export { TASK_GENERATORS };
@@ -245,7 +245,9 @@ export async function sceneVisibility(
   for (let b = 0; b < frames.length; b += opts.batchSize) {
     const batch = frames.slice(b, b + opts.batchSize);
     const depths: DepthMap[] = await Promise.all(batch.map((f) => loadFrameDepth(f)));
-    if (opts.compat === 'multispa') sets.push(...visibleSetsMultiSpa(points, batch.map(colorCameraOf), depths));
+    // Under compat the depth compared is the stored integer times 1 / scale (the reference's
+    // `stored * 0.001`), for frames whose depth comes from a file.
+    if (opts.compat === 'multispa') sets.push(...visibleSetsMultiSpa(points, batch.map(colorCameraOf), depths, { depthScales: batch.map((f) => (f.depth ? undefined : f.depthScale)) }));
     else sets.push(...(await visibleSetsAsync(points, batch.map((f) => ({ intrinsics: f.intrinsics, pose: f.pose })), depths, { tolerance: opts.tolerance })));
     opts.progress?.('visibility', Math.min(frames.length, b + batch.length), frames.length);
   }
@@ -380,7 +382,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   }));
   const ctx: TaskContext = {
     sceneId: scene.id, points, pointInstances, instances: scene.instances ?? [], frames: engineFrames, visible, overlap,
-    pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
+    pairs: selection.pairs, up: sceneUp(scene.up, frames.map((f) => f.pose), compat), rules: numberRules(compat), rng,
     prompts: opts.prompts ?? GENERATE_DEFAULTS.prompts,
     writePrompt: promptWriter(outDir, scene.id),
   };

@@ -5,9 +5,9 @@
  * uniformly at random, sometimes next to the answer).
  * @module
  */
-import { correspondences } from '../../ops/geometry/native.js';
+import { correspondences, intersect } from '../../ops/geometry/native.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
-import { type QASample, type TaskContext, insideImage, makeSample } from '../context.js';
+import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
 import { COORD_NOTE, T, choose } from '../templates.js';
 
 const LETTERS = ['A', 'B', 'C', 'D'];
@@ -21,9 +21,19 @@ function* pairCycle(ctx: TaskContext, rng = ctx.rng): Generator<[number, number]
 /**
  * A point seen by both frames and inside both colour images, with its projections: the common
  * points are projected into both colour cameras in one native call ({@link correspondences}), then
- * up to 20 random ones are tried.
+ * up to 20 random ones are tried. Under `--compat multispa` the tried points are projected with
+ * MultiSPA's double-precision projection ({@link projectInto}), the one its visibility tested.
  */
 function commonPoint(ctx: TaskContext, f1: number, f2: number, rng = ctx.rng) {
+  if (ctx.rules.mode === 'multispa') {
+    const common = intersect(ctx.visible[f1], ctx.visible[f2]);
+    for (let t = 0; t < 20 && common.length; t++) {
+      const p = common[rng.int(0, common.length - 1)];
+      const a = projectInto(ctx, p, f1), b = projectInto(ctx, p, f2);
+      if (a.z > 0 && b.z > 0 && insideImage(ctx, f1, a.u, a.v, 12) && insideImage(ctx, f2, b.u, b.v, 12)) return { p, a, b, common: common.length };
+    }
+    return null;
+  }
   const c = correspondences(ctx.points, ctx.frames[f1].colorCamera, ctx.frames[f2].colorCamera, ctx.visible[f1], ctx.visible[f2]);
   const common = c.index;
   for (let t = 0; t < 20 && common.length; t++) {

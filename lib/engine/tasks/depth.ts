@@ -6,13 +6,27 @@
 import { projectPoints } from '../../ops/geometry/native.js';
 import { cloneRng, type Rng } from '../../random.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
-import { type QASample, type TaskContext, insideImage, makeSample } from '../context.js';
+import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
 import { COORD_NOTE, T, choose, fill } from '../templates.js';
 
 interface Picked { p: number; u: number; v: number; z: number }
 
 /** Random visible points tried per pick. */
 const PICK_TRIES = 20;
+
+/**
+ * The projections of `candidates` into frame f's colour camera, by candidate index: under our rules
+ * all of them in one native call; under `--compat multispa` each with MultiSPA's double-precision
+ * projection ({@link projectInto}), the one its visibility rule tested, so the pixels and depths asked
+ * about are the reference's.
+ */
+function projectCandidates(ctx: TaskContext, f: number, candidates: number[]): (d: number) => { u: number; v: number; z: number } {
+  if (ctx.rules.mode === 'multispa') return (d) => projectInto(ctx, candidates[d], f);
+  const xyz = new Float32Array(3 * candidates.length);
+  candidates.forEach((p, i) => xyz.set(ctx.points.subarray(3 * p, 3 * p + 3), 3 * i));
+  const { uv, depth } = projectPoints(xyz, ctx.frames[f].colorCamera);
+  return (d) => ({ u: uv[2 * d], v: uv[2 * d + 1], z: depth[d] });
+}
 
 /**
  * `count` random visible points of frame f, one after the other, each the first of up to
@@ -27,16 +41,14 @@ function pickPoints(ctx: TaskContext, f: number, rng: Rng, count: number, margin
   if (!set.length) return Array.from({ length: count }, () => null);
   const ahead = cloneRng(rng);
   const candidates = Array.from({ length: count * PICK_TRIES }, () => set[ahead.int(0, set.length - 1)]);
-  const xyz = new Float32Array(3 * candidates.length);
-  candidates.forEach((p, i) => xyz.set(ctx.points.subarray(3 * p, 3 * p + 3), 3 * i));
-  const { uv, depth } = projectPoints(xyz, ctx.frames[f].colorCamera);
+  const projected = projectCandidates(ctx, f, candidates);
   const picked: (Picked | null)[] = [];
   let d = 0; // draws used so far
   for (let i = 0; i < count; i++) {
     let found: Picked | null = null;
     for (let t = 0; t < PICK_TRIES && !found; t++, d++) {
       rng.int(0, set.length - 1); // the draw that chose candidate d
-      const [u, v, z] = [uv[2 * d], uv[2 * d + 1], depth[d]];
+      const { u, v, z } = projected(d);
       if (z > 0 && insideImage(ctx, f, u, v, margin)) found = { p: candidates[d], u, v, z };
     }
     picked.push(found);
