@@ -4,7 +4,7 @@
  * signs follow the order by construction.
  * @module
  */
-import { type QASample, type TaskContext, makeSample } from '../context.js';
+import { type QASample, type TaskContext, makeSample, sampleCamera } from '../context.js';
 import { cameraRelation } from '../relations.js';
 import { CAMERA_NOTE, T, choose, fill } from '../templates.js';
 
@@ -19,6 +19,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
   const dz = R.directionDeadZone;
   for (const subtype of CAMERA_SUBTYPES) {
     const rng = ctx.rng.fork(subtype);
+    const augment = rng.fork('augment');
     let made = 0;
     for (let round = 0; round < 3 && made < perSubtask; round++)
       for (const [i, j] of rng.shuffle(ctx.pairs.slice())) {
@@ -61,6 +62,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
         const templates = subtype in T.cameraDirection ? T.cameraDirection[subtype as keyof typeof T.cameraDirection].q : T.cameraValue[subtype as keyof typeof T.cameraValue].q;
         out.push(await makeSample(ctx, {
           key: String(made), task: 'camera_movement', subtask: subtype, questionType: subtype, frames: [f1, f2],
+          cameras: [sampleCamera(ctx, f1, augment), sampleCamera(ctx, f2, augment)],
           question: `${ctx.cameraNote ?? CAMERA_NOTE}\n${choose(rng, templates, {})}`, answer,
           answerValues: {
             displacement_m: d, distance_m: rel.distance, yaw_deg: rel.yaw, pitch_deg: rel.pitch,

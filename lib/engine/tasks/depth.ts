@@ -4,18 +4,21 @@
  * @module
  */
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
-import { type QASample, type TaskContext, insideImage, makeSample, projectInto } from '../context.js';
+import { type QASample, type SampleCamera, type TaskContext, insideImage, makeSample, pointWorld, projectInto, sampleCamera, sampleImage } from '../context.js';
 import { COORD_NOTE, T, choose, fill } from '../templates.js';
 
 interface Picked { p: number; u: number; v: number; z: number }
 
-/** A random visible point of frame f whose colour projection is inside the image (margin for the dot). */
-function pickPoint(ctx: TaskContext, f: number, rng = ctx.rng, margin = 12): Picked | null {
-  const set = ctx.visible[f];
+/**
+ * A random visible point of the sample camera's frame whose projection is inside the part of the
+ * written image that shows the frame (margin for the dot).
+ */
+function pickPoint(ctx: TaskContext, sc: SampleCamera, rng = ctx.rng, margin = 12): Picked | null {
+  const set = ctx.visible[sc.frame];
   for (let t = 0; t < 20 && set.length; t++) {
     const p = set[rng.int(0, set.length - 1)];
-    const pr = projectInto(ctx, p, f);
-    if (pr.z > 0 && insideImage(ctx, f, pr.u, pr.v, margin)) return { p, ...pr };
+    const pr = projectInto(ctx, p, sc);
+    if (pr.z > 0 && insideImage(sc, pr.u, pr.v, margin)) return { p, ...pr };
   }
   return null;
 }
@@ -33,12 +36,14 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
   for (const variant of ['dot', 'coor'] as const) {
     if (variant === 'dot' && !ctx.prompts) continue;
     const rng = ctx.rng.fork(`depth_estimation_${variant}`);
+    const augment = rng.fork('augment');
     let made = 0;
     for (const f of frameCycle(ctx, rng)) {
       if (made >= perSubtask) break;
-      const pt = pickPoint(ctx, f, rng);
+      const sc = sampleCamera(ctx, f, augment);
+      const pt = pickPoint(ctx, sc, rng);
       if (!pt) continue;
-      const k = ctx.frames[f].colorCamera.intrinsics;
+      const k = sc.camera.intrinsics;
       const value = R.depthMm(pt.z);
       const [x, y] = [R.coord(pt.u, k.width), R.coord(pt.v, k.height)];
       const questionType = `depth_estimation_${variant}`;
@@ -47,15 +52,15 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
       let question: string;
       const color = rng.pick(DOT_COLORS);
       if (variant === 'dot') {
-        const img = toRgb(await ctx.frames[f].loadColor());
+        const img = toRgb(await sampleImage(ctx, sc));
         drawLabelledDot(img, pt.u, pt.v, undefined, color.rgb);
         images = [await ctx.writePrompt(`${questionType}_${key}`, img)];
         question = choose(rng, T.depthDot.q, { color: color.name });
       } else question = `${COORD_NOTE}\n${choose(rng, T.depthCoord.q, { x, y })}`;
       out.push(await makeSample(ctx, {
-        key, task: 'depth_perception', subtask: 'depth_estimation', questionType, frames: [f], images, question,
+        key, task: 'depth_perception', subtask: 'depth_estimation', questionType, frames: [f], images, cameras: [sc], question,
         answer: choose(rng, T.depthDot.a, { value }),
-        answerValues: { point: pt.p, pixel: [pt.u, pt.v], coordinates: [x, y], depth_m: pt.z, depth_mm: value },
+        answerValues: { point: pt.p, point_world: pointWorld(ctx, pt.p), pixel: [pt.u, pt.v], coordinates: [x, y], depth_m: pt.z, depth_mm: value },
         gt: value,
       }));
       made++;
@@ -64,11 +69,13 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
   for (const variant of ['annotated', 'coordinate'] as const) {
     if (variant === 'annotated' && !ctx.prompts) continue;
     const rng = ctx.rng.fork(`depth_comparison_${variant}`);
+    const augment = rng.fork('augment');
     let made = 0;
     for (const f of frameCycle(ctx, rng)) {
       if (made >= perSubtask) break;
-      const k = ctx.frames[f].colorCamera.intrinsics;
-      const a = pickPoint(ctx, f, rng), b = pickPoint(ctx, f, rng);
+      const sc = sampleCamera(ctx, f, augment);
+      const k = sc.camera.intrinsics;
+      const a = pickPoint(ctx, sc, rng), b = pickPoint(ctx, sc, rng);
       if (!a || !b || a.p === b.p) continue;
       // Dots (and coordinates) closer than 5 % of the width are hard to tell apart; depths that
       // round to the same millimetre have no answer (MultiSPA rejects those too).
@@ -79,10 +86,10 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
       const winner = (relation === 'closer') === (da < db) ? a : b;
       const questionType = `depth_comparison_${variant}`;
       const key = String(made);
-      const common = { key, task: 'depth_perception', subtask: 'depth_comparison', questionType, frames: [f] };
-      const answerValues = { points: [a.p, b.p], pixels: [[a.u, a.v], [b.u, b.v]], depths_mm: [da, db], relation };
+      const common = { key, task: 'depth_perception', subtask: 'depth_comparison', questionType, frames: [f], cameras: [sc] };
+      const answerValues = { points: [a.p, b.p], points_world: [pointWorld(ctx, a.p), pointWorld(ctx, b.p)], pixels: [[a.u, a.v], [b.u, b.v]], depths_mm: [da, db], relation };
       if (variant === 'annotated') {
-        const img = toRgb(await ctx.frames[f].loadColor());
+        const img = toRgb(await sampleImage(ctx, sc));
         const [ca, cb] = rng.shuffle(DOT_COLORS.slice()).slice(0, 2);
         drawLabelledDot(img, a.u, a.v, 'A', ca.rgb);
         drawLabelledDot(img, b.u, b.v, 'B', cb.rgb);

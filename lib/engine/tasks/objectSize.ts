@@ -7,7 +7,7 @@
  * @module
  */
 import type { Instance } from '../../scenes/types.js';
-import { type QASample, type TaskContext, makeSample } from '../context.js';
+import { type QASample, type TaskContext, makeSample, sampleCamera } from '../context.js';
 import { T, choose } from '../templates.js';
 
 export const STRUCTURAL_LABELS = new Set(['wall', 'object', 'floor', 'ceiling', 'window']);
@@ -85,6 +85,7 @@ export async function objectSizeTasks(ctx: TaskContext, perSubtask: number): Pro
   const eligible = ctx.instances.filter((i) => !i.structural && !STRUCTURAL_LABELS.has(i.label) && labelCount.get(i.label) === 1 && extents.has(i.id));
   for (const dimension of ['height', 'length', 'width'] as const) {
     const rng = ctx.rng.fork(`object_perception_${dimension}_estimation`);
+    const augment = rng.fork('augment');
     let made = 0;
     for (let round = 0; round < 5 && made < perSubtask; round++)
       for (const inst of rng.shuffle(eligible.slice())) {
@@ -103,6 +104,7 @@ export async function objectSizeTasks(ctx: TaskContext, perSubtask: number): Pro
         const questionType = `object_perception_${dimension}_estimation`;
         out.push(await makeSample(ctx, {
           key: String(made), task: 'object_perception', subtask: `${dimension}_estimation`, questionType, frames,
+          cameras: frames.map((f) => sampleCamera(ctx, f, augment)),
           question: choose(rng, T.objectSize.q, { dimension, label: inst.label }),
           answer: choose(rng, T.objectSize.a, { dimension, label: inst.label, value }),
           answerValues: { instance: inst.id, label: inst.label, axis, size_m: target, box: inst.box },
