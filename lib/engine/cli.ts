@@ -30,7 +30,10 @@ import { synthesizeClip } from '../scenes/synthetic-clip.js';
 import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName, taskEntry } from './tasks/index.js';
 import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
-import { checkMergedSplit, completedKeys, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan } from './dataset.js';
+import {
+  checkMergedSplit, completedKeys, type DatasetSplitOptions, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan,
+} from './dataset.js';
+import { parseEvalScenes } from './splits.js';
 import { runUnits } from './pool.js';
 import { asIoError, readBytes, readText } from '../io/files.js';
 import { redactUrl } from './redact.js';
@@ -42,7 +45,7 @@ const USAGE = `usage:
   spatial-geom demo [--out DIR] [--seed S] [--frames N]
   spatial-geom generate --scene DIR --format ${SCENE_FORMATS.join('|')} --out DIR [--tasks ${ALL_TASKS.join(',')}]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
-                        [--allow-outside-paths]
+                        [--allow-outside-paths] [--split samples] [--eval-fraction F]
   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks ${ALL_CLIP_TASKS.join(',')}] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format ${SCENE_FORMATS.join('|')} --png FILE [--frame-step K]
@@ -51,6 +54,7 @@ const USAGE = `usage:
   spatial-geom sample-frames --scene DIR --format ${SCENE_FORMATS.join('|')} [-k 16] [--candidates 128] [--stride 4] [--voxel-size M] [--json]
   spatial-geom dataset --scenes LIST --out DIR [--format F] [--synthetic-frames N] [--synthetic-size WxH] [--split-tasks]
                        [--shard I/N] [--workers K] [--no-merge] [generate's --tasks ... --no-prompts]
+                       [--split rooms|samples] [--eval-fraction F | --eval-scenes LIST|@FILE] [--eval-per-type N]
   spatial-geom merge --out DIR [--verify all|jsonl]
   spatial-geom queue submit --redis URL --scenes LIST --out DIR [--queue NAME] [--attempts 3] [--backoff-ms 1000]
                             [--wait [--poll-ms 1000] [--no-merge]] [dataset's scene and generate options]
@@ -173,6 +177,7 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
     pointsPerGroup: parseInteger(values['points-per-group'] as string | undefined, '--points-per-group'),
     pairsPerBin: parseInteger(values['pairs-per-bin'] as string | undefined, '--pairs-per-bin'),
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], progress: bars.progress,
+    evalFraction: parseFraction(values['eval-fraction'] as string | undefined, '--eval-fraction'),
   })).finally(() => bars.stop());
   printClipReport(report, out);
 }
@@ -215,15 +220,19 @@ async function cmdGenerate(argv: string[]): Promise<void> {
     options: {
       scene: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, ...GENERATION_OPTIONS, ...PATH_OPTIONS,
       'image-size': { type: 'string' }, 'points-per-group': { type: 'string' }, 'pairs-per-bin': { type: 'string' },
+      split: { type: 'string' }, 'eval-fraction': { type: 'string' },
     },
   });
   if (!values.out) throw spatialError('ERR_SPATIAL_FORMAT', '--out DIR is required');
+  // One scene is one room: generate splits its samples (issue 16; `dataset` splits by room).
+  if (values.split !== undefined && values.split !== 'samples')
+    throw spatialError('ERR_SPATIAL_FORMAT', `generate runs one scene, so --split must be samples (got ${values.split}); split by room with 'spatial-geom dataset'`);
   if (values.format === 'tapvid3d') {
     if (!values.scene) throw spatialError('ERR_SPATIAL_FORMAT', '--scene CLIP.npz|CLIP.json is required');
     if (values.compat !== undefined && values.compat !== 'multispa') throw spatialError('ERR_SPATIAL_FORMAT', `--compat must be multispa (got ${values.compat})`);
     return cmdGenerateClip(values);
   }
-  const opts: GenerateOptions = { outDir: values.out, ...generationOptions(values) };
+  const opts: GenerateOptions = { outDir: values.out, ...generationOptions(values), evalFraction: parseFraction(values['eval-fraction'], '--eval-fraction') };
   const scene = await loadSceneArg(values);
   if (scene.frames.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
   const bars = progressBars();
@@ -237,20 +246,49 @@ async function cmdGenerate(argv: string[]): Promise<void> {
 // Scale out: a dataset of many scenes as units (lib/engine/dataset.ts), run here, by a batch-job
 // array (--shard i/n), or through a BullMQ queue (lib/engine/queue.ts).
 
+// ---- issue 16 (camera-aware QA, leak-free splits): split flags of dataset / queue submit / generate ----
+/** `--split`, `--eval-scenes`, `--eval-fraction`, `--eval-per-type` (dataset, queue submit). */
+const SPLIT_OPTIONS = {
+  split: { type: 'string' }, 'eval-scenes': { type: 'string' }, 'eval-fraction': { type: 'string' }, 'eval-per-type': { type: 'string' },
+} as const;
+type SplitValues = { split?: string; 'eval-scenes'?: string; 'eval-fraction'?: string; 'eval-per-type'?: string };
+
+function parseFraction(s: string | undefined, name: string): number | undefined {
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (!(s.trim() !== '' && v >= 0 && v <= 1)) throw spatialError('ERR_SPATIAL_FORMAT', `${name} must be a fraction in [0, 1] (got ${s})`);
+  return v;
+}
+
+/** The dataset split of the flags: by room unless `--split samples` (README: Splits and benchmarks). */
+async function datasetSplitOptions(values: SplitValues): Promise<DatasetSplitOptions> {
+  const mode = values.split ?? 'rooms';
+  if (mode !== 'rooms' && mode !== 'samples') throw spatialError('ERR_SPATIAL_FORMAT', `--split must be rooms or samples (got ${mode})`);
+  const evalFraction = parseFraction(values['eval-fraction'], '--eval-fraction');
+  const evalPerType = parseInteger(values['eval-per-type'], '--eval-per-type');
+  if (mode === 'samples') {
+    if (values['eval-scenes'] !== undefined || evalPerType !== undefined) throw spatialError('ERR_SPATIAL_FORMAT', '--eval-scenes and --eval-per-type need --split rooms (the default)');
+    return { mode, evalFraction };
+  }
+  const evalScenes = values['eval-scenes'] === undefined ? undefined : await parseEvalScenes(values['eval-scenes']);
+  return { mode, evalScenes, evalFraction, evalPerType };
+}
+// ---- end of issue 16 split flags ----
+
 /** The options that define a dataset's units (dataset, queue submit). */
 const DATASET_OPTIONS = {
   scenes: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'synthetic-frames': { type: 'string' }, 'synthetic-size': { type: 'string' },
-  'split-tasks': { type: 'boolean', default: false }, ...GENERATION_OPTIONS,
+  'split-tasks': { type: 'boolean', default: false }, ...GENERATION_OPTIONS, ...SPLIT_OPTIONS,
 } as const;
 
-type DatasetValues = GenerationValues & { scenes?: string; format?: string; out?: string; 'synthetic-frames'?: string; 'synthetic-size'?: string; 'split-tasks'?: boolean };
+type DatasetValues = GenerationValues & SplitValues & { scenes?: string; format?: string; out?: string; 'synthetic-frames'?: string; 'synthetic-size'?: string; 'split-tasks'?: boolean };
 
 function requireOut(out: string | undefined): string {
   if (!out) throw spatialError('ERR_SPATIAL_FORMAT', '--out DIR is required');
   return resolve(out);
 }
 
-async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
+async function datasetUnits(values: DatasetValues): Promise<{ units: Unit[]; evalPerType?: number }> {
   if (!values.scenes) throw spatialError('ERR_SPATIAL_FORMAT', '--scenes LIST is required (e.g. synthetic:0..5, scannet:DIR, @list.txt)');
   if (values.format !== undefined && !SCENE_FORMATS.includes(values.format as SceneFormat)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be ${formatNameList()} (got ${values.format})`);
   let size: [number, number] | undefined;
@@ -260,8 +298,10 @@ async function datasetUnits(values: DatasetValues): Promise<Unit[]> {
     size = [Number(m[1]), Number(m[2])];
   }
   const { seed, tasks, ...options } = generationOptions(values);
+  const split = await datasetSplitOptions(values);
   const scenes = await parseSceneList(values.scenes, { format: values.format as SceneFormat | undefined, syntheticFrames: parseInteger(values['synthetic-frames'], '--synthetic-frames', 2), syntheticSize: size });
-  return planUnits(scenes, { seed, tasks, options, splitTasks: values['split-tasks'] });
+  const units = planUnits(scenes, { seed, tasks, options, splitTasks: values['split-tasks'], split });
+  return { units, evalPerType: split.mode === 'rooms' ? split.evalPerType : undefined };
 }
 
 function parseVerify(s: string | undefined): 'all' | 'jsonl' {
@@ -275,6 +315,15 @@ async function mergeAndReport(out: string, verify: 'all' | 'jsonl' = 'all'): Pro
   const m = await mergeShards(out, { verify, progress: (done, total) => bars.progress?.('merge', done, total) }).finally(() => bars.stop());
   const train = m.splits['qa_train.jsonl'], evalSplit = m.splits['qa_eval.jsonl'];
   process.stdout.write(`merged ${m.units} units: train ${train.samples} (sha256 ${train.sha256.slice(0, 16)}), eval ${evalSplit.samples} (sha256 ${evalSplit.sha256.slice(0, 16)}) -> ${join(out, 'manifest.json')}\n`);
+  const sp = m.split;
+  if (sp?.mode === 'rooms') {
+    process.stdout.write(`split by room: ${sp.train_rooms.length} train rooms, ${sp.eval_rooms.length} eval rooms (${sp.eval_rooms.slice(0, 8).join(', ')}${sp.eval_rooms.length > 8 ? ', ...' : ''})\n`);
+    if (sp.eval_per_type !== undefined) {
+      process.stdout.write(`eval: ${sp.eval_per_type} per question type requested\n`);
+      for (const [type, missing] of Object.entries(sp.eval_shortfall ?? {}))
+        process.stdout.write(`  shortfall: ${type} has ${sp.eval_per_type - missing} of ${sp.eval_per_type} (the eval rooms hold no more)\n`);
+    }
+  }
 }
 
 async function cmdDataset(argv: string[]): Promise<void> {
@@ -283,14 +332,14 @@ async function cmdDataset(argv: string[]): Promise<void> {
   const shard = values.shard === undefined ? undefined : parseShardArg(values.shard);
   const workers = parseInteger(values.workers, '--workers')!;
   const verify = parseVerify(values.verify);
-  const units = await datasetUnits(values);
+  const { units, evalPerType } = await datasetUnits(values);
   const mine = shard ? shardUnits(units, shard.index, shard.count) : units;
   // Copies of one array share OUT by design (each holds its own slot's lock); a whole run holds OUT.
   const sharded = shard !== undefined && shard.count > 1;
   const lock = await lockOutput(out, 'dataset', sharded ? `.spatial-geom.shard-${shard.index}-of-${shard.count}.lock` : undefined);
   try {
     if (sharded) assertUnlocked(join(out, LOCK_FILE));
-    await datasetLocked(values, out, units, mine, shard, workers, verify);
+    await datasetLocked(values, out, units, mine, shard, workers, verify, evalPerType);
   } finally {
     lock.release();
   }
@@ -298,8 +347,9 @@ async function cmdDataset(argv: string[]): Promise<void> {
 
 async function datasetLocked(
   values: { 'no-merge'?: boolean }, out: string, units: Unit[], mine: Unit[], shard: { index: number; count: number } | undefined, workers: number, verify: 'all' | 'jsonl',
+  evalPerType?: number,
 ): Promise<void> {
-  await writePlan(out, units);
+  await writePlan(out, units, { evalPerType });
   const bars = progressBars();
   const t = performance.now();
   const results = await runUnits(mine, out, { workers, onUnit: (_, done, total) => bars.progress?.('units', done, total) }).finally(() => bars.stop());
@@ -364,8 +414,8 @@ async function cmdQueue(argv: string[]): Promise<void> {
   });
   const target = await resolveQueueTarget(values);
   const out = requireOut(values.out);
-  const units = await datasetUnits(values);
-  const submit = { ...target, attempts: parseInteger(values.attempts, '--attempts')!, backoffMs: parseInteger(values['backoff-ms'], '--backoff-ms', 0)! };
+  const { units, evalPerType } = await datasetUnits(values);
+  const submit = { ...target, attempts: parseInteger(values.attempts, '--attempts')!, backoffMs: parseInteger(values['backoff-ms'], '--backoff-ms', 0)!, evalPerType };
   const r = await submitUnits(units, out, submit);
   process.stdout.write(`queue ${target.queue ?? DEFAULT_QUEUE}: ${r.queued} units queued, ${r.retried} failed ones retried, ${r.done} already done, of ${units.length}\n`);
   if (!values.wait) return;

@@ -38,14 +38,15 @@ import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
 import { ALL_TASKS, type TaskName } from './tasks/index.js';
 import { type GenerateOptions, generateScene } from './pipeline.js';
+import { type EvalCandidate, pickEvalPerType, roomOf, splitRooms } from './splits.js';
 
 /**
  * Bump when the engine's outputs change for the same inputs (a new question template, a fixed
  * rounding): it is part of every unit key, so old shards are regenerated instead of reused.
  */
-export const OUTPUT_REVISION = 1;
+export const OUTPUT_REVISION = 2;
 
-/** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o1`: part of every unit key. */
+/** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o2`: part of every unit key. */
 export const ENGINE_VERSION = `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
 
 /** Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk. */
@@ -62,7 +63,7 @@ export interface SceneEntry {
 /** The options of {@link generateScene} that change outputs and travel with a unit (plain JSON). */
 export type UnitOptions = Pick<
   GenerateOptions,
-  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction'
+  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction' | 'sceneSplit'
 >;
 
 /** One unit of work: a scene (or a scene x task family) with everything needed to generate it. */
@@ -99,11 +100,25 @@ export interface ShardMeta {
   files: Record<string, string>;
 }
 
+/** How a dataset's samples are split, as `plan.json` and `manifest.json` record it. */
+export interface PlanSplit {
+  /** `rooms`: whole rooms on each side (every scan of a room with it); `samples`: a seeded fraction of each scene's samples. */
+  mode: 'rooms' | 'samples';
+  /** Rooms (see `roomOf`) with samples in train, sorted (`samples` mode: every room). */
+  train_rooms: string[];
+  /** Rooms with samples in eval, sorted. */
+  eval_rooms: string[];
+  /** `rooms` mode: the merged eval split holds exactly this many samples per question type (fewer: a shortfall). */
+  eval_per_type?: number;
+}
+
 /** `plan.json`: the units of a run, in merge order. */
 export interface Plan {
   version: 1;
   engine: string;
   units: { key: string; scene: string; tasks: TaskName[] }[];
+  /** The split (absent in plans written before splits by room). */
+  split?: PlanSplit;
 }
 
 /** `manifest.json`: counts and checksums of the merged splits and of every shard. */
@@ -116,6 +131,11 @@ export interface Manifest {
   samples: Record<string, number>;
   /** Per unit in merge order; `sha256` is that of its `shard.json`, which checksums every file of the shard. */
   shards: { key: string; scene: string; tasks: TaskName[]; train: number; eval: number; sha256: string }[];
+  /**
+   * The split (from the plan), with the merged eval split's samples per question type and, with
+   * `eval_per_type`, the shortfall of each type that had fewer candidates in the eval rooms.
+   */
+  split?: PlanSplit & { eval_samples: Record<string, number>; eval_shortfall?: Record<string, number> };
 }
 
 const SPLITS = ['qa_train.jsonl', 'qa_eval.jsonl'] as const;
@@ -273,7 +293,7 @@ function checkObject(v: unknown, name: string, required: Record<string, Check>, 
 const UNIT_OPTION_CHECKS: Record<keyof UnitOptions, Check> = {
   perTask: isInt(1, 1_000_000), binWidth: isNumber(1e-6, 1), maxPairs: isInt(1, 100_000_000), frameStep: isInt(1, 1_000_000),
   voxelSize: isNumber(1e-9, 1e6), backprojectStride: isInt(1, 1_000_000), tolerance: isNumber(0, 1e6), compat: oneOf(['ours', 'multispa']),
-  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1),
+  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1), sceneSplit: oneOf(['train', 'eval']),
   overlapBand: (v, name) => {
     if (!(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && v[0] < v[1])) fail(name, 'two fractions [lo, hi] with 0 <= lo < hi <= 1', v);
   },
@@ -326,18 +346,58 @@ export interface PlanOptions {
   options?: UnitOptions;
   /** One unit per scene x task family instead of one per scene (for very large scenes). */
   splitTasks?: boolean;
+  /** Train/eval split [by room, a seeded 10 % of rooms in eval]. */
+  split?: DatasetSplitOptions;
 }
 
-/** The units of a dataset, in merge order: scenes in list order, then task families. */
+/**
+ * A dataset's split. `rooms` (the default): every scan of a room on one side, the eval rooms named
+ * (`evalScenes`) or drawn (`evalFraction` of the rooms, seeded by the run seed), see `splitRooms`;
+ * with `evalPerType`, eval units generate up to `max(perTask, ceil(2 * evalPerType / eval rooms))`
+ * samples per question type, so that a room short of a type can be made up by others, and the
+ * merge keeps exactly `evalPerType` per type (`pickEvalPerType`). `samples`: the within-scene split,
+ * a seeded `evalFraction` (default 0.1) of each scene's samples.
+ */
+export type DatasetSplitOptions =
+  | { mode: 'rooms'; evalScenes?: string[]; evalFraction?: number; evalPerType?: number }
+  | { mode: 'samples'; evalFraction?: number };
+
+/**
+ * The units of a dataset, in merge order: scenes in list order, then task families. Split by room
+ * (the default), each unit's options carry its scene's side (`sceneSplit`).
+ */
 export function planUnits(scenes: SceneEntry[], opts: PlanOptions = {}): Unit[] {
   const tasks = opts.tasks ?? ALL_TASKS;
   const seed = opts.seed ?? 0;
   const options = opts.options ?? {};
+  const split = opts.split ?? { mode: 'rooms' };
   const sets = opts.splitTasks ? tasks.map((t) => [t]) : [tasks];
+  let optionsOf = (_: SceneEntry): UnitOptions => (split.mode === 'samples' && split.evalFraction !== undefined ? { ...options, evalFraction: split.evalFraction } : options);
+  if (split.mode === 'rooms') {
+    const rooms = splitRooms(scenes.map((s) => s.name), { evalScenes: split.evalScenes, evalFraction: split.evalFraction, seed });
+    const evalRooms = new Set(rooms.eval);
+    const { evalFraction: _f, ...rest } = options;
+    const evalPerTask = split.evalPerType === undefined ? rest.perTask
+      : Math.max(rest.perTask ?? 20, Math.ceil((2 * split.evalPerType) / Math.max(1, rooms.eval.length)));
+    optionsOf = (scene) => (evalRooms.has(roomOf(scene.name)) ? { ...rest, perTask: evalPerTask, sceneSplit: 'eval' } : { ...rest, sceneSplit: 'train' });
+  }
   return scenes.flatMap((scene) => sets.map((ts) => {
-    const u = { scene, tasks: ts, seed, options };
+    const u = { scene, tasks: ts, seed, options: optionsOf(scene) };
     return { key: unitKey(u), ...u };
   }));
+}
+
+/**
+ * The split of planned units, as `plan.json` records it: `rooms` when the units carry their side
+ * (`sceneSplit`), else `samples`; `evalPerType` only applies to `rooms`.
+ */
+export function planSplit(units: Unit[], evalPerType?: number): PlanSplit {
+  const byRoom = (side: 'train' | 'eval') => [...new Set(units.filter((u) => u.options.sceneSplit === side).map((u) => roomOf(u.scene.name)))].sort();
+  if (units.length && units.every((u) => u.options.sceneSplit !== undefined))
+    return { mode: 'rooms', train_rooms: byRoom('train'), eval_rooms: byRoom('eval'), ...(evalPerType === undefined ? {} : { eval_per_type: evalPerType }) };
+  if (evalPerType !== undefined) throw spatialError('ERR_SPATIAL_FORMAT', '--eval-per-type needs the split by room (not --split samples)');
+  const all = [...new Set(units.map((u) => roomOf(u.scene.name)))].sort();
+  return { mode: 'samples', train_rooms: all, eval_rooms: all.filter(() => units.some((u) => (u.options.evalFraction ?? 0.1) > 0)) };
 }
 
 /** Parses `--shard i/n` (0 <= i < n). */
@@ -455,9 +515,14 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
 // ---------------------------------------------------------------------------------------------
 // Plan and merge
 
-/** Writes `out/plan.json` (the units in merge order). Same units, same bytes. */
-export async function writePlan(out: string, units: Unit[]): Promise<void> {
-  const plan: Plan = { version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })) };
+/**
+ * Writes `out/plan.json` (the units in merge order and the split, see {@link planSplit}). Same units,
+ * same bytes.
+ */
+export async function writePlan(out: string, units: Unit[], opts: { evalPerType?: number } = {}): Promise<void> {
+  const plan: Plan = {
+    version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })), split: planSplit(units, opts.evalPerType),
+  };
   await removeStaleTemporaries(out, ['plan.json']); // from a run killed while it wrote the plan
   await writeFileAtomic(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', 'plan', { mkdir: true });
 }
@@ -577,6 +642,11 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
     return { name, tmp, stream: createWriteStream(tmp, { flags: 'wx' }), hash: createHash('sha256'), samples: 0 };
   });
   const manifest: Manifest = { version: 1, engine: plan.engine, units: plan.units.length, splits: {} as Manifest['splits'], samples: {}, shards: [] };
+  // A benchmark of N per question type: the eval lines are candidates, picked once all are read.
+  const perType = plan.split?.mode === 'rooms' ? plan.split.eval_per_type : undefined;
+  const candidates = new Map<string, EvalCandidate[]>();
+  const seq = new Map<EvalCandidate, number>();
+  const evalSamples: Record<string, number> = {};
   try {
     for (const [k, unit] of plan.units.entries()) {
       const dir = shardDir(out, unit.key);
@@ -585,9 +655,21 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
         let text = '';
         for (const [i, line] of splits[w.name].toString('utf8').split('\n').entries()) {
           if (!line) continue;
-          const sample = parseJsonFrom<{ image?: unknown }>(line, join(dir, w.name), i + 1);
+          const sample = parseJsonFrom<{ image?: unknown; question_type?: unknown }>(line, join(dir, w.name), i + 1);
           if (sample.image !== undefined) sample.image = rebaseImages(sample.image, unit.key);
-          text += JSON.stringify(sample) + '\n';
+          const json = JSON.stringify(sample) + '\n';
+          if (w.name === 'qa_eval.jsonl') {
+            const type = String(sample.question_type);
+            if (perType !== undefined) {
+              const list = candidates.get(type) ?? (candidates.set(type, []).get(type)!);
+              const c = { room: roomOf(meta.scene), scene: meta.scene, line: json };
+              seq.set(c, seq.size);
+              list.push(c);
+              continue;
+            }
+            evalSamples[type] = (evalSamples[type] ?? 0) + 1;
+          }
+          text += json;
           w.samples++;
         }
         w.hash.update(text);
@@ -596,6 +678,22 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
       for (const [type, n] of Object.entries(meta.samples)) manifest.samples[type] = (manifest.samples[type] ?? 0) + n;
       manifest.shards.push({ key: unit.key, scene: meta.scene, tasks: meta.tasks, train: meta.train, eval: meta.eval, sha256: createHash('sha256').update(metaText).digest('hex') });
       opts.progress?.(k + 1, plan.units.length);
+    }
+    let shortfall: Record<string, number> | undefined;
+    if (perType !== undefined) {
+      const pick = pickEvalPerType(candidates, perType, Object.keys(manifest.samples));
+      // Written in merge order (plan order, then line order), whatever the type.
+      const lines = [...pick.picked.values()].flat().sort((a, b) => seq.get(a)! - seq.get(b)!).map((c) => c.line).join('');
+      const w = writers.find((x) => x.name === 'qa_eval.jsonl')!;
+      w.samples += Object.values(pick.counts).reduce((a, b) => a + b, 0);
+      w.hash.update(lines);
+      await writeChunk(w.stream, lines);
+      Object.assign(evalSamples, pick.counts);
+      shortfall = pick.shortfall;
+    }
+    if (plan.split) {
+      manifest.split = { ...plan.split, eval_samples: Object.fromEntries(Object.entries(evalSamples).sort(([a], [b]) => (a < b ? -1 : 1))) };
+      if (shortfall) manifest.split.eval_shortfall = shortfall;
     }
     for (const w of writers) await closeStream(w.stream);
     // The completion marker goes first and comes back last: splits without it are a merge in progress.

@@ -46,6 +46,8 @@ export interface ClipGenerateOptions {
   compat?: CompatMode;
   prompts?: boolean;
   evalFraction?: number;
+  /** Every sample of the clip goes to this split (see GenerateOptions.sceneSplit). */
+  sceneSplit?: 'train' | 'eval';
   progress?: GenerateOptions['progress'];
 }
 
@@ -161,7 +163,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1);
+  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1, opts.sceneSplit);
   const perBin = new Array<number>(10).fill(0);
   for (const c of candidates) if (c.moving) perBin[c.bin]++;
   const report: ClipReport = {

@@ -53,8 +53,13 @@ export interface GenerateOptions {
   compat?: CompatMode;
   /** Draw visual prompts (dot questions) [true]. */
   prompts?: boolean;
-  /** Fraction of samples in the eval split [0.1]. */
+  /** Fraction of samples in the eval split [0.1] (the within-scene split; ignored with `sceneSplit`). */
   evalFraction?: number;
+  /**
+   * Every sample of the scene goes to this split (a dataset split by room puts whole scenes on one
+   * side); absent: a seeded `evalFraction` of the samples goes to eval.
+   */
+  sceneSplit?: 'train' | 'eval';
   /** Frames per visibility batch (bounds memory: depth maps of one batch are held) [32]. */
   batchSize?: number;
   /** Progress callback: stage name, units done, units total. */
@@ -270,7 +275,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1);
+  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1, opts.sceneSplit);
   const files = ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json'];
   await writePng(join(outDir, 'overlap.png'), overlapHeatmap(overlap, m));
   const sizes = visible.map((v) => v.length);
@@ -291,19 +296,20 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
 }
 
 /**
- * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval) and writes
- * `qa_train.jsonl` (LLaVA conversations) and `qa_eval.jsonl` (the human turn as `text`, no
- * conversations), each atomically. Returns the line counts and samples per question type.
+ * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval; every sample
+ * to `whole` when given) and writes `qa_train.jsonl` (LLaVA conversations) and `qa_eval.jsonl` (the
+ * human turn as `text`, no conversations), each atomically. Returns the line counts and samples per
+ * question type.
  */
 export async function writeSplits(
-  outDir: string, samples: QASample[], split: Rng, evalFraction: number,
+  outDir: string, samples: QASample[], split: Rng, evalFraction: number, whole?: 'train' | 'eval',
 ): Promise<{ train: number; eval: number; counts: Record<string, number> }> {
   const train: string[] = [];
   const evalLines: string[] = [];
   const counts: Record<string, number> = {};
   for (const s of samples) {
     counts[s.question_type] = (counts[s.question_type] ?? 0) + 1;
-    if (split.next() < evalFraction) {
+    if (whole ? whole === 'eval' : split.next() < evalFraction) {
       const { conversations, ...rest } = s;
       evalLines.push(JSON.stringify({ ...rest, text: conversations[0].value }));
     } else train.push(JSON.stringify(s));
