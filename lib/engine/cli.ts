@@ -34,6 +34,7 @@ import {
   checkMergedSplit, completedKeys, type DatasetSplitOptions, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan,
 } from './dataset.js';
 import { parseEvalScenes } from './splits.js';
+import { type CameraAugmentOptions, checkCameraAugmentOptions } from './camera-augment.js';
 import { runUnits } from './pool.js';
 import { asIoError, readBytes, readText } from '../io/files.js';
 import { redactUrl } from './redact.js';
@@ -46,6 +47,7 @@ const USAGE = `usage:
   spatial-geom generate --scene DIR --format ${SCENE_FORMATS.join('|')} --out DIR [--tasks ${ALL_TASKS.join(',')}]
                         [--per-task N] [--seed S] [--overlap LO,HI] [--frame-step K] [--voxel-size M] [--compat multispa] [--no-prompts]
                         [--allow-outside-paths] [--split samples] [--eval-fraction F]
+                        [--camera-augment [--augment-scale 0.8,1.2] [--augment-shift -0.05,0.05] [--augment-crop 0.9,1] | --camera-scale S]
   spatial-geom generate --scene CLIP.npz|CLIP.json --format tapvid3d --out DIR [--tasks ${ALL_CLIP_TASKS.join(',')}] [--per-task N] [--seed S]
                         [--image-size WxH] [--points-per-group 15] [--pairs-per-bin 30] [--overlap LO,HI] [--compat multispa] [--no-prompts]
   spatial-geom overlap --scene DIR --format ${SCENE_FORMATS.join('|')} --png FILE [--frame-step K]
@@ -177,7 +179,7 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
     pointsPerGroup: parseInteger(values['points-per-group'] as string | undefined, '--points-per-group'),
     pairsPerBin: parseInteger(values['pairs-per-bin'] as string | undefined, '--pairs-per-bin'),
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], progress: bars.progress,
-    evalFraction: parseFraction(values['eval-fraction'] as string | undefined, '--eval-fraction'),
+    evalFraction: parseFraction(values['eval-fraction'] as string | undefined, '--eval-fraction'), cameraAugment: cameraAugmentOptions(values as GenerationValues),
   })).finally(() => bars.stop());
   printClipReport(report, out);
 }
@@ -197,9 +199,37 @@ const GENERATION_OPTIONS = {
   tasks: { type: 'string' }, 'per-task': { type: 'string' }, seed: { type: 'string', default: '0' }, overlap: { type: 'string' },
   'frame-step': { type: 'string' }, 'voxel-size': { type: 'string' }, tolerance: { type: 'string' }, compat: { type: 'string' },
   'no-prompts': { type: 'boolean', default: false },
+  // issue 16: camera augmentation flags (see cameraAugmentOptions below).
+  'camera-augment': { type: 'boolean', default: false }, 'augment-scale': { type: 'string' }, 'augment-shift': { type: 'string' }, 'augment-crop': { type: 'string' },
+  'camera-scale': { type: 'string' },
 } as const;
 
 type GenerationValues = { [K in keyof typeof GENERATION_OPTIONS]?: (typeof GENERATION_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+// ---- issue 16 (camera-aware QA): camera augmentation flags of generate / dataset / queue submit ----
+function parseRange(s: string | undefined, name: string): [number, number] | undefined {
+  if (s === undefined) return undefined;
+  const v = s.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
+  if (v.length !== 2 || !v.every(Number.isFinite)) throw spatialError('ERR_SPATIAL_FORMAT', `${name} must be LO,HI numbers (got ${s})`);
+  return [v[0], v[1]];
+}
+
+/** `--camera-augment [--augment-scale LO,HI] [--augment-shift LO,HI] [--augment-crop LO,HI]` or `--camera-scale S`. */
+function cameraAugmentOptions(values: GenerationValues): CameraAugmentOptions | undefined {
+  const ranges = { scale: parseRange(values['augment-scale'], '--augment-scale'), shift: parseRange(values['augment-shift'], '--augment-shift'), crop: parseRange(values['augment-crop'], '--augment-crop') };
+  const anyRange = Object.values(ranges).some((r) => r !== undefined);
+  if (values['camera-scale'] !== undefined) {
+    if (values['camera-augment'] || anyRange) throw spatialError('ERR_SPATIAL_FORMAT', '--camera-scale applies one fixed scale: it takes no --camera-augment or --augment-* ranges');
+    const scale = values['camera-scale'].trim() === '' ? NaN : Number(values['camera-scale']);
+    return checkCameraAugmentOptions({ fixedScale: scale });
+  }
+  if (!values['camera-augment']) {
+    if (anyRange) throw spatialError('ERR_SPATIAL_FORMAT', '--augment-scale, --augment-shift and --augment-crop need --camera-augment');
+    return undefined;
+  }
+  return checkCameraAugmentOptions(Object.fromEntries(Object.entries(ranges).filter(([, r]) => r !== undefined)));
+}
+// ---- end of issue 16 camera augmentation flags ----
 
 function generationOptions(values: GenerationValues): Omit<GenerateOptions, 'outDir'> {
   if (values.compat !== undefined && values.compat !== 'multispa') throw spatialError('ERR_SPATIAL_FORMAT', `--compat must be multispa (got ${values.compat})`);
@@ -210,7 +240,7 @@ function generationOptions(values: GenerationValues): Omit<GenerateOptions, 'out
   return {
     seed: parseInteger(values.seed, '--seed', 0), tasks: parseTasks(values.tasks), perTask: parseInteger(values['per-task'], '--per-task'),
     overlapBand: parseOverlap(values.overlap), frameStep: parseInteger(values['frame-step'], '--frame-step'), voxelSize: voxel, tolerance,
-    compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'],
+    compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], cameraAugment: cameraAugmentOptions(values),
   };
 }
 

@@ -38,6 +38,7 @@ import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
 import { ALL_TASKS, type TaskName } from './tasks/index.js';
 import { type GenerateOptions, generateScene } from './pipeline.js';
+import { checkCameraAugmentOptions } from './camera-augment.js';
 import { type EvalCandidate, pickEvalPerType, roomOf, splitRooms } from './splits.js';
 
 /**
@@ -63,7 +64,7 @@ export interface SceneEntry {
 /** The options of {@link generateScene} that change outputs and travel with a unit (plain JSON). */
 export type UnitOptions = Pick<
   GenerateOptions,
-  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction' | 'sceneSplit'
+  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction' | 'sceneSplit' | 'cameraAugment'
 >;
 
 /** One unit of work: a scene (or a scene x task family) with everything needed to generate it. */
@@ -294,6 +295,7 @@ const UNIT_OPTION_CHECKS: Record<keyof UnitOptions, Check> = {
   perTask: isInt(1, 1_000_000), binWidth: isNumber(1e-6, 1), maxPairs: isInt(1, 100_000_000), frameStep: isInt(1, 1_000_000),
   voxelSize: isNumber(1e-9, 1e6), backprojectStride: isInt(1, 1_000_000), tolerance: isNumber(0, 1e6), compat: oneOf(['ours', 'multispa']),
   prompts: oneOf([true, false]), evalFraction: isNumber(0, 1), sceneSplit: oneOf(['train', 'eval']),
+  cameraAugment: (v, name) => void checkCameraAugmentOptions(v, name),
   overlapBand: (v, name) => {
     if (!(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && v[0] < v[1])) fail(name, 'two fractions [lo, hi] with 0 <= lo < hi <= 1', v);
   },

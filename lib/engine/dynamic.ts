@@ -14,6 +14,7 @@ import { createRng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
 import { type MotionCandidate, finiteTracks, motionCandidates, staticTracks, worldTracks } from './clip-prep.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
+import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
 import { selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
@@ -48,6 +49,8 @@ export interface ClipGenerateOptions {
   evalFraction?: number;
   /** Every sample of the clip goes to this split (see GenerateOptions.sceneSplit). */
   sceneSplit?: 'train' | 'eval';
+  /** Camera augmentation of every image of every sample (see GenerateOptions.cameraAugment). */
+  cameraAugment?: CameraAugmentOptions;
   progress?: GenerateOptions['progress'];
 }
 
@@ -152,6 +155,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
     up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? 'ours'), rng, prompts,
     writePrompt: promptWriter(opts.outDir, clip.id),
     cameraNote: DYNAMIC_CAMERA_NOTE,
+    augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
   };
 
   t = performance.now();

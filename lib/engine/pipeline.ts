@@ -18,6 +18,7 @@ import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image } from '../types.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
+import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
 import { type PairSelection, selectPairs } from './pairs.js';
 import { upVector } from './relations.js';
@@ -60,6 +61,11 @@ export interface GenerateOptions {
    * side); absent: a seeded `evalFraction` of the samples goes to eval.
    */
   sceneSplit?: 'train' | 'eval';
+  /**
+   * Camera augmentation of every image of every sample (`--camera-augment`, `--camera-scale`; see
+   * camera-augment.ts) [none: images as stored].
+   */
+  cameraAugment?: CameraAugmentOptions;
   /** Frames per visibility batch (bounds memory: depth maps of one batch are held) [32]. */
   batchSize?: number;
   /** Progress callback: stage name, units done, units total. */
@@ -263,6 +269,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
     prompts: opts.prompts ?? true,
     writePrompt: promptWriter(outDir, scene.id),
+    augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
   };
 
   t = performance.now();
