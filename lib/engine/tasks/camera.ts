@@ -20,11 +20,14 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
   for (const subtype of CAMERA_SUBTYPES) {
     const rng = ctx.rng.fork(subtype);
     const augment = rng.fork('augment');
+    // Later rounds revisit pairs in the other order only: the same ordered pair is the same question.
+    const asked = new Set<string>();
     let made = 0;
     for (let round = 0; round < 3 && made < perSubtask; round++)
       for (const [i, j] of rng.shuffle(ctx.pairs.slice())) {
         if (made >= perSubtask) break;
         const [f1, f2] = rng.next() < 0.5 ? [i, j] : [j, i];
+        if (asked.has(`${f1}/${f2}`)) continue;
         const rel = cameraRelation(ctx.frames[f1].colorCamera.pose, ctx.frames[f2].colorCamera.pose, ctx.up);
         const d = rel.displacement;
         let value: string | number | number[];
@@ -44,10 +47,14 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
             answer = choose(rng, T.cameraDirection[subtype].a, { value });
             break;
           }
-          case 'yaw_angle': case 'pitch_angle':
-            value = R.angleDeg(subtype === 'yaw_angle' ? rel.yaw : rel.pitch);
+          case 'yaw_angle': case 'pitch_angle': {
+            const a = subtype === 'yaw_angle' ? rel.yaw : rel.pitch;
+            // As for the direction questions: a turn under the dead zone is no question ("0 degrees").
+            if (Math.abs(a) < dz.degrees) continue;
+            value = R.angleDeg(a);
             answer = choose(rng, T.cameraValue[subtype].a, { value });
             break;
+          }
           case 'total_distance':
             value = R.distanceMm(rel.distance);
             answer = choose(rng, T.cameraValue.total_distance.a, { value });
@@ -70,6 +77,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
           },
           gt: value,
         }));
+        asked.add(`${f1}/${f2}`);
         made++;
       }
   }

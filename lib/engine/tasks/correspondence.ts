@@ -55,12 +55,13 @@ export async function correspondenceTasks(ctx: TaskContext, perSubtask: number):
   {
     const rng = ctx.rng.fork('visual_correspondence_coor_2_coor');
     const augment = rng.fork('augment');
+    const asked = new Set<string>(); // (image 1, image 2, point): the same question
     let made = 0;
     for (const [f1, f2] of pairCycle(ctx, rng)) {
       if (made >= perSubtask) break;
       const cameras = [sampleCamera(ctx, f1, augment), sampleCamera(ctx, f2, augment)];
       const c = commonPoint(ctx, cameras[0], cameras[1], rng);
-      if (!c) continue;
+      if (!c || asked.has(`${f1}/${f2}/${c.p}`)) continue;
       const k1 = cameras[0].camera.intrinsics, k2 = cameras[1].camera.intrinsics;
       const [x1, y1] = [R.coord(c.a.u, k1.width), R.coord(c.a.v, k1.height)];
       const [x, y] = [R.coord(c.b.u, k2.width), R.coord(c.b.v, k2.height)];
@@ -73,18 +74,20 @@ export async function correspondenceTasks(ctx: TaskContext, perSubtask: number):
         },
         gt: [x, y],
       }));
+      asked.add(`${f1}/${f2}/${c.p}`);
       made++;
     }
   }
   if (ctx.prompts) {
     const rng = ctx.rng.fork('visual_correspondence_multiple_choice');
     const augment = rng.fork('augment');
+    const asked = new Set<string>(); // (image 1, image 2, point): the same question
     let made = 0;
     for (const [f1, f2] of pairCycle(ctx, rng)) {
       if (made >= perSubtask) break;
       const cameras = [sampleCamera(ctx, f1, augment), sampleCamera(ctx, f2, augment)];
       const c = commonPoint(ctx, cameras[0], cameras[1], rng);
-      if (!c) continue;
+      if (!c || asked.has(`${f1}/${f2}/${c.p}`)) continue;
       const k2 = cameras[1].camera.intrinsics;
       const margin = 12;
       const truePx: [number, number] = [Math.floor(c.b.u + 0.5), Math.floor(c.b.v + 0.5)];
@@ -119,6 +122,7 @@ export async function correspondenceTasks(ctx: TaskContext, perSubtask: number):
         },
         gt: value,
       }));
+      asked.add(`${f1}/${f2}/${c.p}`);
       made++;
     }
   }

@@ -37,12 +37,14 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
     if (variant === 'dot' && !ctx.prompts) continue;
     const rng = ctx.rng.fork(`depth_estimation_${variant}`);
     const augment = rng.fork('augment');
+    const asked = new Set<string>(); // (frame, point): the same question
     let made = 0;
     for (const f of frameCycle(ctx, rng)) {
       if (made >= perSubtask) break;
       const sc = sampleCamera(ctx, f, augment);
       const pt = pickPoint(ctx, sc, rng);
-      if (!pt) continue;
+      if (!pt || asked.has(`${f}/${pt.p}`)) continue;
+      asked.add(`${f}/${pt.p}`);
       const k = sc.camera.intrinsics;
       const value = R.depthMm(pt.z);
       const [x, y] = [R.coord(pt.u, k.width), R.coord(pt.v, k.height)];
@@ -70,6 +72,7 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
     if (variant === 'annotated' && !ctx.prompts) continue;
     const rng = ctx.rng.fork(`depth_comparison_${variant}`);
     const augment = rng.fork('augment');
+    const asked = new Set<string>();
     let made = 0;
     for (const f of frameCycle(ctx, rng)) {
       if (made >= perSubtask) break;
@@ -77,11 +80,12 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
       const k = sc.camera.intrinsics;
       const a = pickPoint(ctx, sc, rng), b = pickPoint(ctx, sc, rng);
       if (!a || !b || a.p === b.p) continue;
+      const pairKey = `${f}/${Math.min(a.p, b.p)}/${Math.max(a.p, b.p)}`; // (frame, the two points): the same question
       // Dots (and coordinates) closer than 5 % of the width are hard to tell apart; depths that
       // round to the same millimetre have no answer (MultiSPA rejects those too).
       if (Math.hypot(a.u - b.u, a.v - b.v) < 0.05 * k.width) continue;
       const [da, db] = [ctx.rules.depthMm(a.z), ctx.rules.depthMm(b.z)];
-      if (da === db) continue;
+      if (da === db || asked.has(pairKey)) continue;
       const relation = rng.next() < 0.5 ? 'closer' : 'farther';
       const winner = (relation === 'closer') === (da < db) ? a : b;
       const questionType = `depth_comparison_${variant}`;
@@ -109,6 +113,7 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
           answerValues: { ...answerValues, coordinates: [[x1, y1], [x2, y2]] }, gt: [x, y],
         }));
       }
+      asked.add(pairKey);
       made++;
     }
   }

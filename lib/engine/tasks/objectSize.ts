@@ -110,10 +110,13 @@ export async function objectSizeTasks(ctx: TaskContext, perSubtask: number): Pro
   for (const dimension of ['height', 'length', 'width'] as const) {
     const rng = ctx.rng.fork(`object_perception_${dimension}_estimation`);
     const augment = rng.fork('augment');
+    // One question per instance and dimension: another image set would ask the same question.
+    const asked = new Set<number>();
     let made = 0;
     for (let round = 0; round < 5 && made < perSubtask; round++)
       for (const inst of rng.shuffle(eligible.slice())) {
         if (made >= perSubtask) break;
+        if (asked.has(inst.id)) continue;
         // Visible in a frame = at least 5 % of the instance's points (at least 1), as in MultiSPA.
         const need = Math.max(1, Math.floor(0.05 * (pointsPer.get(inst.id) ?? 0)));
         const seen = extents.get(inst.id)!.filter((e) => e.count >= need);
@@ -136,6 +139,7 @@ export async function objectSizeTasks(ctx: TaskContext, perSubtask: number): Pro
           answerValues: { instance: inst.id, label: inst.label, axis, size_m: target, box: inst.box },
           gt: value,
         }));
+        asked.add(inst.id);
         made++;
       }
   }
