@@ -31,9 +31,10 @@ import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, type TaskName, taskEntry 
 import { type ClipReport, generateClip } from './dynamic.js';
 import { type EvalSample, type PredictionRecord, formatScoreMarkdown, formatScoreTable, parseJsonLines, scoreEval, scoreSummaryJson } from './scoring/index.js';
 import {
-  checkMergedSplit, completedKeys, type DatasetSplitOptions, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan,
+  checkMergedSplit, CLIP_FORMAT, completedKeys, type DatasetSplitOptions, mergeShards, parseSceneList, parseShardArg, planUnits, readPlan, shardsDir, shardUnits, type Unit, writePlan,
 } from './dataset.js';
 import { parseEvalScenes } from './splits.js';
+import { noPairMessage } from './pairs.js';
 import { type CameraAugmentOptions, checkCameraAugmentOptions } from './camera-augment.js';
 import { runUnits } from './pool.js';
 import { asIoError, readBytes, readText } from '../io/files.js';
@@ -65,7 +66,8 @@ const USAGE = `usage:
                       [--lock-ms 30000] [--stalled-ms 30000] [--max-stalled 3]
   Redis options (queue, worker): --redis URL or SPATIAL_GEOM_REDIS_URL; password from SPATIAL_GEOM_REDIS_PASSWORD or
                       --redis-password-file FILE (not in the URL: ps shows it); rediss:// with --redis-ca/--redis-cert/--redis-key FILE
-  LIST: comma-separated synthetic:A..B | FORMAT:PATH | PATH (with --format; a folder of scenes expands) | @FILE (one a line)`;
+  LIST: comma-separated synthetic:A..B | FORMAT:PATH | PATH (with --format; a folder of scenes expands) | @FILE (one a line);
+        tapvid3d:CLIP.npz|CLIP.json|DIR (dynamic clips; a folder stands for its .npz files)`;
 
 /** Progress bars on stderr, one per stage (silent when stderr is not a terminal). */
 function progressBars(): { progress: GenerateOptions['progress']; stop: () => void } {
@@ -181,6 +183,9 @@ async function cmdGenerateClip(values: Record<string, string | boolean | undefin
     compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: !values['no-prompts'], progress: bars.progress,
     evalFraction: parseFraction(values['eval-fraction'] as string | undefined, '--eval-fraction'), cameraAugment: cameraAugmentOptions(values as GenerationValues),
   })).finally(() => bars.stop());
+  const tasks = parseClipTasks(values.tasks as string | undefined) ?? ALL_CLIP_TASKS;
+  if (report.cameraPairs === 0 && clip.poses && tasks.includes('camera'))
+    process.stderr.write(`spatial-geom: warning: ${noPairMessage(report.overlapBand, report.overlapRange)}; camera questions were not generated\n`);
   printClipReport(report, out);
 }
 
@@ -268,7 +273,7 @@ async function cmdGenerate(argv: string[]): Promise<void> {
   const bars = progressBars();
   const report = await generateInto(values.out, 'generate', (dir) => generateScene(scene, { ...opts, outDir: dir, progress: bars.progress })).finally(() => bars.stop());
   if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => taskEntry(t).usesPairs))
-    process.stderr.write(`spatial-geom: warning: no frame pair has an overlap in the band; camera and correspondence questions were not generated\n`);
+    process.stderr.write(`spatial-geom: warning: ${noPairMessage(report.overlapBand, report.overlapRange)}; camera and correspondence questions were not generated\n`);
   printReport(report, values.out);
 }
 
@@ -320,16 +325,23 @@ function requireOut(out: string | undefined): string {
 
 async function datasetUnits(values: DatasetValues): Promise<{ units: Unit[]; evalPerType?: number }> {
   if (!values.scenes) throw spatialError('ERR_SPATIAL_FORMAT', '--scenes LIST is required (e.g. synthetic:0..5, scannet:DIR, @list.txt)');
-  if (values.format !== undefined && !SCENE_FORMATS.includes(values.format as SceneFormat)) throw spatialError('ERR_SPATIAL_FORMAT', `--format must be ${formatNameList()} (got ${values.format})`);
+  if (values.format !== undefined && values.format !== CLIP_FORMAT && !SCENE_FORMATS.includes(values.format as SceneFormat))
+    throw spatialError('ERR_SPATIAL_FORMAT', `--format must be ${formatNameList()} or ${CLIP_FORMAT} (got ${values.format})`);
   let size: [number, number] | undefined;
   if (values['synthetic-size'] !== undefined) {
     const m = /^(\d+)x(\d+)$/.exec(values['synthetic-size']);
     if (!m || !(Number(m[1]) >= 1 && Number(m[1]) <= 8192 && Number(m[2]) >= 1 && Number(m[2]) <= 8192)) throw spatialError('ERR_SPATIAL_FORMAT', `--synthetic-size must be WxH, 1..8192 each (got ${values['synthetic-size']})`);
     size = [Number(m[1]), Number(m[2])];
   }
-  const { seed, tasks, ...options } = generationOptions(values);
+  // Scenes take the static tasks, clips (tapvid3d:FILE|DIR) the clip tasks: --tasks may name both.
+  const { seed, tasks: _static, ...options } = generationOptions({ ...values, tasks: undefined });
+  const tasks = values.tasks === undefined ? undefined : values.tasks.split(',').map((x) => x.trim()).filter(Boolean).map((n) => {
+    if (!(ALL_TASKS as string[]).includes(n) && !(ALL_CLIP_TASKS as string[]).includes(n))
+      throw spatialError('ERR_SPATIAL_FORMAT', `--tasks: unknown task '${n}' (known: ${[...new Set([...ALL_TASKS, ...ALL_CLIP_TASKS])].join(', ')})`);
+    return n as TaskName | ClipTaskName;
+  });
   const split = await datasetSplitOptions(values);
-  const scenes = await parseSceneList(values.scenes, { format: values.format as SceneFormat | undefined, syntheticFrames: parseInteger(values['synthetic-frames'], '--synthetic-frames', 2), syntheticSize: size });
+  const scenes = await parseSceneList(values.scenes, { format: values.format as SceneFormat | typeof CLIP_FORMAT | undefined, syntheticFrames: parseInteger(values['synthetic-frames'], '--synthetic-frames', 2), syntheticSize: size });
   const units = planUnits(scenes, { seed, tasks, options, splitTasks: values['split-tasks'], split });
   return { units, evalPerType: split.mode === 'rooms' ? split.evalPerType : undefined };
 }
@@ -345,6 +357,13 @@ async function mergeAndReport(out: string, verify: 'all' | 'jsonl' = 'all'): Pro
   const m = await mergeShards(out, { verify, progress: (done, total) => bars.progress?.('merge', done, total) }).finally(() => bars.stop());
   const train = m.splits['qa_train.jsonl'], evalSplit = m.splits['qa_eval.jsonl'];
   process.stdout.write(`merged ${m.units} units: train ${train.samples} (sha256 ${train.sha256.slice(0, 16)}), eval ${evalSplit.samples} (sha256 ${evalSplit.sha256.slice(0, 16)}) -> ${join(out, 'manifest.json')}\n`);
+  const short = Object.entries(m.shortfalls ?? {});
+  if (short.length) {
+    process.stdout.write(`per-scene shortfalls (${short.length} of ${new Set(m.shards.map((x) => x.scene)).size} scenes made fewer than they asked for of some question type; manifest.json: shortfalls):\n`);
+    for (const [scene, types] of short.slice(0, 20))
+      process.stdout.write(`  ${scene}: ${Object.entries(types).map(([t, v]) => `${t} ${v.made}/${v.wanted}`).join(', ')}\n`);
+    if (short.length > 20) process.stdout.write(`  ... and ${short.length - 20} more\n`);
+  }
   const sp = m.split;
   if (sp?.mode === 'rooms') {
     process.stdout.write(`split by room: ${sp.train_rooms.length} train rooms, ${sp.eval_rooms.length} eval rooms (${sp.eval_rooms.slice(0, 8).join(', ')}${sp.eval_rooms.length > 8 ? ', ...' : ''})\n`);

@@ -36,7 +36,9 @@ import { pathKind, SCENE_FORMATS, type SceneFormat, sceneFormat } from '../scene
 import { loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
-import { ALL_TASKS, type TaskName } from './tasks/index.js';
+import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, expectedQuestionTypes, type TaskName } from './tasks/index.js';
+import { loadClip } from '../scenes/clip.js';
+import { generateClip } from './dynamic.js';
 import { type GenerateOptions, generateScene } from './pipeline.js';
 import { checkCameraAugmentOptions } from './camera-augment.js';
 import { type EvalCandidate, pickEvalPerType, roomOf, splitRooms } from './splits.js';
@@ -50,10 +52,19 @@ export const OUTPUT_REVISION = 2;
 /** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o2`: part of every unit key. */
 export const ENGINE_VERSION = `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
 
-/** Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk. */
+/** The format of a dynamic clip in a scene list: a TAPVid-3D `.npz` (or the clip JSON form), `tapvid3d:FILE|DIR`. */
+export const CLIP_FORMAT = 'tapvid3d';
+
+/** A task of a unit: a static-scene task, or a clip task for a clip unit. */
+export type UnitTask = TaskName | ClipTaskName;
+
+/**
+ * Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk,
+ * or a dynamic clip file (format `tapvid3d`).
+ */
 export type SceneSource =
   | { kind: 'synthetic'; seed: number; frames: number; width: number; height: number }
-  | { kind: 'path'; path: string; format: SceneFormat };
+  | { kind: 'path'; path: string; format: SceneFormat | typeof CLIP_FORMAT };
 
 /** A scene of a dataset: its name (unique in the dataset, part of the unit key) and its source. */
 export interface SceneEntry {
@@ -72,7 +83,7 @@ export interface Unit {
   /** Content key: the shard's directory name and the queue's job id. */
   key: string;
   scene: SceneEntry;
-  tasks: TaskName[];
+  tasks: UnitTask[];
   seed: number;
   options: UnitOptions;
 }
@@ -90,7 +101,7 @@ export interface ShardMeta {
   engine: string;
   scene: string;
   source: Record<string, unknown>;
-  tasks: TaskName[];
+  tasks: UnitTask[];
   seed: number;
   options: UnitOptions;
   train: number;
@@ -117,7 +128,7 @@ export interface PlanSplit {
 export interface Plan {
   version: 1;
   engine: string;
-  units: { key: string; scene: string; tasks: TaskName[] }[];
+  units: { key: string; scene: string; tasks: UnitTask[] }[];
   /** The split (absent in plans written before splits by room). */
   split?: PlanSplit;
 }
@@ -131,27 +142,32 @@ export interface Manifest {
   /** Samples per question type over all units (train + eval). */
   samples: Record<string, number>;
   /** Per unit in merge order; `sha256` is that of its `shard.json`, which checksums every file of the shard. */
-  shards: { key: string; scene: string; tasks: TaskName[]; train: number; eval: number; sha256: string }[];
+  shards: { key: string; scene: string; tasks: UnitTask[]; train: number; eval: number; sha256: string }[];
   /**
    * The split (from the plan), with the merged eval split's samples per question type and, with
    * `eval_per_type`, the shortfall of each type that had fewer candidates in the eval rooms.
    */
   split?: PlanSplit & { eval_samples: Record<string, number>; eval_shortfall?: Record<string, number> };
+  /**
+   * Per scene (unit) that made fewer samples of a question type than it asked for (`perTask`): the
+   * type's `made` and `wanted`. Absent when every unit made all it asked for.
+   */
+  shortfalls?: Record<string, Record<string, { made: number; wanted: number }>>;
 }
 
 const SPLITS = ['qa_train.jsonl', 'qa_eval.jsonl'] as const;
 /** Largest number of synthetic scenes one `synthetic:A..B` range may name. */
 const MAX_SYNTHETIC_RANGE = 10_000_000;
 /** `FORMAT:PATH` in a scene list. */
-const FORMAT_PREFIX = new RegExp(`^(${SCENE_FORMATS.join('|')}):(.+)$`);
+const FORMAT_PREFIX = new RegExp(`^(${[...SCENE_FORMATS, CLIP_FORMAT].join('|')}):(.+)$`);
 
 // ---------------------------------------------------------------------------------------------
 // Scene lists
 
 /** Options of {@link parseSceneList}. */
 export interface SceneListOptions {
-  /** Format of plain paths in the list (entries may also say `scannet:PATH` etc.). */
-  format?: SceneFormat;
+  /** Format of plain paths in the list (entries may also say `scannet:PATH`, `tapvid3d:PATH` etc.). */
+  format?: SceneFormat | typeof CLIP_FORMAT;
   /** Frames of each synthetic scene [60]. */
   syntheticFrames?: number;
   /** Image size of each synthetic scene [640 x 480]. */
@@ -191,10 +207,10 @@ export async function parseSceneList(spec: string, opts: SceneListOptions = {}):
     }
     if (entry.startsWith('synthetic:')) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}' (expected synthetic:A..B or synthetic:N)`);
     const prefixed = FORMAT_PREFIX.exec(entry);
-    const format = (prefixed?.[1] as SceneFormat | undefined) ?? opts.format;
+    const format = (prefixed?.[1] as SceneFormat | typeof CLIP_FORMAT | undefined) ?? opts.format;
     const path = prefixed?.[2] ?? entry;
-    if (!format) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}': give --format ${SCENE_FORMATS.join('|')} or write FORMAT:PATH`);
-    scenes.push(...(await scenesAt(resolve(path), format, entry)));
+    if (!format) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}': give --format ${[...SCENE_FORMATS, CLIP_FORMAT].join('|')} or write FORMAT:PATH`);
+    scenes.push(...(format === CLIP_FORMAT ? await clipsAt(resolve(path), entry) : await scenesAt(resolve(path), format, entry)));
   }
   const seen = new Map<string, string>();
   for (const s of scenes) {
@@ -225,10 +241,33 @@ async function scenesAt(path: string, format: SceneFormat, entry: string): Promi
   return found;
 }
 
-/** Loads (or synthesises) a unit's scene. */
+/**
+ * Dynamic clips as dataset units: a `.npz` or `.json` clip file, or a folder standing for its `.npz`
+ * files (sorted); each is named after its file without the extension.
+ */
+async function clipsAt(path: string, entry: string): Promise<SceneEntry[]> {
+  const kind = await pathKind(path);
+  if (!kind) throw spatialError('ERR_SPATIAL_IO', `--scenes: unknown clip '${entry}': ${path} does not exist`);
+  const named = (file: string): SceneEntry => ({ name: basename(file).replace(/\.(npz|json)$/i, ''), source: { kind: 'path', path: file, format: CLIP_FORMAT } });
+  if (kind === 'file') {
+    if (!/\.(npz|json)$/i.test(path)) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: clip '${entry}' must be a .npz or .json file (or a folder of .npz files)`);
+    return [named(path)];
+  }
+  const files = (await readdir(path, { withFileTypes: true })).filter((d) => d.isFile() && /\.npz$/i.test(d.name)).map((d) => d.name).sort();
+  if (!files.length) throw spatialError('ERR_SPATIAL_IO', `--scenes: ${path} holds no .npz clip`);
+  return files.map((f) => named(join(path, f)));
+}
+
+/** Whether a unit is a dynamic clip. */
+export function isClipUnit(u: { scene: SceneEntry }): boolean {
+  return u.scene.source.kind === 'path' && u.scene.source.format === CLIP_FORMAT;
+}
+
+/** Loads (or synthesises) a unit's scene (not for clip units: see {@link isClipUnit}). */
 export async function loadUnitScene(entry: SceneEntry): Promise<Scene> {
   const s = entry.source;
   if (s.kind === 'synthetic') return synthesizeScene({ seed: s.seed, frames: s.frames, width: s.width, height: s.height });
+  if (s.format === CLIP_FORMAT) throw spatialError('ERR_SPATIAL_FORMAT', `${s.path} is a dynamic clip, not a scene`);
   return loadScene(s.path, s.format);
 }
 
@@ -251,7 +290,8 @@ function sourceIdentity(s: SceneSource): Record<string, unknown> {
  * {@link ENGINE_VERSION}. Safe as a file name and a BullMQ job id (no `:`).
  */
 export function unitKey(u: Omit<Unit, 'key'>): string {
-  const tasks = u.tasks.length === ALL_TASKS.length && u.tasks.every((t, i) => t === ALL_TASKS[i]) ? 'all' : u.tasks.join('+');
+  const all = isClipUnit(u) ? ALL_CLIP_TASKS : ALL_TASKS;
+  const tasks = u.tasks.length === all.length && u.tasks.every((t, i) => t === all[i]) ? 'all' : u.tasks.join('+');
   const hash = createHash('sha256')
     .update(canonicalJson({ engine: ENGINE_VERSION, scene: u.scene.name, source: sourceIdentity(u.scene.source), tasks: u.tasks, seed: u.seed, options: u.options }))
     .digest('hex')
@@ -321,13 +361,14 @@ export function checkUnitSpec(v: unknown, name = 'unit'): Unit {
         checkObject(src, `${n}.source`, { kind: () => undefined, seed: isInt(0, Number.MAX_SAFE_INTEGER), frames: isInt(2, 100_000), width: isInt(1, 8192), height: isInt(1, 8192) });
       else if (kind === 'path')
         checkObject(src, `${n}.source`, {
-          kind: () => undefined, format: oneOf(SCENE_FORMATS),
+          kind: () => undefined, format: oneOf([...SCENE_FORMATS, CLIP_FORMAT]),
           path: (y, m) => (typeof y === 'string' && isAbsolute(y) && resolve(y) === y && !y.includes('\0')) || fail(m, 'an absolute, normalised path', y),
         });
       else fail(`${n}.source.kind`, '"synthetic" or "path"', kind);
     },
     tasks: (x, n) => {
-      if (!(Array.isArray(x) && x.length > 0 && x.every((t) => ALL_TASKS.includes(t)) && new Set(x).size === x.length)) fail(n, `a non-empty list of distinct tasks of ${ALL_TASKS.join(', ')}`, x);
+      const known: string[] = [...ALL_TASKS, ...ALL_CLIP_TASKS];
+      if (!(Array.isArray(x) && x.length > 0 && x.every((t) => known.includes(t)) && new Set(x).size === x.length)) fail(n, `a non-empty list of distinct tasks of ${[...new Set(known)].join(', ')}`, x);
     },
     seed: isInt(0, Number.MAX_SAFE_INTEGER),
     options: (x, n) => checkObject(x, n, {}, UNIT_OPTION_CHECKS),
@@ -340,8 +381,8 @@ export function checkUnitSpec(v: unknown, name = 'unit'): Unit {
 
 /** Options of {@link planUnits}. */
 export interface PlanOptions {
-  /** Task families [all]. */
-  tasks?: TaskName[];
+  /** Task families [all]; clip units take those of them that clips have (all clip tasks by default). */
+  tasks?: UnitTask[];
   /** Run seed [0]. */
   seed?: number;
   /** Output options of every unit. */
@@ -373,7 +414,15 @@ export function planUnits(scenes: SceneEntry[], opts: PlanOptions = {}): Unit[] 
   const seed = opts.seed ?? 0;
   const options = opts.options ?? {};
   const split = opts.split ?? { mode: 'rooms' };
-  const sets = opts.splitTasks ? tasks.map((t) => [t]) : [tasks];
+  // A clip unit asks the clip tasks among those asked for (every clip task by default).
+  const tasksOf = (scene: SceneEntry): UnitTask[] => (isClipUnit({ scene })
+    ? (opts.tasks ? ALL_CLIP_TASKS.filter((t) => opts.tasks!.includes(t)) : ALL_CLIP_TASKS)
+    : (tasks as UnitTask[]).filter((t) => (ALL_TASKS as string[]).includes(t)));
+  const setsOf = (scene: SceneEntry): UnitTask[][] => {
+    const ts = tasksOf(scene);
+    if (!ts.length) return [];
+    return opts.splitTasks ? ts.map((t) => [t]) : [ts];
+  };
   let optionsOf = (_: SceneEntry): UnitOptions => (split.mode === 'samples' && split.evalFraction !== undefined ? { ...options, evalFraction: split.evalFraction } : options);
   if (split.mode === 'rooms') {
     const rooms = splitRooms(scenes.map((s) => s.name), { evalScenes: split.evalScenes, evalFraction: split.evalFraction, seed });
@@ -383,10 +432,12 @@ export function planUnits(scenes: SceneEntry[], opts: PlanOptions = {}): Unit[] 
       : Math.max(rest.perTask ?? 20, Math.ceil((2 * split.evalPerType) / Math.max(1, rooms.eval.length)));
     optionsOf = (scene) => (evalRooms.has(roomOf(scene.name)) ? { ...rest, perTask: evalPerTask, sceneSplit: 'eval' } : { ...rest, sceneSplit: 'train' });
   }
-  return scenes.flatMap((scene) => sets.map((ts) => {
+  const units = scenes.flatMap((scene) => setsOf(scene).map((ts) => {
     const u = { scene, tasks: ts, seed, options: optionsOf(scene) };
     return { key: unitKey(u), ...u };
   }));
+  if (!units.length) throw spatialError('ERR_SPATIAL_FORMAT', `--tasks: none of ${tasks.join(', ')} applies to the listed scenes (clips take ${ALL_CLIP_TASKS.join(', ')}; scenes ${ALL_TASKS.join(', ')})`);
+  return units;
 }
 
 /**
@@ -489,8 +540,18 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
     throw asIoError(e);
   }
   try {
-    const scene = await loadUnitScene(unit.scene);
-    const report = await generateScene(scene, { ...unit.options, outDir: tmp, seed: unit.seed, tasks: unit.tasks, progress: opts.progress });
+    let report: { train: number; eval: number; samples: Record<string, number> };
+    if (isClipUnit(unit)) {
+      const o = unit.options;
+      const clip = await loadClip((unit.scene.source as { path: string }).path);
+      report = await generateClip(clip, {
+        outDir: tmp, seed: unit.seed, tasks: unit.tasks as ClipTaskName[], perTask: o.perTask, overlapBand: o.overlapBand, compat: o.compat, prompts: o.prompts,
+        evalFraction: o.evalFraction, sceneSplit: o.sceneSplit, cameraAugment: o.cameraAugment, progress: opts.progress,
+      });
+    } else {
+      const scene = await loadUnitScene(unit.scene);
+      report = await generateScene(scene, { ...unit.options, outDir: tmp, seed: unit.seed, tasks: unit.tasks as TaskName[], progress: opts.progress });
+    }
     const meta: ShardMeta = {
       version: 1, key: unit.key, engine: ENGINE_VERSION, scene: unit.scene.name, source: sourceIdentity(unit.scene.source), tasks: unit.tasks,
       seed: unit.seed, options: unit.options, train: report.train, eval: report.eval, samples: report.samples, files: await hashTree(tmp),
@@ -678,6 +739,13 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
         await writeChunk(w.stream, text);
       }
       for (const [type, n] of Object.entries(meta.samples)) manifest.samples[type] = (manifest.samples[type] ?? 0) + n;
+      const wanted = meta.options?.perTask ?? 20;
+      for (const type of expectedQuestionTypes(meta.tasks, { prompts: meta.options?.prompts, clip: meta.source?.format === CLIP_FORMAT })) {
+        const made = meta.samples[type] ?? 0;
+        if (made >= wanted) continue;
+        const scene = ((manifest.shortfalls ??= {})[unit.scene] ??= {});
+        scene[type] = { made: (scene[type]?.made ?? 0) + made, wanted };
+      }
       manifest.shards.push({ key: unit.key, scene: meta.scene, tasks: meta.tasks, train: meta.train, eval: meta.eval, sha256: createHash('sha256').update(metaText).digest('hex') });
       opts.progress?.(k + 1, plan.units.length);
     }

@@ -16,7 +16,7 @@ import { type MotionCandidate, finiteTracks, motionCandidates, staticTracks, wor
 import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
-import { selectPairs } from './pairs.js';
+import { overlapRange, selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
 import { type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
@@ -66,6 +66,9 @@ export interface ClipReport {
   groups: { size: number; moving: boolean }[];
   candidates: { static: number; moving: number; perBin: number[] };
   cameraPairs: number;
+  /** Non-zero overlap range of the camera pairs (visible static tracks; null: none overlap) and the band. */
+  overlapRange: { min: number; max: number; pairs: number } | null;
+  overlapBand: [number, number];
   samples: Record<string, number>;
   train: number;
   eval: number;
@@ -174,7 +177,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
     clip: clip.id, frames: T, tracks: loaded.tracks, ...(dropped ? { nonFiniteTracks: dropped } : {}),
     groups: seg.groups.map((g) => ({ size: g.length, moving: g.some((i) => !isStatic[i]) })),
     candidates: { static: candidates.filter((c) => !c.moving).length, moving: candidates.filter((c) => c.moving).length, perBin },
-    cameraPairs: pairs.length, samples: counts, train, eval: evalCount, timingsMs: timings,
+    cameraPairs: pairs.length, overlapRange: overlapRange(overlap, T), overlapBand: opts.overlapBand ?? [0.06, 0.35], samples: counts, train, eval: evalCount, timingsMs: timings,
     files: ['qa_train.jsonl', 'qa_eval.jsonl', 'stats.json'],
   };
   const { timingsMs: _t, ...deterministic } = report;

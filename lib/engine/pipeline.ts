@@ -20,7 +20,7 @@ import type { Camera, DepthMap, Image } from '../types.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
-import { type PairSelection, selectPairs } from './pairs.js';
+import { overlapRange, type PairSelection, selectPairs } from './pairs.js';
 import { upVector } from './relations.js';
 import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 
@@ -80,6 +80,10 @@ export interface GenerateReport {
   pointsSource: 'scene' | 'fused';
   visible: { min: number; mean: number; max: number };
   overlapHistogram: { edges: number[]; counts: number[] };
+  /** Smallest and largest non-zero pair overlap and how many pairs overlap (null: none). */
+  overlapRange: { min: number; max: number; pairs: number } | null;
+  /** The overlap band pairs were selected from. */
+  overlapBand: [number, number];
   pairSelection: Omit<PairSelection, 'pairs'> & { selected: number };
   samples: Record<string, number>;
   train: number;
@@ -290,7 +294,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   const report: GenerateReport = {
     scene: scene.id, frames: m, points: points.length / 3, pointsSource: source,
     visible: { min: Math.min(...sizes), mean: sizes.reduce((a, b) => a + b, 0) / m, max: Math.max(...sizes) },
-    overlapHistogram: overlapHistogram(overlap, m),
+    overlapHistogram: overlapHistogram(overlap, m), overlapRange: overlapRange(overlap, m), overlapBand: opts.overlapBand ?? [0.06, 0.35],
     pairSelection: { ...pairStats, selected: pairs.length },
     samples: counts, train, eval: evalCount, timingsMs: timings, files,
   };
