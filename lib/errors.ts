@@ -11,7 +11,9 @@ export type SpatialErrorCode =
   | 'ERR_SPATIAL_CAMERA'
   | 'ERR_SPATIAL_POSE'
   | 'ERR_SPATIAL_FORMAT'
-  | 'ERR_SPATIAL_IO';
+  | 'ERR_SPATIAL_IO'
+  /** A command line the CLI cannot run: unknown command or option, missing or bad option value (exit code 2). */
+  | 'ERR_SPATIAL_USAGE';
 
 /** An error with one of the stable codes. */
 export type SpatialError = (TypeError | RangeError) & { code: SpatialErrorCode };

@@ -5,15 +5,16 @@
  * `Camera.pose` is camera-to-world (row-major 4x4), integer pixel coordinates are pixel centres.
  * @module
  */
-export * from './geometry.js';
+export * from './ops/geometry/native.js';
+export * from './ops/rays/native.js';
 export * from './types.js';
 export { isSpatialError, type SpatialError, type SpatialErrorCode } from './errors.js';
 export { PACKED_CAMERA_LENGTH } from './validate.js';
 export { createRng, hashString, type Rng } from './random.js';
 export type { Frame, Instance, Scene, SkippedFrame } from './scenes/types.js';
-export { voxelDownsample, type Downsampled } from './pointcloud.js';
-export { visibleSetsMultiSpa } from './compat.js';
-export * from './raycast.js';
+export { voxelDownsample, type Downsampled } from './ops/pointcloud/native.js';
+export { visibleSetsMultiSpa } from './ops/compat/native.js';
+export * from './ops/raycast/native.js';
 export * from './scenes/synthetic.js';
 export * from './io/image.js';
 export { readPlyPoints } from './io/ply.js';
@@ -25,11 +26,9 @@ export { generateScene, type GenerateOptions, type GenerateReport } from './engi
 export { generateClip, type ClipGenerateOptions, type ClipReport } from './engine/dynamic.js';
 export { loadClip, type DynamicClip, type ClipImages, type LoadClipOptions } from './scenes/clip.js';
 export { synthesizeClip, type SyntheticClipOptions } from './scenes/synthetic-clip.js';
-export * from './box_iou.js';
-export * from './motion.js';
+export * from './ops/box-iou/native.js';
+export * from './ops/motion/native.js';
 export * from './engine/scoring/index.js';
-export * from './resample.js';
-export * from './augment.js';
-export * from './sampling.js';
-export * from './targets.js';
-export * from './camera-tokens.js';
+export * from './ops/augment/native.js';
+export * from './ops/sampling/native.js';
+export * from './ops/targets/native.js';

@@ -3,7 +3,7 @@
  * their frames (`worldFromCam` maps camera coordinates to world coordinates, `camFromWorld` the
  * other way; `aFromB * bFromC = aFromC`), quaternions `[x, y, z, w]`, and the one `Vec3`.
  * Used by the engine, the loaders, the synthetic scenes and the targets. (The reference kernels
- * keep their own 3x4 `camFromWorld` in lib/reference/camera.ts, which mirrors the C++ core's
+ * keep their own 3x4 `camFromWorld` in lib/ops/geometry/camera-math.ts, which mirrors the C++ core's
  * operation order for bit-exact comparisons.)
  *
  * Every function keeps a fixed operation order (sums in index order), so that outputs built on
@@ -51,7 +51,7 @@ export function invertRigidPose(p: ArrayLike<number>): Float64Array {
 
 /**
  * `aFromB = inverse(worldFromA) * worldFromB`: frame b's pose in frame a (maps b coordinates to a
- * coordinates). Both inputs are rigid; nothing is validated (`relativePose` in lib/targets.ts is
+ * coordinates). Both inputs are rigid; nothing is validated (`relativePose` in lib/ops/targets/shared.ts is
  * the checked public form).
  * @example aFromB(worldFromCam1, worldFromCam2); // cam1FromCam2
  */

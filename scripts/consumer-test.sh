@@ -70,6 +70,10 @@ if queue_msg="$(npx --no-install spatial-geom queue status --redis redis://127.0
 fi
 echo "$queue_msg" | grep -q 'needs the optional package bullmq' || { echo "$queue_msg"; step "FAILED: queue status without bullmq did not say what to install"; exit 1; }
 step "queue commands without bullmq: '$(echo "$queue_msg" | tail -1)'"
+# Help and the version come from the package alone (commander; the queue help does not load bullmq).
+npx --no-install spatial-geom queue submit --help | grep -q -- '--attempts' || { step "FAILED: queue submit --help without bullmq"; exit 1; }
+test "$(npx --no-install spatial-geom --version)" = "$(node -p "require('$repo/package.json').version")" || { step "FAILED: spatial-geom --version"; exit 1; }
+step "spatial-geom --version and queue submit --help without bullmq"
 
 # 4. Older CPUs, emulated.
 summary="native: ${native_line#esm: }"

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as native from '../lib/index.js';
 import { native as binding } from '../lib/native.js';
 import * as reference from '../lib/reference/index.js';
-import type { RaycastBox, RaycastScene } from '../lib/raycast.js';
+import type { RaycastBox, RaycastScene } from '../lib/ops/raycast/native.js';
 import { camera, intrinsics, lookAt, poseFromAxisAngle } from './helpers/cameras.js';
 
 const backends = [

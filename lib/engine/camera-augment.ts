@@ -6,7 +6,7 @@
  * the draw of `randomCameraAugment` (scale, then principal-point shift) followed by a crop.
  * @module
  */
-import { sampleAugmentOps, type AugmentOp } from '../augment-core.js';
+import { sampleAugmentOps, type AugmentOp } from '../ops/augment/shared.js';
 import { spatialError } from '../errors.js';
 import type { Rng } from '../random.js';
 import type { Intrinsics } from '../types.js';

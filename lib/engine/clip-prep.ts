@@ -7,10 +7,13 @@
  * @module
  */
 import { spatialError } from '../errors.js';
-import type { RigidSegmentation } from '../motion-args.js';
+import type { RigidSegmentation } from '../ops/motion/shared.js';
 import { transformPoints, type Vec3 } from '../pose.js';
 import type { Rng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
+
+/** The defaults of {@link motionCandidates}' options (the clip pipeline and the CLI's help read them here). */
+export const MOTION_CANDIDATE_DEFAULTS = { pointsPerGroup: 15, pairsPerBin: 30 } as const;
 
 /** A world displacement under this many metres is "did not move" (MultiSPA's 0.01). */
 export const STATIC_DISPLACEMENT = 0.01;
@@ -133,7 +136,7 @@ export function displacementBins(distances: readonly number[], bins = DISPLACEME
 export function motionCandidates(
   clip: DynamicClip, world: Float64Array, seg: RigidSegmentation, rng: Rng, opts: MotionSamplingOptions = {}, margin = 0,
 ): MotionCandidate[] {
-  const pointsPerGroup = opts.pointsPerGroup ?? 15, pairsPerBin = opts.pairsPerBin ?? 30;
+  const pointsPerGroup = opts.pointsPerGroup ?? MOTION_CANDIDATE_DEFAULTS.pointsPerGroup, pairsPerBin = opts.pairsPerBin ?? MOTION_CANDIDATE_DEFAULTS.pairsPerBin;
   const n = clip.tracks;
   const inside = (i: number, t: number): boolean => {
     const p = trackPixel(clip, i, t);

@@ -4,8 +4,8 @@
  * shape (LLaVA conversation form plus structured ground truth).
  * @module
  */
-import { applyAugmentOps, augmentIntrinsics, opPixelMap, type AugmentOp } from '../augment.js';
-import { projectPoints } from '../geometry.js';
+import { applyAugmentOps, augmentIntrinsics, opPixelMap, type AugmentOp } from '../ops/augment/native.js';
+import { projectPoints } from '../ops/geometry/native.js';
 import type { Rng } from '../random.js';
 import type { Instance } from '../scenes/types.js';
 import type { Camera, Image, Intrinsics } from '../types.js';

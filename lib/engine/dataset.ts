@@ -164,6 +164,9 @@ const FORMAT_PREFIX = new RegExp(`^(${[...SCENE_FORMATS, CLIP_FORMAT].join('|')}
 // ---------------------------------------------------------------------------------------------
 // Scene lists
 
+/** The defaults of synthetic scenes in a scene list and of {@link mergeShards}' verification (the CLI's help reads them here). */
+export const DATASET_DEFAULTS: { readonly syntheticFrames: number; readonly syntheticSize: readonly [number, number]; readonly verify: 'all' | 'jsonl' } = { syntheticFrames: 60, syntheticSize: [640, 480], verify: 'all' };
+
 /** Options of {@link parseSceneList}. */
 export interface SceneListOptions {
   /** Format of plain paths in the list (entries may also say `scannet:PATH`, `tapvid3d:PATH` etc.). */
@@ -193,8 +196,8 @@ export async function parseSceneList(spec: string, opts: SceneListOptions = {}):
     entries = text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
   } else entries = spec.split(',').map((s) => s.trim()).filter(Boolean);
   if (entries.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: expected at least one scene (got '${spec}')`);
-  const frames = opts.syntheticFrames ?? 60;
-  const [width, height] = opts.syntheticSize ?? [640, 480];
+  const frames = opts.syntheticFrames ?? DATASET_DEFAULTS.syntheticFrames;
+  const [width, height] = opts.syntheticSize ?? DATASET_DEFAULTS.syntheticSize;
   const scenes: SceneEntry[] = [];
   for (const entry of entries) {
     const synthetic = /^synthetic:(\d+)(?:\.\.(\d+))?$/.exec(entry);
@@ -691,7 +694,7 @@ async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'):
  *   (naming the file and line).
  */
 export async function mergeShards(out: string, opts: MergeOptions = {}): Promise<Manifest> {
-  const verify = opts.verify ?? 'all';
+  const verify = opts.verify ?? DATASET_DEFAULTS.verify;
   const plan = await readPlan(out);
   const done = await completedKeys(out);
   const missing = plan.units.filter((u) => !done.has(u.key)).map((u) => u.key);

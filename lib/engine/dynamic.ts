@@ -8,22 +8,37 @@
 import { join } from 'node:path';
 import { spatialError } from '../errors.js';
 import { checkFrameBytes } from '../io/image.js';
-import { overlapMatrix } from '../geometry.js';
-import { rigidSegmentationAsync } from '../motion.js';
+import { overlapMatrix } from '../ops/geometry/native.js';
+import { rigidSegmentationAsync } from '../ops/motion/native.js';
 import { createRng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
-import { type MotionCandidate, finiteTracks, motionCandidates, staticTracks, worldTracks } from './clip-prep.js';
+import { MOTION_CANDIDATE_DEFAULTS, type MotionCandidate, finiteTracks, motionCandidates, staticTracks, worldTracks } from './clip-prep.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
-import { overlapRange, selectPairs } from './pairs.js';
+import { overlapRange, PAIR_SELECTION_DEFAULTS, selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
-import { type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
+import { defaultMaxPairs, GENERATE_DEFAULTS, type GenerateOptions, promptWriter, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
 import { ALL_CLIP_TASKS, type ClipTaskName, taskEntry } from './tasks/index.js';
 import { DYNAMIC_CAMERA_NOTE } from './templates.js';
 
-/** Options of {@link generateClip} (defaults in brackets). */
+/**
+ * The defaults of {@link ClipGenerateOptions} that the clip pipeline applies itself (the CLI's
+ * `--help` prints them); the segmentation's defaults are {@link rigidSegmentation}'s.
+ */
+export const CLIP_GENERATE_DEFAULTS = {
+  seed: GENERATE_DEFAULTS.seed,
+  perTask: GENERATE_DEFAULTS.perTask,
+  pointsPerGroup: MOTION_CANDIDATE_DEFAULTS.pointsPerGroup,
+  pairsPerBin: MOTION_CANDIDATE_DEFAULTS.pairsPerBin,
+  overlapBand: PAIR_SELECTION_DEFAULTS.band,
+  compat: GENERATE_DEFAULTS.compat,
+  prompts: GENERATE_DEFAULTS.prompts,
+  evalFraction: GENERATE_DEFAULTS.evalFraction,
+} as const satisfies Partial<Record<keyof ClipGenerateOptions, unknown>>;
+
+/** Options of {@link generateClip} (defaults in brackets, from {@link CLIP_GENERATE_DEFAULTS}). */
 export interface ClipGenerateOptions {
   outDir: string;
   /** Run seed [0]; the clip's generator is seeded from (seed, clip id). */
@@ -120,9 +135,9 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   const lap = (stage: string, since: number) => (timings[stage] = Math.round(performance.now() - since));
-  const rng = createRng(`${opts.seed ?? 0}/${clip.id}`);
-  const perTask = opts.perTask ?? 20;
-  const prompts = opts.prompts ?? true;
+  const rng = createRng(`${opts.seed ?? CLIP_GENERATE_DEFAULTS.seed}/${clip.id}`);
+  const perTask = opts.perTask ?? CLIP_GENERATE_DEFAULTS.perTask;
+  const prompts = opts.prompts ?? CLIP_GENERATE_DEFAULTS.prompts;
   const tasks = opts.tasks ?? ALL_CLIP_TASKS;
   const { frames: T, tracks: n } = clip;
 
@@ -148,14 +163,14 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   });
   const overlap = overlapMatrix(visible);
   const pairs = clip.poses && tasks.includes('camera')
-    ? selectPairs(overlap, T, rng.fork('pairs'), { band: opts.overlapBand, count: Math.max(2 * perTask, 58) }).pairs
+    ? selectPairs(overlap, T, rng.fork('pairs'), { band: opts.overlapBand, count: defaultMaxPairs(perTask) }).pairs
     : [];
   lap('pairs', t);
 
   const points = new Float32Array(world.subarray(0, 3 * n));
   const ctx: TaskContext = {
     sceneId: clip.id, points, instances: [], frames: clipFrames(clip, opts.outDir), visible, overlap, pairs,
-    up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? 'ours'), rng, prompts,
+    up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? CLIP_GENERATE_DEFAULTS.compat), rng, prompts,
     writePrompt: promptWriter(opts.outDir, clip.id),
     cameraNote: DYNAMIC_CAMERA_NOTE,
     augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
@@ -170,7 +185,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1, opts.sceneSplit);
+  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? CLIP_GENERATE_DEFAULTS.evalFraction, opts.sceneSplit);
   const perBin = new Array<number>(10).fill(0);
   for (const c of candidates) if (c.moving) perBin[c.bin]++;
   const report: ClipReport = {

@@ -7,6 +7,9 @@
  */
 import type { Rng } from '../random.js';
 
+/** The defaults of {@link selectPairs}' band and bin width (the pipelines and the CLI's help read them here). */
+export const PAIR_SELECTION_DEFAULTS: { readonly band: readonly [number, number]; readonly binWidth: number } = { band: [0.06, 0.35], binWidth: 0.01 };
+
 export interface PairSelectionOptions {
   /** Overlap band [lo, hi] as fractions (default [0.06, 0.35]). */
   band?: [number, number];
@@ -45,8 +48,8 @@ export function overlapBin(value: number, lo: number, binWidth: number, bins: nu
 
 /** Selects up to `count` pairs (i < j) from an M*M overlap matrix. */
 export function selectPairs(overlap: Float32Array, m: number, rng: Rng, opts: PairSelectionOptions): PairSelection {
-  const [lo, hi] = opts.band ?? [0.06, 0.35];
-  const w = opts.binWidth ?? 0.01;
+  const [lo, hi] = opts.band ?? PAIR_SELECTION_DEFAULTS.band;
+  const w = opts.binWidth ?? PAIR_SELECTION_DEFAULTS.binWidth;
   const bins = Math.max(1, Math.round((hi - lo) / w));
   const members: [number, number][][] = Array.from({ length: bins }, () => []);
   let outside = 0;

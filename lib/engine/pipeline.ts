@@ -7,11 +7,11 @@
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import { visibleSetsMultiSpa } from '../compat.js';
+import { visibleSetsMultiSpa } from '../ops/compat/native.js';
 import { spatialError } from '../errors.js';
 import { checkFrameFile } from '../io/image.js';
-import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
-import { voxelDownsample } from '../pointcloud.js';
+import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../ops/geometry/native.js';
+import { voxelDownsample } from '../ops/pointcloud/native.js';
 import { createRng, type Rng } from '../random.js';
 import { writeFileAtomic } from '../io/files.js';
 import { loadFrameColor, loadFrameDepth } from '../scenes/load.js';
@@ -20,13 +20,37 @@ import type { Camera, DepthMap, Image } from '../types.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
 import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
-import { overlapRange, type PairSelection, selectPairs } from './pairs.js';
+import { overlapRange, PAIR_SELECTION_DEFAULTS, type PairSelection, selectPairs } from './pairs.js';
 import { upVector } from './relations.js';
 import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 
 export { TASK_GENERATORS };
 
-/** Options of {@link generateScene} (defaults in brackets). */
+/**
+ * The defaults of {@link GenerateOptions}, in one place: {@link generateScene} applies them and the
+ * CLI's `--help` prints them.
+ */
+export const GENERATE_DEFAULTS = {
+  seed: 0,
+  perTask: 20,
+  overlapBand: PAIR_SELECTION_DEFAULTS.band,
+  binWidth: PAIR_SELECTION_DEFAULTS.binWidth,
+  frameStep: 1,
+  voxelSize: 0.02,
+  backprojectStride: 2,
+  tolerance: 0.05,
+  compat: 'ours',
+  prompts: true,
+  evalFraction: 0.1,
+  batchSize: 32,
+} as const satisfies Partial<Record<keyof GenerateOptions, unknown>>;
+
+/** Pairs drawn from the overlap band when {@link GenerateOptions.maxPairs} is not given: max(2 * perTask, 58). */
+export function defaultMaxPairs(perTask: number): number {
+  return Math.max(2 * perTask, 58);
+}
+
+/** Options of {@link generateScene} (defaults in brackets, from {@link GENERATE_DEFAULTS}). */
 export interface GenerateOptions {
   /** Output directory: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json. */
   outDir: string;
@@ -218,21 +242,21 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   const lap = (stage: string, since: number) => (timings[stage] = Math.round(performance.now() - since));
-  const step = opts.frameStep ?? 1;
+  const step = opts.frameStep ?? GENERATE_DEFAULTS.frameStep;
   const frames = scene.frames.filter((_, i) => i % step === 0);
   if (frames.length < 1) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${scene.id} has no frames`);
-  const compat = opts.compat ?? 'ours';
-  const perTask = opts.perTask ?? 20;
+  const compat = opts.compat ?? GENERATE_DEFAULTS.compat;
+  const perTask = opts.perTask ?? GENERATE_DEFAULTS.perTask;
   const outDir = opts.outDir;
-  const rng = createRng(`${opts.seed ?? 0}/${scene.id}`);
+  const rng = createRng(`${opts.seed ?? GENERATE_DEFAULTS.seed}/${scene.id}`);
 
   let t = performance.now();
-  const { points, pointInstances, source } = await scenePoints(scene, frames, { voxelSize: opts.voxelSize ?? 0.02, stride: opts.backprojectStride ?? 2, progress: opts.progress });
+  const { points, pointInstances, source } = await scenePoints(scene, frames, { voxelSize: opts.voxelSize ?? GENERATE_DEFAULTS.voxelSize, stride: opts.backprojectStride ?? GENERATE_DEFAULTS.backprojectStride, progress: opts.progress });
   lap('points', t);
   if (points.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${scene.id} has no valid points (no mesh and no valid depth)`);
 
   t = performance.now();
-  const visible = await sceneVisibility(points, frames, { tolerance: opts.tolerance ?? 0.05, compat, batchSize: opts.batchSize ?? 32, progress: opts.progress });
+  const visible = await sceneVisibility(points, frames, { tolerance: opts.tolerance ?? GENERATE_DEFAULTS.tolerance, compat, batchSize: opts.batchSize ?? GENERATE_DEFAULTS.batchSize, progress: opts.progress });
   lap('visibility', t);
 
   t = performance.now();
@@ -241,7 +265,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('overlap', t);
 
   t = performance.now();
-  const selection = selectPairs(overlap, m, rng.fork('pairs'), { band: opts.overlapBand, binWidth: opts.binWidth, count: opts.maxPairs ?? Math.max(2 * perTask, 58) });
+  const selection = selectPairs(overlap, m, rng.fork('pairs'), { band: opts.overlapBand, binWidth: opts.binWidth, count: opts.maxPairs ?? defaultMaxPairs(perTask) });
   lap('pairs', t);
 
   const imageCache = new Map<number, Promise<string>>();
@@ -271,7 +295,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   const ctx: TaskContext = {
     sceneId: scene.id, points, pointInstances, instances: scene.instances ?? [], frames: engineFrames, visible, overlap,
     pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
-    prompts: opts.prompts ?? true,
+    prompts: opts.prompts ?? GENERATE_DEFAULTS.prompts,
     writePrompt: promptWriter(outDir, scene.id),
     augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
   };
@@ -286,7 +310,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? 0.1, opts.sceneSplit);
+  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? GENERATE_DEFAULTS.evalFraction, opts.sceneSplit);
   const files = ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json'];
   await writePng(join(outDir, 'overlap.png'), overlapHeatmap(overlap, m));
   const sizes = visible.map((v) => v.length);

@@ -120,12 +120,15 @@ export interface RunUnitsOptions {
   onUnit?: (result: UnitResult, done: number, total: number) => void;
 }
 
+/** The defaults of {@link runUnits} (the CLI's help reads them here). */
+export const RUN_UNITS_DEFAULTS = { workers: 1 } as const;
+
 /**
  * Runs `units` into `out` (see {@link runUnit}); every unit is attempted even when some fail, then
  * the first failure is thrown with a count, so a rerun only redoes what is missing.
  */
 export async function runUnits(units: Unit[], out: string, opts: RunUnitsOptions = {}): Promise<UnitResult[]> {
-  const workers = opts.workers ?? 1;
+  const workers = opts.workers ?? RUN_UNITS_DEFAULTS.workers;
   let done = 0;
   const settle = (r: UnitResult): UnitResult => {
     opts.onUnit?.(r, ++done, units.length);

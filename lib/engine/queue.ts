@@ -21,8 +21,9 @@ import { checkUnitSpec, completedKeys, type Unit, type UnitResult, writePlan } f
 import { UnitPool } from './pool.js';
 import { redactUrl } from './redact.js';
 
-/** The default BullMQ queue name. */
-export const DEFAULT_QUEUE = 'spatial-geom';
+import { DEFAULT_QUEUE, QUEUE_DEFAULTS } from './queue-defaults.js';
+
+export { DEFAULT_QUEUE, QUEUE_DEFAULTS };
 
 /** A job's data: the unit and the (shared) output directory. */
 export interface UnitJobData {
@@ -210,7 +211,7 @@ export function jobKey(unit: Unit, out: string): string {
 }
 
 function jobOptions(unit: Unit, out: string, o: SubmitOptions): JobsOptions {
-  return { jobId: jobKey(unit, out), attempts: o.attempts ?? 3, backoff: { type: 'exponential', delay: o.backoffMs ?? 1000 }, removeOnComplete: true, removeOnFail: false };
+  return { jobId: jobKey(unit, out), attempts: o.attempts ?? QUEUE_DEFAULTS.attempts, backoff: { type: 'exponential', delay: o.backoffMs ?? QUEUE_DEFAULTS.backoffMs }, removeOnComplete: true, removeOnFail: false };
 }
 
 async function addUnits(queue: Queue<UnitJobData>, units: Unit[], out: string, o: SubmitOptions): Promise<void> {
@@ -260,7 +261,7 @@ export interface WaitOptions extends SubmitOptions {
  */
 export async function waitForUnits(units: Unit[], out: string, o: WaitOptions): Promise<void> {
   out = resolve(out);
-  const pollMs = o.pollMs ?? 1000;
+  const pollMs = o.pollMs ?? QUEUE_DEFAULTS.pollMs;
   const planned = new Map(units.map((u) => [jobKey(u, out), u.key]));
   let queue = openQueue(o);
   let idlePolls = 0;
@@ -415,7 +416,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (/password/.test((e as Error).message)) throw e;
     log(`${(e as Error).message}; retrying until it answers`);
   }
-  const concurrency = o.concurrency ?? 1;
+  const concurrency = o.concurrency ?? QUEUE_DEFAULTS.concurrency;
   const pool = new UnitPool(concurrency);
   const processor = async (job: Job<UnitJobData, UnitResult>): Promise<UnitResult> => {
     let checked: UnitJobData;
@@ -438,7 +439,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   };
   const connection: ConnectionOptions = { ...connectionOf(o), maxRetriesPerRequest: null, retryStrategy };
   const worker = new Worker<UnitJobData, UnitResult>(queueName(o), processor, {
-    connection, concurrency, lockDuration: o.lockMs ?? 30_000, stalledInterval: o.stalledMs ?? 30_000, maxStalledCount: o.maxStalled ?? 3,
+    connection, concurrency, lockDuration: o.lockMs ?? QUEUE_DEFAULTS.lockMs, stalledInterval: o.stalledMs ?? QUEUE_DEFAULTS.stalledMs, maxStalledCount: o.maxStalled ?? QUEUE_DEFAULTS.maxStalled,
   });
   let lastError = '';
   worker.on('error', (e) => {

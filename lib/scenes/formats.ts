@@ -33,6 +33,8 @@ export interface SceneFormatEntry<Options = never> {
   load(path: string, opts?: Options): Promise<Scene>;
   /** Whether `path` is itself a scene of this format (the file or folder its loader starts from). */
   detect(path: string): Promise<boolean>;
+  /** What {@link detect} looks for, for messages ("a folder with depth/"). */
+  layout: string;
   /** The scene's name in a dataset (unique names are required there). */
   sceneName(path: string): string;
 }
@@ -43,18 +45,21 @@ export const SCENE_FORMAT_REGISTRY = [
     name: 'scannet',
     load: loadScanNet,
     detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth'))) === 'dir',
+    layout: 'a folder with depth/',
     sceneName: (path: string) => basename(path),
   },
   {
     name: 'tum',
     load: loadTum,
     detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth.txt'))) === 'file',
+    layout: 'a folder with depth.txt',
     sceneName: (path: string) => basename(path),
   },
   {
     name: 'manifest',
     load: loadManifest,
     detect: async (path: string) => (await pathKind(path)) === 'file' || (await pathKind(join(path, 'manifest.json'))) === 'file',
+    layout: 'a manifest .json file, or a folder with manifest.json',
     // `DIR/manifest.json` is named after DIR, `NAME.json` after NAME, a folder after itself.
     sceneName: (path: string) => (/\.json$/i.test(path) ? (basename(path) === 'manifest.json' ? basename(dirname(path)) : basename(path).replace(/\.json$/i, '')) : basename(path)),
   },
@@ -78,4 +83,14 @@ export function sceneFormat(name: unknown): SceneFormatEntry<SceneFormatOptions<
 export function formatNameList(quote: (name: string) => string = (n) => n, last = ' or '): string {
   const q = SCENE_FORMATS.map(quote);
   return `${q.slice(0, -1).join(', ')}${last}${q[q.length - 1]}`;
+}
+
+/**
+ * The format of the scene at `path`, told from its layout: the first registry entry whose
+ * {@link SceneFormatEntry.detect} accepts it (registry order), or undefined when none does.
+ * @example await detectSceneFormat('scans/scene0000_00') // 'scannet' (a folder with depth/)
+ */
+export async function detectSceneFormat(path: string): Promise<SceneFormat | undefined> {
+  for (const f of SCENE_FORMAT_REGISTRY) if (await f.detect(path)) return f.name;
+  return undefined;
 }

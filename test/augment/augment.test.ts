@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as nat from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
-import type { AugmentOp } from '../../lib/augment.js';
+import type { AugmentOp } from '../../lib/ops/augment/native.js';
 import type { View } from '../../lib/types.js';
 import { IDENTITY, intrinsics, poseFromAxisAngle } from '../helpers/cameras.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as nat from '../../lib/index.js';
 import { native } from '../../lib/native.js';
 import * as ref from '../../lib/reference/index.js';
-import * as refKernels from '../../lib/reference/resample-kernels.js';
+import * as refKernels from '../../lib/ops/augment/reference-kernels.js';
 import type { DepthMap, Image, InstanceIdMap } from '../../lib/types.js';
 
 const backends = [

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyAugmentOps, augmentIntrinsics, type AugmentOp } from '../../lib/augment.js';
+import { applyAugmentOps, augmentIntrinsics, type AugmentOp } from '../../lib/ops/augment/native.js';
 import { checkCameraAugmentOptions, drawCameraAugment } from '../../lib/engine/camera-augment.js';
 import { generateClip } from '../../lib/engine/dynamic.js';
 import { numberRules } from '../../lib/engine/format.js';

@@ -216,23 +216,23 @@ describe('spatial-geom dataset / merge', () => {
     for (const p of images) expect(existsSync(join(out, p)), p).toBe(true);
   }, 60_000);
 
-  it('bad arguments: one line naming the argument, exit 1', async () => {
+  it('bad arguments: one line naming the argument, exit 2 for a bad command line and 1 for bad data', async () => {
     const out = tmp();
-    const cases: [string[], RegExp][] = [
-      [['dataset', '--scenes', 'synthetic:0', '--out', out, '--shard', '3/2'], /--shard must be i\/n with 0 <= i < n \(got 3\/2\) \(ERR_SPATIAL_FORMAT\)/],
-      [['dataset', '--scenes', 'bogus', '--out', out], /--scenes: unknown scene 'bogus'/],
-      [['dataset', '--scenes', 'synthetic:0', '--out', out, '--synthetic-size', '160'], /--synthetic-size must be WxH/],
-      [['dataset', '--scenes', 'synthetic:0', '--out', out, '--workers', '0'], /--workers must be an integer >= 1/],
-      [['dataset', '--out', out], /--scenes LIST is required/],
-      [['merge', '--out', out], /cannot read .*plan\.json .*\(ERR_SPATIAL_IO\)/],
-      [['queue', 'submit', '--redis', 'http://127.0.0.1:1', '--scenes', 'synthetic:0', '--out', out], /--redis must use redis:\/\/ or rediss:\/\/ \(got http:\/\/127\.0\.0\.1:1\)/],
-      [['queue', 'submit', '--redis', 'redis://127.0.0.1:6379/x', '--scenes', 'synthetic:0', '--out', out], /--redis database must be a number/],
-      [['worker', '--redis', 'not a url'], /--redis must be a URL/],
-      [['queue', 'purge'], /queue needs 'submit' or 'status'/],
+    const cases: [string[], number, RegExp][] = [
+      [['dataset', '--scenes', 'synthetic:0', '--out', out, '--shard', '3/2'], 2, /--shard must be i\/n with 0 <= i < n \(got 3\/2\) \(ERR_SPATIAL_USAGE\)/],
+      [['dataset', '--scenes', 'bogus', '--out', out], 1, /--scenes: unknown scene 'bogus'/],
+      [['dataset', '--scenes', 'synthetic:0', '--out', out, '--synthetic-size', '160'], 2, /--synthetic-size must be WxH/],
+      [['dataset', '--scenes', 'synthetic:0', '--out', out, '--workers', '0'], 2, /--workers must be an integer >= 1/],
+      [['dataset', '--out', out], 2, /--scenes LIST .*is required/],
+      [['merge', '--out', out], 1, /cannot read .*plan\.json .*\(ERR_SPATIAL_IO\)/],
+      [['queue', 'submit', '--redis', 'http://127.0.0.1:1', '--scenes', 'synthetic:0', '--out', out], 1, /--redis must use redis:\/\/ or rediss:\/\/ \(got http:\/\/127\.0\.0\.1:1\)/],
+      [['queue', 'submit', '--redis', 'redis://127.0.0.1:6379/x', '--scenes', 'synthetic:0', '--out', out], 1, /--redis database must be a number/],
+      [['worker', '--redis', 'not a url'], 1, /--redis must be a URL/],
+      [['queue', 'purge'], 2, /unknown command 'purge'/],
     ];
-    for (const [args, msg] of cases) {
+    for (const [args, code, msg] of cases) {
       const r = await run(args);
-      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.code, args.join(' ')).toBe(code);
       expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.err, args.join(' ')).toMatch(msg);
     }

@@ -9,7 +9,7 @@ import type { QASample } from '../../lib/engine/context.js';
 import { generateScene, type GenerateReport } from '../../lib/engine/pipeline.js';
 import { invertRigidPose, multiplyPoses } from '../../lib/pose.js';
 import { scoreSample } from '../../lib/engine/scoring/index.js';
-import { projectPoints } from '../../lib/geometry.js';
+import { projectPoints } from '../../lib/ops/geometry/native.js';
 import * as ref from '../../lib/reference/index.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import type { Scene } from '../../lib/scenes/types.js';

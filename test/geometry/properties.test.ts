@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
-import { camFromWorld } from '../../lib/reference/camera.js';
+import { camFromWorld } from '../../lib/ops/geometry/camera-math.js';
 import type { Camera, DepthMap } from '../../lib/types.js';
 import { FLOAT32_EPS, cameraArb, depthMapArb, indexSetArb, pointSpecArb, specToWorld } from './arbitraries.js';
 

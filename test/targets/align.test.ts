@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as reference from '../../lib/reference/index.js';
-import { symmetricEigen4 } from '../../lib/reference/targets.js';
+import { symmetricEigen4 } from '../../lib/ops/targets/reference.js';
 import type { Points } from '../../lib/types.js';
 import { poseFromAxisAngle } from '../helpers/cameras.js';
 

@@ -4,8 +4,8 @@
  * order, counts summed over samples per category, mean F1 over a fixed category list.
  * @module
  */
-import { BOX9_LENGTH, checkBox9, type Box9 } from '../../box3d.js';
-import { boxIou3dMatrix } from '../../box_iou.js';
+import { BOX9_LENGTH, checkBox9, type Box9 } from '../../ops/box-iou/shared.js';
+import { boxIou3dMatrix } from '../../ops/box-iou/native.js';
 import { describeValue, spatialError } from '../../errors.js';
 
 /** One labelled box. */

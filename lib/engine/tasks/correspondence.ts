@@ -5,7 +5,7 @@
  * uniformly at random, sometimes next to the answer).
  * @module
  */
-import { correspondences } from '../../geometry.js';
+import { correspondences } from '../../ops/geometry/native.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
 import { type QASample, type SampleCamera, type TaskContext, insideImage, makeSample, pointWorld, sampleCamera, sampleImage } from '../context.js';
 import { COORD_NOTE, T, choose } from '../templates.js';

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Instance } from '../../scenes/types.js';
-import { projectPoints } from '../../geometry.js';
+import { projectPoints } from '../../ops/geometry/native.js';
 import { type QASample, type SampleCamera, type TaskContext, insideImage, makeSample, sampleCamera } from '../context.js';
 import { T, choose } from '../templates.js';
 

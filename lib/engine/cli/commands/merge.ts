@@ -1,0 +1,26 @@
+/**
+ * `spatial-geom merge`: merges a dataset's shards into its splits and manifest.
+ * @module
+ */
+import type { Command } from 'commander';
+import { DATASET_DEFAULTS } from '../../dataset.js';
+import { lockOutput } from '../../output.js';
+import { mergeAndReport, verifyArg } from '../generation.js';
+import { requireOut } from '../shared.js';
+
+export function register(program: Command): void {
+  program
+    .command('merge')
+    .description("merge a dataset's finished shards into qa_train.jsonl, qa_eval.jsonl and manifest.json")
+    .option('--out <DIR>', 'the dataset folder')
+    .option('--verify <MODE>', 'check the sha256 of every shard file (all) or of the JSONL only (jsonl)', verifyArg, DATASET_DEFAULTS.verify)
+    .action(async (values: { out?: string; verify: 'all' | 'jsonl' }) => {
+      const out = requireOut(values.out);
+      const lock = await lockOutput(out, 'merge');
+      try {
+        await mergeAndReport(out, values.verify);
+      } finally {
+        lock.release();
+      }
+    });
+}
