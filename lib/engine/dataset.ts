@@ -712,6 +712,7 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
   const perType = plan.split?.mode === 'rooms' ? plan.split.eval_per_type : undefined;
   const candidates = new Map<string, EvalCandidate[]>();
   const seq = new Map<EvalCandidate, number>();
+  const evalTypes = new Set<string>();
   const evalSamples: Record<string, number> = {};
   try {
     for (const [k, unit] of plan.units.entries()) {
@@ -743,7 +744,9 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
       }
       for (const [type, n] of Object.entries(meta.samples)) manifest.samples[type] = (manifest.samples[type] ?? 0) + n;
       const wanted = meta.options?.perTask ?? 20;
-      for (const type of expectedQuestionTypes(meta.tasks, { prompts: meta.options?.prompts, clip: meta.source?.format === CLIP_FORMAT })) {
+      const expected = expectedQuestionTypes(meta.tasks, { prompts: meta.options?.prompts, clip: meta.source?.format === CLIP_FORMAT });
+      if (meta.options?.sceneSplit === 'eval') for (const type of expected) evalTypes.add(type);
+      for (const type of expected) {
         const made = meta.samples[type] ?? 0;
         if (made >= wanted) continue;
         const scene = ((manifest.shortfalls ??= {})[unit.scene] ??= {});
@@ -754,7 +757,8 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
     }
     let shortfall: Record<string, number> | undefined;
     if (perType !== undefined) {
-      const pick = pickEvalPerType(candidates, perType, Object.keys(manifest.samples));
+      // Every type an eval room asked for counts, including those it made none of.
+      const pick = pickEvalPerType(candidates, perType, evalTypes);
       // Written in merge order (plan order, then line order), whatever the type.
       const lines = [...pick.picked.values()].flat().sort((a, b) => seq.get(a)! - seq.get(b)!).map((c) => c.line).join('');
       const w = writers.find((x) => x.name === 'qa_eval.jsonl')!;
