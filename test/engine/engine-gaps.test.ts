@@ -37,6 +37,16 @@ describe('dynamic clips as dataset units', () => {
     // A queue job carries the spec as JSON: it checks and keeps its key.
     for (const u of units) expect(checkUnitSpec(JSON.parse(JSON.stringify(u))).key).toBe(u.key);
     expect(() => checkUnitSpec({ ...JSON.parse(JSON.stringify(units[0])), scene: { ...units[0].scene, source: { ...units[0].scene.source, format: 'mp4' } } })).toThrow(/format must be one of/);
+    // Camera augmentation and the room side travel in a job's options, checked field by field.
+    const augmented = planUnits(scenes, { options: { cameraAugment: { scale: [0.7, 1.3], crop: [0.8, 1] } }, split: { mode: 'rooms', evalFraction: 0.5 } });
+    for (const u of augmented) expect(checkUnitSpec(JSON.parse(JSON.stringify(u))).key).toBe(u.key);
+    expect(new Set(augmented.map((u) => u.key)).size).toBe(augmented.length);
+    expect(augmented[0].key).not.toBe(planUnits(scenes, { split: { mode: 'rooms', evalFraction: 0.5 } })[0].key);
+    const bad = JSON.parse(JSON.stringify(augmented[0]));
+    bad.options.cameraAugment = { scale: [1.3, 0.7] };
+    expect(() => checkUnitSpec(bad)).toThrow(/cameraAugment\.scale/);
+    bad.options.cameraAugment = { rotate: 5 };
+    expect(() => checkUnitSpec(bad)).toThrow(/unexpected field "rotate"/);
     await expect(parseSceneList(`tapvid3d:${join(FIXTURES, 'make_fixtures.py')}`)).rejects.toThrow(/must be a .npz or .json file/);
     await expect(parseSceneList(`tapvid3d:${tmp()}`)).rejects.toThrow(/holds no .npz clip/);
   });
