@@ -3,7 +3,7 @@
  * their frames (`worldFromCam` maps camera coordinates to world coordinates, `camFromWorld` the
  * other way; `aFromB * bFromC = aFromC`), quaternions `[x, y, z, w]`, and the one `Vec3`.
  * Used by the engine, the loaders, the synthetic scenes and the targets. (The reference kernels
- * keep their own 3x4 `camFromWorld` in lib/ops/geometry/camera-math.ts, which mirrors the C++ core's
+ * keep their own 3x4 `camFromWorld` in lib/ops/geometry/reference-camera.ts, which mirrors the C++ core's
  * operation order for bit-exact comparisons.)
  *
  * Every function keeps a fixed operation order (sums in index order), so that outputs built on

@@ -69,7 +69,7 @@ export function checkSceneIntrinsics(k: unknown, name = 'intrinsics'): Intrinsic
   return c;
 }
 
-/** Checks a rigid camera-to-world pose (DESIGN.md section 2). */
+/** Checks a rigid camera-to-world pose (finite, `|det R - 1| < 1e-3`, `||R^T R - I|| < 1e-3`, last row `0 0 0 1`). */
 export function checkPose(p: unknown, name = 'pose'): Pose {
   if (!(p instanceof Float64Array))
     throw spatialError('ERR_SPATIAL_TYPE', `Expected a Float64Array(16) for ${name} but received ${describeValue(p)}`);

@@ -5,7 +5,6 @@
  * @module
  */
 import { applyAugmentOps, augmentIntrinsics, opPixelMap, type AugmentOp } from '../ops/augment/native.js';
-import { projectPoints } from '../ops/geometry/native.js';
 import type { Rng } from '../random.js';
 import type { Instance } from '../scenes/types.js';
 import type { Camera, Image, Intrinsics } from '../types.js';
@@ -127,12 +126,6 @@ export function sampleCamera(ctx: TaskContext, f: number, rng: Rng): SampleCamer
   }
   const content = { x0: Math.max(-0.5, x0), x1: Math.min(nk.width - 0.5, x1), y0: Math.max(-0.5, y0), y1: Math.min(nk.height - 0.5, y1) };
   return { frame: f, camera: { intrinsics: nk, pose: camera.pose }, ops, content };
-}
-
-/** Projection of point p into a sample camera (pixels of the written image, camera-space z in metres). */
-export function projectInto(ctx: TaskContext, p: number, sc: SampleCamera): { u: number; v: number; z: number } {
-  const { uv, depth } = projectPoints(ctx.points.subarray(3 * p, 3 * p + 3), sc.camera);
-  return { u: uv[0], v: uv[1], z: depth[0] };
 }
 
 /**

@@ -25,7 +25,7 @@ import { DYNAMIC_CAMERA_NOTE } from './templates.js';
 
 /**
  * The defaults of {@link ClipGenerateOptions} that the clip pipeline applies itself (the CLI's
- * `--help` prints them); the segmentation's defaults are {@link rigidSegmentation}'s.
+ * `--help` prints them); the segmentation's defaults are `rigidSegmentation`'s.
  */
 export const CLIP_GENERATE_DEFAULTS = {
   seed: GENERATE_DEFAULTS.seed,

@@ -1,5 +1,5 @@
 /**
- * Overlap-balanced selection of frame pairs (MultiSPA's sampler, SEEDS.md 1.5): pairs whose overlap
+ * Overlap-balanced selection of frame pairs (MultiSPA's pair sampler): pairs whose overlap
  * lies in a band are binned; a quota is spread evenly over the bins, bins are visited from the
  * least populated, and an unfilled quota carries to the next bin, so the output is as flat over
  * difficulty as the data allows.

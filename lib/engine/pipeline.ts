@@ -74,7 +74,7 @@ export interface GenerateOptions {
   backprojectStride?: number;
   /** Visibility tolerance (m) [0.05]. */
   tolerance?: number;
-  /** 'ours' (DESIGN.md rules) or 'multispa' (the reference engine's rules) ['ours']. */
+  /** 'ours' (this package's rules, README: Our rules) or 'multispa' (the reference engine's rules) ['ours']. */
   compat?: CompatMode;
   /** Draw visual prompts (dot questions) [true]. */
   prompts?: boolean;

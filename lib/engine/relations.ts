@@ -75,7 +75,7 @@ export interface CameraRelation {
   pitch: number;
 }
 
-/** Relation of camera 2 to camera 1 (MultiSPA's camera-movement quantities, SEEDS.md 1.4/1.7.4). */
+/** Relation of camera 2 to camera 1 (MultiSPA's camera-movement quantities). */
 export function cameraRelation(worldFromCam1: Pose, worldFromCam2: Pose, up: Vec3): CameraRelation {
   const cam1FromCam2 = aFromB(worldFromCam1, worldFromCam2);
   const displacement: Vec3 = translationOf(cam1FromCam2);

@@ -3,24 +3,45 @@
  * two points is closer, each referenced by coordinates or by drawn dots.
  * @module
  */
+import { projectPoints } from '../../ops/geometry/native.js';
+import { cloneRng, type Rng } from '../../random.js';
 import { DOT_COLORS, drawLabelledDot, toRgb } from '../draw.js';
-import { type QASample, type SampleCamera, type TaskContext, insideImage, makeSample, pointWorld, projectInto, sampleCamera, sampleImage } from '../context.js';
+import { type QASample, type SampleCamera, type TaskContext, insideImage, makeSample, pointWorld, sampleCamera, sampleImage } from '../context.js';
 import { COORD_NOTE, T, choose, fill } from '../templates.js';
 
 interface Picked { p: number; u: number; v: number; z: number }
 
+/** Random visible points tried per pick. */
+const PICK_TRIES = 20;
+
 /**
- * A random visible point of the sample camera's frame whose projection is inside the part of the
- * written image that shows the frame (margin for the dot).
+ * `count` random visible points of the sample camera's frame, one after the other, each the first of
+ * up to {@link PICK_TRIES} uniform draws from the visible set whose projection is inside the part of
+ * the written image that shows the frame (margin for the dot), or null when none is. All the draws the searches could make are taken ahead
+ * from a copy of `rng` and projected in one native call; `rng` then advances by exactly the draws
+ * the searches used (one per candidate tried), so the samples are those of a one-point-per-call
+ * search, and so are the projections (projectPoints treats each point on its own).
  */
-function pickPoint(ctx: TaskContext, sc: SampleCamera, rng = ctx.rng, margin = 12): Picked | null {
+function pickPoints(ctx: TaskContext, sc: SampleCamera, rng: Rng, count: number, margin = 12): (Picked | null)[] {
   const set = ctx.visible[sc.frame];
-  for (let t = 0; t < 20 && set.length; t++) {
-    const p = set[rng.int(0, set.length - 1)];
-    const pr = projectInto(ctx, p, sc);
-    if (pr.z > 0 && insideImage(sc, pr.u, pr.v, margin)) return { p, ...pr };
+  if (!set.length) return Array.from({ length: count }, () => null);
+  const ahead = cloneRng(rng);
+  const candidates = Array.from({ length: count * PICK_TRIES }, () => set[ahead.int(0, set.length - 1)]);
+  const xyz = new Float32Array(3 * candidates.length);
+  candidates.forEach((p, i) => xyz.set(ctx.points.subarray(3 * p, 3 * p + 3), 3 * i));
+  const { uv, depth } = projectPoints(xyz, sc.camera);
+  const picked: (Picked | null)[] = [];
+  let d = 0; // draws used so far
+  for (let i = 0; i < count; i++) {
+    let found: Picked | null = null;
+    for (let t = 0; t < PICK_TRIES && !found; t++, d++) {
+      rng.int(0, set.length - 1); // the draw that chose candidate d
+      const [u, v, z] = [uv[2 * d], uv[2 * d + 1], depth[d]];
+      if (z > 0 && insideImage(sc, u, v, margin)) found = { p: candidates[d], u, v, z };
+    }
+    picked.push(found);
   }
-  return null;
+  return picked;
 }
 
 /** Frames in a seeded random order, cycled until `count` samples are made or attempts run out. */
@@ -42,7 +63,7 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
     for (const f of frameCycle(ctx, rng)) {
       if (made >= perSubtask) break;
       const sc = sampleCamera(ctx, f, augment);
-      const pt = pickPoint(ctx, sc, rng);
+      const [pt] = pickPoints(ctx, sc, rng, 1);
       if (!pt || asked.has(`${f}/${pt.p}`)) continue;
       asked.add(`${f}/${pt.p}`);
       const k = sc.camera.intrinsics;
@@ -78,7 +99,7 @@ export async function depthTasks(ctx: TaskContext, perSubtask: number): Promise<
       if (made >= perSubtask) break;
       const sc = sampleCamera(ctx, f, augment);
       const k = sc.camera.intrinsics;
-      const a = pickPoint(ctx, sc, rng), b = pickPoint(ctx, sc, rng);
+      const [a, b] = pickPoints(ctx, sc, rng, 2);
       if (!a || !b || a.p === b.p) continue;
       const pairKey = `${f}/${Math.min(a.p, b.p)}/${Math.max(a.p, b.p)}`; // (frame, the two points): the same question
       // Dots (and coordinates) closer than 5 % of the width are hard to tell apart; depths that

@@ -13,8 +13,8 @@ import type { AnswerSpec, Direction } from '../scoring/parse.js';
 import { CAMERA_SUBTYPES, cameraTasks } from './camera.js';
 import { correspondenceTasks } from './correspondence.js';
 import { depthTasks } from './depth.js';
-import { objectMotionTasks } from './objectMotion.js';
-import { objectSizeTasks } from './objectSize.js';
+import { objectMotionTasks } from './object-motion.js';
+import { objectSizeTasks } from './object-size.js';
 
 /** A static-scene task generator: samples of each of its question types, `perSubtask` each at most. */
 export type TaskGenerator = (ctx: TaskContext, perSubtask: number) => Promise<QASample[]>;

@@ -1,5 +1,5 @@
 /**
- * Camera-aware geometric augmentation (CA-MLLM, SEEDS.md section 2.2), done exactly: every op
+ * Camera-aware geometric augmentation (CA-MLLM's camera-aware augmentation), done exactly: every op
  * transforms a {@link View}'s image, depth map, instance ids and intrinsics together, so that
  * projecting any 3-D point with the new intrinsics lands where the op moved its pixel. The pose
  * (and every 3-D label in camera or world coordinates) is unchanged.
@@ -158,7 +158,7 @@ export function applyAugmentOps(view: View, ops: AugmentOp[]): View {
  * `shiftUnit: 'pixels'`; rounded to whole pixels unless `integerShift: false`), in that order, then
  * applies: resize to `round(s*W) x round(s*H)` (skipped when the size is unchanged); with
  * `keepSize: true`, a centre crop (or pad) back to W x H; then the shift (skipped when 0).
- * The ranges of the paper are not published (SEEDS.md 2.2): the defaults are this library's choice.
+ * The ranges of the CA-MLLM paper are not published: the defaults are this library's choice.
  *
  * @param view - the view.
  * @param rng - a generator from `createRng(seed)`; three `uniform` draws are consumed.

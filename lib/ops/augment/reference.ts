@@ -18,7 +18,7 @@ export type {
 export { augmentIntrinsics, opPixelMap } from './shared.js';
 
 /**
- * Reference twin of {@link index!resizeView}, the native op: the same contract
+ * Reference twin of {@link augmentation!resizeView}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -27,7 +27,7 @@ export function resizeView(view: View, size: { width: number; height: number } |
 }
 
 /**
- * Reference twin of {@link index!cropView}, the native op: the same contract
+ * Reference twin of {@link augmentation!cropView}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -36,7 +36,7 @@ export function cropView(view: View, box: { x: number; y: number; width: number;
 }
 
 /**
- * Reference twin of {@link index!padView}, the native op: the same contract
+ * Reference twin of {@link augmentation!padView}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -45,7 +45,7 @@ export function padView(view: View, padding: { left?: number; top?: number; righ
 }
 
 /**
- * Reference twin of {@link index!shiftPrincipalPoint}, the native op: the same
+ * Reference twin of {@link augmentation!shiftPrincipalPoint}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -55,7 +55,7 @@ export function shiftPrincipalPoint(view: View, dx: number, dy: number, opts?: {
 }
 
 /**
- * Reference twin of {@link index!applyAugmentOps}, the native op: the same
+ * Reference twin of {@link augmentation!applyAugmentOps}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -65,7 +65,7 @@ export function applyAugmentOps(view: View, ops: AugmentOp[]): View {
 }
 
 /**
- * Reference twin of {@link index!randomCameraAugment}, the native op: the same
+ * Reference twin of {@link augmentation!randomCameraAugment}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: same draws, same ops.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -82,7 +82,7 @@ export function randomCameraAugment(view: View, rng: Rng, ranges: AugmentRanges 
  */
 
 /**
- * Reference twin of {@link index!resampleImage}, the native op: the same
+ * Reference twin of {@link augmentation!resampleImage}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: bilinear colour.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -92,7 +92,7 @@ export function resampleImage(image: Image, spec: ResampleSpec): Image {
 }
 
 /**
- * Reference twin of {@link index!resampleDepth}, the native op: the same
+ * Reference twin of {@link augmentation!resampleDepth}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: nearest neighbour, off-map -> 0.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -102,7 +102,7 @@ export function resampleDepth(depth: DepthMap, spec: ResampleSpec): DepthMap {
 }
 
 /**
- * Reference twin of {@link index!resampleIds}, the native op: the same contract
+ * Reference twin of {@link augmentation!resampleIds}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply. Here:
  * nearest neighbour, off-map -> 0.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.

@@ -4,7 +4,7 @@
  * run it over the native kernels and `lib/reference/` over the pure-TS twins, so both backends share
  * every rule except the per-pixel loops.
  *
- * Pixel maps (DESIGN.md section 2; integer coordinates are pixel centres, an image of width W spans
+ * Pixel maps (README: Conventions; integer coordinates are pixel centres, an image of width W spans
  * [-0.5, W-0.5)): every op is an axis-aligned affine map `u' = a*u + b`, `v' = c*v + d`:
  *
  * | op     | new size                | forward map u' =          | fx'    | cx'                    |

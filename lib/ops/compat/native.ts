@@ -1,6 +1,6 @@
 /**
  * Rules of the reference systems, for users who must regenerate their data exactly. Our own
- * convention (DESIGN.md) stays the default everywhere; these are opt-in (`--compat multispa`).
+ * convention (README: Conventions) stays the default everywhere; these are opt-in (`--compat multispa`).
  * @module
  */
 import { native } from '../../native.js';
@@ -9,7 +9,7 @@ import { packCameras } from '../../validate.js';
 import { checkMultiSpaArgs } from './shared.js';
 
 /**
- * MultiSPA's visibility test (Multi-SpatialMLLM data engine, SEEDS.md 1.2), reproduced exactly:
+ * MultiSPA's visibility test (the Multi-SpatialMLLM data engine, facebookresearch/Multi-SpatialMLLM `spatial_engine/`), reproduced exactly:
  * project with the COLOUR camera, keep `0 <= u < Wc`, `0 <= v < Hc` (continuous, no pixel-centre
  * shift), read the depth map (its own size) at `(round(u * Wd / Wc), round(v * Hd / Hc))` with
  * round-half-to-even, clipped into the map, and require the strict `0 < z < D` (no tolerance).

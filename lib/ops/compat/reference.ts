@@ -1,17 +1,17 @@
 /**
- * Reference twin of {@link index!visibleSetsMultiSpa}.
+ * Reference twin of {@link geometry!visibleSetsMultiSpa}.
  * @module
  */
 import { checkMultiSpaArgs } from './shared.js';
 import type { Camera, DepthMap } from '../../types.js';
 import { roundHalfEven } from '../../rounding.js';
-import { cameraMath } from '../geometry/camera-math.js';
+import { cameraMath } from '../geometry/reference-camera.js';
 
 /** numpy's round: half to even (lib/rounding.ts; still exported here, as before). */
 export { roundHalfEven };
 
 /**
- * Reference twin of {@link index!visibleSetsMultiSpa}, the native op: the same
+ * Reference twin of {@link geometry!visibleSetsMultiSpa}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -24,7 +24,7 @@ export function visibleSetsMultiSpa(points: Float32Array, colorCameras: Camera[]
     const out: number[] = [];
     for (let p = 0; p < points.length / 3; p++) {
       const [x, y, z] = [points[3 * p], points[3 * p + 1], points[3 * p + 2]];
-      const m = c.m;
+      const m = c.camFromWorld;
       const xc = m[0] * x + m[1] * y + m[2] * z + m[3];
       const yc = m[4] * x + m[5] * y + m[6] * z + m[7];
       const zc = m[8] * x + m[9] * y + m[10] * z + m[11];

@@ -2,7 +2,7 @@
  * The native-backed geometry ops (C++ core, optional CUDA). Each function validates its arguments
  * (same rules and errors as the pure-TS twins in `@spatial/geom/reference`) and calls the addon.
  *
- * Conventions (DESIGN.md section 2): OpenCV camera frame (x right, y down, z forward), metres;
+ * Conventions (README: Conventions): OpenCV camera frame (x right, y down, z forward), metres;
  * `Camera.pose` is worldFromCam, a rigid row-major 4x4 `Float64Array(16)`; intrinsics in pixels with
  * integer pixel coordinates at pixel centres; depth maps in metres where <= 0 or non-finite means no
  * measurement. Besides the argument errors each function lists, every op throws ERR_SPATIAL_IO when

@@ -10,11 +10,11 @@ import type {
 import { checkCamera, checkCameras, checkDepthMap, checkDepthMaps, checkInteger, checkOut, checkPoints } from '../../validate.js';
 import { checkIndexSet, checkIndexSets, checkSetInRange, checkVisibilityOptions } from './shared.js';
 
-import { cameraMath, type CameraMath } from './camera-math.js';
+import { cameraMath, type CameraMath } from './reference-camera.js';
 
 /** Camera-space z and pixel (u, v) of one point; u, v are NaN when z <= 0. */
 function project(c: CameraMath, x: number, y: number, z: number): [number, number, number] {
-  const m = c.m;
+  const m = c.camFromWorld;
   const xc = m[0] * x + m[1] * y + m[2] * z + m[3];
   const yc = m[4] * x + m[5] * y + m[6] * z + m[7];
   const zc = m[8] * x + m[9] * y + m[10] * z + m[11];
@@ -23,7 +23,7 @@ function project(c: CameraMath, x: number, y: number, z: number): [number, numbe
 }
 
 /**
- * Reference twin of {@link index!projectPoints}, the native op: the same
+ * Reference twin of {@link geometry!projectPoints}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -45,9 +45,9 @@ export function projectPoints(points: Points, cameras: Camera | Camera[], out?: 
   return { uv, depth };
 }
 
-/** Whether a world point passes the visibility test of DESIGN.md section 2 in one frame. */
+/** Whether a world point passes the package's visibility test in one frame (`Xc.z > near`, the nearest pixel inside the image, its depth valid and `Xc.z <= depth + tolerance`). */
 function isVisible(c: CameraMath, depth: Float32Array, x: number, y: number, z: number, near: number, tolerance: number): boolean {
-  const m = c.m;
+  const m = c.camFromWorld;
   const xc = m[0] * x + m[1] * y + m[2] * z + m[3];
   const yc = m[4] * x + m[5] * y + m[6] * z + m[7];
   const zc = m[8] * x + m[9] * y + m[10] * z + m[11];
@@ -60,7 +60,7 @@ function isVisible(c: CameraMath, depth: Float32Array, x: number, y: number, z: 
 }
 
 /**
- * Reference twin of {@link index!visibleSets}, the native op: the same contract
+ * Reference twin of {@link geometry!visibleSets}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -80,7 +80,7 @@ export function visibleSets(points: Points, cameras: Camera[], depths: DepthMap[
 }
 
 /**
- * Reference twin of {@link index!visibleSetsAsync}, the native op: the same
+ * Reference twin of {@link geometry!visibleSetsAsync}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: runs on the calling thread.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation,
@@ -111,7 +111,7 @@ function iou(inter: number, na: number, nb: number): number {
 }
 
 /**
- * Reference twin of {@link index!intersect}, the native op: the same contract
+ * Reference twin of {@link geometry!intersect}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -120,7 +120,7 @@ export function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
 }
 
 /**
- * Reference twin of {@link index!overlap}, the native op: the same contract
+ * Reference twin of {@link geometry!overlap}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -131,7 +131,7 @@ export function overlap(a: Uint32Array, b: Uint32Array): number {
 }
 
 /**
- * Reference twin of {@link index!overlapMatrix}, the native op: the same
+ * Reference twin of {@link geometry!overlapMatrix}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: pairwise merges.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -152,7 +152,7 @@ export function overlapMatrix(sets: Uint32Array[], out?: Float32Array): Float32A
 }
 
 /**
- * Reference twin of {@link index!overlapMatrixAsync}, the native op: the same
+ * Reference twin of {@link geometry!overlapMatrixAsync}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: runs on the calling thread.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation,
@@ -163,7 +163,7 @@ export async function overlapMatrixAsync(sets: Uint32Array[], out?: Float32Array
 }
 
 /**
- * Reference twin of {@link index!correspondences}, the native op: the same
+ * Reference twin of {@link geometry!correspondences}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -191,7 +191,7 @@ export function correspondences(points: Points, a: Camera, b: Camera, setA: Uint
 }
 
 /**
- * Reference twin of {@link index!backprojectDepth}, the native op: the same
+ * Reference twin of {@link geometry!backprojectDepth}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.

@@ -1,5 +1,5 @@
 /**
- * Rigid-body segmentation of 3D point tracks (MultiSPA's object-movement engine, SEEDS.md 1.7.6):
+ * Rigid-body segmentation of 3D point tracks (MultiSPA's object-movement engine for TAPVid-3D clips):
  * tracks whose mutual distances stay constant belong to one rigid body. Native C++ core (threaded
  * N^2 kernel, O(N^2) nearest-neighbour-chain clustering); pure-TS twin in `@spatial/geom/reference`.
  * @module

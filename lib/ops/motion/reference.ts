@@ -16,7 +16,7 @@ export { MAX_TRACKS, type RigidSegmentation, type RigidSegmentationOptions } fro
 const condensedIndex = (n: number, i: number, j: number): number => n * i - (i * (i + 1)) / 2 + (j - i - 1);
 
 /**
- * Reference twin of {@link index!trackDistanceChange}, the native op: the same
+ * Reference twin of {@link geometry!trackDistanceChange}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -43,7 +43,7 @@ export function trackDistanceChange(tracks: Points, frames: number, opts?: Pick<
 }
 
 /**
- * Reference twin of {@link index!averageLinkageCut}, the native op: the same
+ * Reference twin of {@link geometry!averageLinkageCut}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -82,7 +82,7 @@ export function averageLinkageCut(condensed: Float64Array, n: number, cut: numbe
 }
 
 /**
- * Reference twin of {@link index!rigidSegmentation}, the native op: the same
+ * Reference twin of {@link geometry!rigidSegmentation}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -95,7 +95,7 @@ export function rigidSegmentation(tracks: Points, frames: number, opts?: RigidSe
 }
 
 /**
- * Reference twin of {@link index!rigidSegmentationAsync}, the native op: the same
+ * Reference twin of {@link geometry!rigidSegmentationAsync}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation,

@@ -6,7 +6,7 @@
 import { describeValue, spatialError } from '../../errors.js';
 import { checkInteger, checkOptionsObject, checkPoints } from '../../validate.js';
 
-/** Options of the rigid-body segmentation (defaults: MultiSPA's constants, SEEDS.md 1.7.6). */
+/** Options of the rigid-body segmentation (defaults: the constants of MultiSPA's object-movement engine). */
 export interface RigidSegmentationOptions {
   /** Per-frame distance changes up to this many metres are noise and ignored [0.01]. */
   smoothing?: number;

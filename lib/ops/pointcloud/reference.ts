@@ -1,5 +1,5 @@
 /**
- * Reference twin of {@link index!voxelDownsample}.
+ * Reference twin of {@link geometry!voxelDownsample}.
  * @module
  */
 import { checkDownsampleArgs, type Downsampled } from './shared.js';
@@ -7,7 +7,7 @@ import { checkDownsampleArgs, type Downsampled } from './shared.js';
 const BIAS = 2 ** 20;
 
 /**
- * Reference twin of {@link index!voxelDownsample}, the native op: the same
+ * Reference twin of {@link geometry!voxelDownsample}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: group by voxel key, average in double, most frequent label.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.

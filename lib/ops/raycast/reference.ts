@@ -63,7 +63,7 @@ function cellIndex(x: number, perMetre: number): number {
   return c | 0;
 }
 
-/** Reference of {@link index!raycastBoxes}. */
+/** Reference of {@link geometry!raycastBoxes}. */
 export function raycastBoxes(scene: RaycastScene, camera: Camera, opts?: RaycastOptions): RaycastResult {
   const cam = checkCamera(camera, 'camera');
   const { fx, fy, cx, cy, width, height } = cam.intrinsics;

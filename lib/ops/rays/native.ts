@@ -1,14 +1,14 @@
 /**
  * The native-backed camera-ray ops: per-patch rays and their sinusoidal embedding (CA-MLLM's dense
- * camera-ray embedding). Conventions as in the geometry family (DESIGN.md section 2): intrinsics in
+ * camera-ray embedding). Conventions as in the geometry family (README: Conventions): intrinsics in
  * pixels, integer pixel coordinates at pixel centres. Besides the argument errors each function
  * lists, every op throws ERR_SPATIAL_IO when the native addon cannot be loaded.
  * @module
  */
 import { native } from '../../native.js';
 import type { Intrinsics, PatchGridSpec, RayEmbeddingOptions } from '../../types.js';
-import { checkBoolean, checkInteger, checkIntrinsics, checkOptionsObject, checkOut, packIntrinsics } from '../../validate.js';
-import { rayEmbeddingLength, resolvePatchGrid } from './shared.js';
+import { checkIntrinsics, packIntrinsics } from '../../validate.js';
+import { checkRayEmbeddingArgs, resolvePatchGrid } from './shared.js';
 
 /**
  * Per-patch camera rays: at each patch centre (u, v) the normalised ray `((u - cx) / fx, (v - cy) / fy)`.
@@ -56,11 +56,6 @@ export function rayGrid(k: Intrinsics, grid: PatchGridSpec): Float32Array {
  * // emb.length = 2*2 patches * (4 components * 2 * 4 frequencies) = 128
  */
 export function rayEmbedding(k: Intrinsics, opts: RayEmbeddingOptions): Float32Array {
-  const ki = checkIntrinsics(k, 'k');
-  checkOptionsObject(opts);
-  const g = resolvePatchGrid(ki, { patchSize: opts.patchSize }, 'opts');
-  const frequencies = checkInteger(opts.frequencies, 1, 32, 'opts.frequencies');
-  const focal = checkBoolean(opts.includeFocal ?? false, 'opts.includeFocal');
-  const out = checkOut(opts.out, rayEmbeddingLength(g, frequencies, focal), 'opts.out');
-  return native().rayEmbedding(packIntrinsics(ki), g.patchSize, frequencies, focal, out);
+  const a = checkRayEmbeddingArgs(k, opts);
+  return native().rayEmbedding(packIntrinsics(a.k), a.grid.patchSize, a.frequencies, a.includeFocal, a.out);
 }

@@ -3,13 +3,13 @@
  * @module
  */
 import type { Intrinsics, PatchGridSpec, RayEmbeddingOptions } from '../../types.js';
-import { checkBoolean, checkInteger, checkIntrinsics, checkOptionsObject, checkOut } from '../../validate.js';
-import { rayEmbeddingLength, resolvePatchGrid } from './shared.js';
+import { checkIntrinsics } from '../../validate.js';
+import { checkRayEmbeddingArgs, rayEmbeddingLength, resolvePatchGrid } from './shared.js';
 
 const patchCentre = (index: number, step: number): number => (index + 0.5) * step - 0.5;
 
 /**
- * Reference twin of {@link index!rayGrid}, the native op: the same contract
+ * Reference twin of {@link geometry!rayGrid}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
@@ -26,17 +26,13 @@ export function rayGrid(k: Intrinsics, grid: PatchGridSpec): Float32Array {
 }
 
 /**
- * Reference twin of {@link index!rayEmbedding}, the native op: the same contract
+ * Reference twin of {@link geometry!rayEmbedding}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
  */
 export function rayEmbedding(k: Intrinsics, opts: RayEmbeddingOptions): Float32Array {
-  const ki = checkIntrinsics(k, 'k');
-  checkOptionsObject(opts);
-  const g = resolvePatchGrid(ki, { patchSize: opts.patchSize }, 'opts');
-  const F = checkInteger(opts.frequencies, 1, 32, 'opts.frequencies');
-  const focal = checkBoolean(opts.includeFocal ?? false, 'opts.includeFocal');
-  const out = checkOut(opts.out, rayEmbeddingLength(g, F, focal), 'opts.out') ?? new Float32Array(rayEmbeddingLength(g, F, focal));
+  const { k: ki, grid: g, frequencies: F, includeFocal: focal, out: given } = checkRayEmbeddingArgs(k, opts);
+  const out = given ?? new Float32Array(rayEmbeddingLength(g, F, focal));
   const Q = focal ? 4 : 2;
   for (let p = 0; p < g.rows * g.cols; p++) {
     const x = (patchCentre(p % g.cols, g.stepX) - ki.cx) / ki.fx;

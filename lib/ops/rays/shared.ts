@@ -4,8 +4,8 @@
  * @module
  */
 import { describeValue, spatialError } from '../../errors.js';
-import type { Intrinsics } from '../../types.js';
-import { checkInteger, isObject } from '../../validate.js';
+import type { Intrinsics, RayEmbeddingOptions } from '../../types.js';
+import { checkBoolean, checkInteger, checkIntrinsics, checkOptionsObject, checkOut, isObject } from '../../validate.js';
 
 /** Resolves a patch grid spec against intrinsics: rows, cols and the pixel step of a patch. */
 export function resolvePatchGrid(k: Intrinsics, grid: unknown, name = 'grid'): { rows: number; cols: number; stepX: number; stepY: number; patchSize: number } {
@@ -22,4 +22,25 @@ export function resolvePatchGrid(k: Intrinsics, grid: unknown, name = 'grid'): {
 /** Length of a ray embedding: rows * cols * Q * 2F with Q = 4 when the focal lengths are included, else 2. */
 export function rayEmbeddingLength(g: { rows: number; cols: number }, frequencies: number, includeFocal: boolean): number {
   return g.rows * g.cols * (includeFocal ? 4 : 2) * 2 * frequencies;
+}
+
+/** Validated arguments of `rayEmbedding`, the same for both backends. */
+export interface RayEmbeddingArgs {
+  k: Intrinsics;
+  grid: ReturnType<typeof resolvePatchGrid>;
+  frequencies: number;
+  includeFocal: boolean;
+  /** The caller's output buffer (checked to the result's length), when given. */
+  out?: Float32Array;
+}
+
+/** Checks the arguments of `rayEmbedding` (codes and messages: see its TSDoc). */
+export function checkRayEmbeddingArgs(k: unknown, opts: unknown): RayEmbeddingArgs {
+  const ki = checkIntrinsics(k, 'k');
+  const o = checkOptionsObject(opts) as Partial<RayEmbeddingOptions>;
+  const grid = resolvePatchGrid(ki, { patchSize: o.patchSize }, 'opts');
+  const frequencies = checkInteger(o.frequencies, 1, 32, 'opts.frequencies');
+  const includeFocal = checkBoolean(o.includeFocal ?? false, 'opts.includeFocal');
+  const out = checkOut(o.out, rayEmbeddingLength(grid, frequencies, includeFocal), 'opts.out');
+  return { k: ki, grid, frequencies, includeFocal, out };
 }

@@ -24,7 +24,7 @@ function toSelection(r: RawSelection): VoxelCoverageSelection {
  * Space-aware frame selection by greedy maximum voxel coverage (Spatial-MLLM's SA sampling), with
  * the selection statistics. {@link voxelCoverageSelect} returns only the frames.
  *
- * Steps (SEEDS.md section 3; identical in the reference twin):
+ * Steps (Spatial-MLLM's space-aware frame sampling; identical in the reference twin):
  * 1. Candidates: `M = min(opts.candidates ?? 128, n)` frames `floor(linspace(0, n - 1, M))` (numpy's
  *    arithmetic). Other frames are ignored.
  * 2. With `opts.confidences`: `tau = float32(numpy.percentile(conf, 50))` over the candidates'

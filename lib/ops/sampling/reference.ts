@@ -41,7 +41,7 @@ const MAX_AXIS_INDEX = 2 ** 53 - 1;
 const AXES = ['x', 'y', 'z'];
 
 /**
- * Reference twin of {@link index!voxelCoverageSelectDetailed}, the native op:
+ * Reference twin of {@link sampling-targets!voxelCoverageSelectDetailed}, the native op:
  * the same contract (parameters, shapes, units, edge cases, results), so its documentation and
  * example apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -174,7 +174,7 @@ export function voxelCoverageSelectDetailed(pointMaps: Points[], k: number, opts
 }
 
 /**
- * Reference twin of {@link index!voxelCoverageSelect}, the native op: the same
+ * Reference twin of {@link sampling-targets!voxelCoverageSelect}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -184,7 +184,7 @@ export function voxelCoverageSelect(pointMaps: Points[], k: number, opts: VoxelC
 }
 
 /**
- * Reference twin of {@link index!voxelCoverageSelectAsync}, the native op: the
+ * Reference twin of {@link sampling-targets!voxelCoverageSelectAsync}, the native op: the
  * same contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply. Here: runs synchronously, settles with the same result.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation,

@@ -1,5 +1,5 @@
 /**
- * Geometric supervision targets (GeoVR, VGGT conventions; SEEDS.md sections 4 and 5): VGGT's
+ * Geometric supervision targets (GeoVR's and VGGT's conventions): VGGT's
  * 9-d pose encoding, relative poses, VGGT scene normalisation, per-patch depth targets, the metric
  * scale factor, and similarity / scale-shift alignment of predictions to ground truth.
  *

@@ -62,7 +62,7 @@ export function symmetricEigen4(a: ArrayLike<number>): { values: number[]; vecto
 const finite3 = (p: Points, i: number) => Number.isFinite(p[3 * i]) && Number.isFinite(p[3 * i + 1]) && Number.isFinite(p[3 * i + 2]);
 
 /**
- * Reference twin of {@link index!alignSim3}, the native op: the same contract
+ * Reference twin of {@link sampling-targets!alignSim3}, the native op: the same contract
  * (parameters, shapes, units, edge cases, results), so its documentation and example apply. Here:
  * Horn's quaternion method; equal to the native Umeyama/SVD within 1e-6 on non-degenerate inputs.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.
@@ -138,7 +138,7 @@ export function alignSim3(src: Points, dst: Points, opts: { withScale?: boolean 
  */
 
 /**
- * Reference twin of {@link index!cameraTokens}, the native op: the same
+ * Reference twin of {@link sampling-targets!cameraTokens}, the native op: the same
  * contract (parameters, shapes, units, edge cases, results), so its documentation and example
  * apply.
  * @throws the same argument errors (codes and messages) as the native op, from the same validation.

@@ -362,7 +362,7 @@ export interface MetricScaleOptions {
 }
 
 /**
- * GeoVR's metric scale target (SEEDS.md 4.4, steps 4-6): the least-squares factor `s` with
+ * GeoVR's metric scale target (its scale supervision: mask, confidence threshold, least-squares factor): the least-squares factor `s` with
  * `metric ≈ s * relative`, `s = Σ m·d / max(Σ d², 1e-12)` over the valid pixels, i.e. metres per
  * relative (VGGT) unit. Valid: in `mask`, `conf >= c_med` (the linear-interpolation median of the
  * confidences inside the mask, rounded to float32; GeoVR estimates it from <= 100k random pixels,

@@ -3,18 +3,14 @@
 // general rotations == a Monte Carlo estimate).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as native from '../../../lib/index.js';
-import * as reference from '../../../lib/reference/index.js';
-import { createRng } from '../../../lib/random.js';
+import * as native from '../../lib/index.js';
+import * as reference from '../../lib/reference/index.js';
+import { createRng } from '../../lib/random.js';
+import { backends } from '../helpers/backends.js';
 
 const PI = Math.PI;
 const SQRT2 = Math.SQRT2;
 type Box = number[];
-
-const backends = [
-  ['native', native],
-  ['reference', reference],
-] as const;
 
 describe.each(backends)('%s boxIou3d closed forms', (_name, backend) => {
   const iou = (a: Box, b: Box): number => backend.boxIou3d(a, b);
@@ -279,7 +275,7 @@ describe('boxIou3d properties', () => {
 describe('raw binding validates on its own', () => {
   // The public wrappers validate first; a direct malformed call must still throw, not crash.
   it('rejects wrong types, lengths and values with codes', async () => {
-    const { native: raw } = await import('../../../lib/native.js');
+    const { native: raw } = await import('../../lib/native.js');
     const ok = Float64Array.of(0, 0, 0, 1, 1, 1, 0, 0, 0);
     expect(() => raw().boxIou3d([0] as unknown as Float64Array, ok)).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_TYPE' }));
     expect(() => raw().boxIou3d(new Float64Array(18), ok)).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_SHAPE', message: 'a.length must be 9 (got 18)' }));

@@ -2,16 +2,12 @@
 // depths (z, not range), occlusion, instance ids, colour, output buffers, and bad input.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as native from '../lib/index.js';
-import { native as binding } from '../lib/native.js';
-import * as reference from '../lib/reference/index.js';
-import type { RaycastBox, RaycastScene } from '../lib/ops/raycast/native.js';
-import { camera, intrinsics, lookAt, poseFromAxisAngle } from './helpers/cameras.js';
-
-const backends = [
-  ['native', native],
-  ['reference', reference],
-] as const;
+import * as native from '../../lib/index.js';
+import { native as binding } from '../../lib/native.js';
+import * as reference from '../../lib/reference/index.js';
+import type { RaycastBox, RaycastScene } from '../../lib/ops/raycast/native.js';
+import { camera, intrinsics, lookAt, poseFromAxisAngle } from '../helpers/cameras.js';
+import { backends } from '../helpers/backends.js';
 
 // Room [0, 4] x [0, 3] x [0, 2.5] with the synthetic scene's face ids (-x, +x, -y, +y, floor, ceiling).
 const ROOM = { min: [0, 0, 0], max: [4, 3, 2.5], faceIds: [3, 4, 5, 6, 1, 2] } as RaycastScene['room'];

@@ -3,7 +3,7 @@
  * C++ core (native/core/src/camera.cpp, projection_impl.h), so Float64 inputs agree bit for bit.
  * @module
  */
-import type { Camera } from '../../types.js';
+import type { Camera, Intrinsics } from '../../types.js';
 
 /** camFromWorld = [R^T | -R^T t] as a row-major 3x4 (12 numbers). */
 export function camFromWorld(pose: Float64Array): Float64Array {
@@ -15,18 +15,12 @@ export function camFromWorld(pose: Float64Array): Float64Array {
   return m;
 }
 
-/** Camera parameters in one flat object for the loops below. */
-export interface CameraMath {
-  m: Float64Array;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-  width: number;
-  height: number;
+/** Camera parameters in one flat object for the loops below: the intrinsics and camFromWorld (3x4). */
+export interface CameraMath extends Intrinsics {
+  camFromWorld: Float64Array;
 }
 
 export function cameraMath(c: Camera): CameraMath {
   const { fx, fy, cx, cy, width, height } = c.intrinsics;
-  return { m: camFromWorld(c.pose), fx, fy, cx, cy, width, height };
+  return { camFromWorld: camFromWorld(c.pose), fx, fy, cx, cy, width, height };
 }

@@ -1,47 +1,13 @@
-// voxelDownsample and the MultiSPA visibility rule: native == reference (exact: both compute in
-// double with the same order of operations), plus hand-computed cases.
+// visibleSetsMultiSpa, the MultiSPA visibility rule (--compat multispa): hand-computed cases and
+// native == reference (exact: both compute in double with the same order of operations).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
 import { IDENTITY, camera, intrinsics } from '../helpers/cameras.js';
 import { cameraArb, depthMapArb } from '../geometry/arbitraries.js';
-
-describe('voxelDownsample', () => {
-  it('hand-computed: centroids, counts, majority labels with ties to the smaller label', () => {
-    const pts = Float32Array.of(0.01, 0.01, 0.01, 0.03, 0.01, 0.01, 0.5, 0.5, 0.5, NaN, 0, 0, 0.05, 0.05, 0.05);
-    const labels = Uint16Array.of(7, 3, 2, 9, 3);
-    for (const g of [native, ref]) {
-      const r = g.voxelDownsample(pts, 0.1, labels);
-      expect(Array.from(r.counts)).toEqual([3, 1]);
-      expect(r.points[0]).toBeCloseTo(0.03, 6);
-      expect(Array.from(r.labels!)).toEqual([3, 2]);
-    }
-  });
-
-  it('native == reference on random clouds', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 0, max: 4 })), { maxLength: 300 }),
-        fc.constantFrom(0.05, 0.3, 1),
-        (rows, voxel) => {
-          const pts = Float32Array.from(rows.flatMap((r) => r.slice(0, 3)));
-          const labels = Uint16Array.from(rows.map((r) => r[3]));
-          expect(native.voxelDownsample(pts, voxel, labels)).toEqual(ref.voxelDownsample(pts, voxel, labels));
-          expect(native.voxelDownsample(pts, voxel)).toEqual(ref.voxelDownsample(pts, voxel));
-        },
-      ),
-      { seed: 5, numRuns: 150 },
-    );
-  });
-
-  it('rejects bad voxel sizes and labels', () => {
-    for (const g of [native, ref]) {
-      expect(() => g.voxelDownsample(new Float32Array(3), 0)).toThrow(expect.objectContaining({ code: 'ERR_SPATIAL_SHAPE' }));
-      expect(() => g.voxelDownsample(new Float32Array(3), 1, new Uint16Array(2))).toThrow(/labels.length must equal the number of points 1/);
-    }
-  });
-});
+import { backends } from '../helpers/backends.js';
+import { expectCode } from '../helpers/errors.js';
 
 describe('visibleSetsMultiSpa (--compat multispa)', () => {
   it('hand-computed: continuous bounds, half-even depth pixel, strict z < D', () => {
@@ -71,5 +37,20 @@ describe('visibleSetsMultiSpa (--compat multispa)', () => {
       ),
       { seed: 9, numRuns: 200 },
     );
+  });
+});
+
+describe.each(backends)('%s visibleSetsMultiSpa: bad input', (_name, g) => {
+  const cam = camera(intrinsics(1, 1, 0, 0, 4, 2), IDENTITY);
+  const depth = { width: 2, height: 1, data: Float32Array.of(2, 1) };
+  const pts = Float32Array.of(0, 0, 1);
+
+  it('float32 points only, one depth map (any size) per camera, each checked', () => {
+    expectCode(() => g.visibleSetsMultiSpa(Float64Array.of(0, 0, 1) as unknown as Float32Array, [cam], [depth]), 'ERR_SPATIAL_TYPE', /Expected a Float32Array for points but received/);
+    expectCode(() => g.visibleSetsMultiSpa(Float32Array.of(0, 0), [cam], [depth]), 'ERR_SPATIAL_SHAPE', /points.length must be a multiple of 3 \(got 2\)/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, cam as never, [depth]), 'ERR_SPATIAL_TYPE', /Expected an Array of Camera for colorCameras/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, [{ ...cam, intrinsics: { ...cam.intrinsics, fx: 0 } }], [depth]), 'ERR_SPATIAL_CAMERA', /colorCameras\[0\]\.intrinsics\.fx and \.fy must be > 0/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, [cam], []), 'ERR_SPATIAL_SHAPE', /depths must hold one depth map per camera \(1\)/);
+    expectCode(() => g.visibleSetsMultiSpa(pts, [cam], [{ ...depth, data: new Float32Array(3) }]), 'ERR_SPATIAL_SHAPE', /depths\[0\]\.data\.length must be width\*height = 2 \(got 3\)/);
   });
 });
