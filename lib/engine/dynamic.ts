@@ -14,8 +14,9 @@ import { createRng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
 import { MOTION_CANDIDATE_DEFAULTS, type MotionCandidate, finiteTracks, motionCandidates, staticTracks, worldTracks } from './clip-prep.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
+import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
-import { PAIR_SELECTION_DEFAULTS, selectPairs } from './pairs.js';
+import { overlapRange, PAIR_SELECTION_DEFAULTS, selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
 import { BY_TYPE_DIR } from './card.js';
 import { defaultMaxPairs, GENERATE_DEFAULTS, type GenerateOptions, imagePathNote, promptWriter, writePng, writeSplits } from './pipeline.js';
@@ -64,6 +65,10 @@ export interface ClipGenerateOptions {
   evalFraction?: number;
   /** See {@link GenerateOptions.singleImageAsString}. */
   singleImageAsString?: boolean;
+  /** Every sample of the clip goes to this split (see GenerateOptions.sceneSplit). */
+  sceneSplit?: 'train' | 'eval';
+  /** Camera augmentation of every image of every sample (see GenerateOptions.cameraAugment). */
+  cameraAugment?: CameraAugmentOptions;
   progress?: GenerateOptions['progress'];
 }
 
@@ -79,6 +84,9 @@ export interface ClipReport {
   groups: { size: number; moving: boolean }[];
   candidates: { static: number; moving: number; perBin: number[] };
   cameraPairs: number;
+  /** Non-zero overlap range of the camera pairs (visible static tracks; null: none overlap) and the band. */
+  overlapRange: { min: number; max: number; pairs: number } | null;
+  overlapBand: [number, number];
   samples: Record<string, number>;
   train: number;
   eval: number;
@@ -168,6 +176,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
     up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? CLIP_GENERATE_DEFAULTS.compat), rng, prompts,
     writePrompt: promptWriter(opts.outDir, clip.id),
     cameraNote: DYNAMIC_CAMERA_NOTE,
+    augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
   };
 
   t = performance.now();
@@ -180,7 +189,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
 
   t = performance.now();
   const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? CLIP_GENERATE_DEFAULTS.evalFraction, {
-    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of clip ${clip.id}`, imagePaths: imagePathNote('copy'),
+    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of clip ${clip.id}`, imagePaths: imagePathNote('copy'), whole: opts.sceneSplit,
   });
   const perBin = new Array<number>(10).fill(0);
   for (const c of candidates) if (c.moving) perBin[c.bin]++;
@@ -188,7 +197,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
     clip: clip.id, frames: T, tracks: loaded.tracks, ...(dropped ? { nonFiniteTracks: dropped } : {}),
     groups: seg.groups.map((g) => ({ size: g.length, moving: g.some((i) => !isStatic[i]) })),
     candidates: { static: candidates.filter((c) => !c.moving).length, moving: candidates.filter((c) => c.moving).length, perBin },
-    cameraPairs: pairs.length, samples: counts, train, eval: evalCount, timingsMs: timings,
+    cameraPairs: pairs.length, overlapRange: overlapRange(overlap, T), overlapBand: opts.overlapBand ?? [0.06, 0.35], samples: counts, train, eval: evalCount, timingsMs: timings,
     files: ['qa_train.jsonl', 'qa_eval.jsonl', `${BY_TYPE_DIR}/`, 'dataset_info.json', 'README.md', 'stats.json'],
   };
   const { timingsMs: _t, ...deterministic } = report;

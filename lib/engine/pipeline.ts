@@ -19,9 +19,10 @@ import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image } from '../types.js';
 import { BY_TYPE_DIR, TypedSplits, typedRow, writeDatasetCard } from './card.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
+import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { blit, drawText, type Rgb, textWidth } from './draw.js';
 import { type CompatMode, numberRules } from './format.js';
-import { PAIR_SELECTION_DEFAULTS, type PairSelection, selectPairs } from './pairs.js';
+import { overlapRange, PAIR_SELECTION_DEFAULTS, type PairSelection, selectPairs } from './pairs.js';
 import { sceneUp } from './relations.js';
 import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 
@@ -79,8 +80,18 @@ export interface GenerateOptions {
   compat?: CompatMode;
   /** Draw visual prompts (dot questions) [true]. */
   prompts?: boolean;
-  /** Fraction of samples in the eval split [0.1]. */
+  /** Fraction of samples in the eval split [0.1] (the within-scene split; ignored with `sceneSplit`). */
   evalFraction?: number;
+  /**
+   * Every sample of the scene goes to this split (a dataset split by room puts whole scenes on one
+   * side); absent: a seeded `evalFraction` of the samples goes to eval.
+   */
+  sceneSplit?: 'train' | 'eval';
+  /**
+   * Camera augmentation of every image of every sample (`--camera-augment`, `--camera-scale`; see
+   * camera-augment.ts) [none: images as stored].
+   */
+  cameraAugment?: CameraAugmentOptions;
   /** Frames per visibility batch (bounds memory: depth maps of one batch are held) [32]. */
   batchSize?: number;
   /**
@@ -143,6 +154,10 @@ export interface GenerateReport {
   pointsSource: 'scene' | 'fused';
   visible: { min: number; mean: number; max: number };
   overlapHistogram: { edges: number[]; counts: number[] };
+  /** Smallest and largest non-zero pair overlap and how many pairs overlap (null: none). */
+  overlapRange: { min: number; max: number; pairs: number } | null;
+  /** The overlap band pairs were selected from. */
+  overlapBand: [number, number];
   pairSelection: Omit<PairSelection, 'pairs'> & { selected: number };
   samples: Record<string, number>;
   train: number;
@@ -385,6 +400,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
     pairs: selection.pairs, up: sceneUp(scene.up, frames.map((f) => f.pose), compat), rules: numberRules(compat), rng,
     prompts: opts.prompts ?? GENERATE_DEFAULTS.prompts,
     writePrompt: promptWriter(outDir, scene.id),
+    augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
   };
 
   t = performance.now();
@@ -398,7 +414,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
 
   t = performance.now();
   const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? GENERATE_DEFAULTS.evalFraction, {
-    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of scene ${scene.id}`, imagePaths: imagePathNote(imageMode),
+    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of scene ${scene.id}`, imagePaths: imagePathNote(imageMode), whole: opts.sceneSplit,
   });
   const files = ['qa_train.jsonl', 'qa_eval.jsonl', `${BY_TYPE_DIR}/`, 'dataset_info.json', 'README.md', 'overlap.png', 'stats.json'];
   await writePng(join(outDir, 'overlap.png'), overlapFigure(overlap, m, frames.map((f) => f.id)));
@@ -407,7 +423,7 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   const report: GenerateReport = {
     scene: scene.id, frames: m, points: points.length / 3, pointsSource: source,
     visible: { min: Math.min(...sizes), mean: sizes.reduce((a, b) => a + b, 0) / m, max: Math.max(...sizes) },
-    overlapHistogram: overlapHistogram(overlap, m),
+    overlapHistogram: overlapHistogram(overlap, m), overlapRange: overlapRange(overlap, m), overlapBand: opts.overlapBand ?? [0.06, 0.35],
     pairSelection: { ...pairStats, selected: pairs.length },
     samples: counts, train, eval: evalCount, timingsMs: timings, files,
   };
@@ -427,6 +443,8 @@ export interface WriteSplitsOptions {
   title?: string;
   /** What the card says about image paths ({@link imagePathNote}). */
   imagePaths?: string;
+  /** Every sample to this split instead of the seeded draw (a scene of a room-split dataset). */
+  whole?: 'train' | 'eval';
 }
 
 /** A sample's `image` as the merged files write it: the path itself for one image with `singleImageAsString`. */
@@ -435,7 +453,7 @@ export function mergedImageField(image: unknown, singleImageAsString: boolean | 
 }
 
 /**
- * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval) and writes
+ * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval; every sample to `opts.whole` when given) and writes
  * `qa_train.jsonl` (LLaVA conversations) and `qa_eval.jsonl` (the human turn as `text`, no
  * conversations), one file per question type and split under `by_type/` (see card.ts) and the
  * dataset card (`README.md`, `dataset_info.json`), each atomically. Returns the line counts and
@@ -452,7 +470,7 @@ export async function writeSplits(
   for (const s of samples) {
     counts[s.question_type] = (counts[s.question_type] ?? 0) + 1;
     const image = mergedImageField(s.image, opts.singleImageAsString);
-    const toEval = split.next() < evalFraction;
+    const toEval = opts.whole ? opts.whole === 'eval' : split.next() < evalFraction;
     if (toEval) {
       const { conversations, ...rest } = s;
       evalLines.push(JSON.stringify({ ...rest, image, text: conversations[0].value }));

@@ -13,7 +13,7 @@ import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import { tempDirs } from '../helpers/tmp.js';
 import { visibleSetsMultiSpa } from '../../lib/ops/compat/native.js';
 import { multiSpaProjector } from '../../lib/ops/compat/shared.js';
-import { projectInto } from '../../lib/engine/context.js';
+import { projectInto, storedCamera, type TaskContext } from '../../lib/engine/context.js';
 import { numberRules } from '../../lib/engine/format.js';
 import { cameraRelation, sceneUp, wrapDegreesMultiSpa, yawPitch } from '../../lib/engine/relations.js';
 import { invertGeneralPose, invertRigidPose } from '../../lib/pose.js';
@@ -82,8 +82,8 @@ describe('compat projection (double, general inverse, K @ x_c / z_c)', () => {
           expect(Math.abs(got.u - (k.fx * xc / zc + k.cx))).toBeLessThan(1e-9 * (1 + Math.abs(got.u)));
           expect(Math.abs(got.v - (k.fy * yc / zc + k.cy))).toBeLessThan(1e-9 * (1 + Math.abs(got.v)));
           // The engine's projectInto takes this path under compat, in double (not float32).
-          const ctx = { points: Float32Array.of(x, y, z), rules: numberRules('multispa'), frames: [{ colorCamera: cam }] } as unknown as Parameters<typeof projectInto>[0];
-          expect(projectInto(ctx, 0, 0)).toEqual(got);
+          const ctx = { points: Float32Array.of(x, y, z), rules: numberRules('multispa'), frames: [{ colorCamera: cam }] } as unknown as TaskContext;
+          expect(projectInto(ctx, 0, storedCamera(ctx, 0))).toEqual(got);
         }),
       { seed: 17, numRuns: 300 },
     );

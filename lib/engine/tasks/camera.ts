@@ -4,7 +4,7 @@
  * signs follow the order by construction.
  * @module
  */
-import { type QASample, type TaskContext, makeSample } from '../context.js';
+import { type QASample, type TaskContext, makeSample, sampleCamera } from '../context.js';
 import type { NumberRules } from '../format.js';
 import { type CameraRelation, cameraRelation } from '../relations.js';
 import { CAMERA_NOTE, T, choose, fill } from '../templates.js';
@@ -42,11 +42,15 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
   const dz = R.directionDeadZone;
   for (const subtype of CAMERA_SUBTYPES) {
     const rng = ctx.rng.fork(subtype);
+    const augment = rng.fork('augment');
+    // Later rounds revisit pairs in the other order only: the same ordered pair is the same question.
+    const asked = new Set<string>();
     let made = 0;
     for (let round = 0; round < 3 && made < perSubtask; round++)
       for (const [i, j] of rng.shuffle(ctx.pairs.slice())) {
         if (made >= perSubtask) break;
         const [f1, f2] = rng.next() < 0.5 ? [i, j] : [j, i];
+        if (asked.has(`${f1}/${f2}`)) continue;
         const rel = cameraRelation(ctx.frames[f1].colorCamera.pose, ctx.frames[f2].colorCamera.pose, ctx.up, R.mode);
         const d = rel.displacement;
         const values = cameraValues(rel, R);
@@ -67,9 +71,17 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
             answer = choose(rng, T.cameraDirection[subtype].a, { value });
             break;
           }
-          case 'yaw_angle': case 'pitch_angle': case 'total_distance':
+          case 'yaw_angle': case 'pitch_angle': {
+            const a = subtype === 'yaw_angle' ? rel.yaw : rel.pitch;
+            // As for the direction questions: a turn under the dead zone is no question ("0 degrees").
+            if (Math.abs(a) < dz.degrees) continue;
             value = values[subtype];
             answer = choose(rng, T.cameraValue[subtype].a, { value });
+            break;
+          }
+          case 'total_distance':
+            value = values.total_distance;
+            answer = choose(rng, T.cameraValue.total_distance.a, { value });
             break;
           case 'displacement_vector': {
             const [x, y, z] = values.vector_text_mm;
@@ -81,6 +93,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
         const templates = subtype in T.cameraDirection ? T.cameraDirection[subtype as keyof typeof T.cameraDirection].q : T.cameraValue[subtype as keyof typeof T.cameraValue].q;
         out.push(await makeSample(ctx, {
           key: String(made), task: 'camera_movement', subtask: subtype, questionType: subtype, frames: [f1, f2],
+          cameras: [sampleCamera(ctx, f1, augment), sampleCamera(ctx, f2, augment)],
           question: `${ctx.cameraNote ?? CAMERA_NOTE}\n${choose(rng, templates, {})}`, answer,
           answerValues: {
             displacement_m: d, distance_m: rel.distance, yaw_deg: rel.yaw, pitch_deg: rel.pitch,
@@ -88,6 +101,7 @@ export async function cameraTasks(ctx: TaskContext, perSubtask: number): Promise
           },
           gt: value,
         }));
+        asked.add(`${f1}/${f2}`);
         made++;
       }
   }

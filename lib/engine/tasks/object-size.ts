@@ -7,7 +7,8 @@
  * @module
  */
 import type { Instance } from '../../scenes/types.js';
-import { type QASample, type TaskContext, makeSample } from '../context.js';
+import { projectPoints } from '../../ops/geometry/native.js';
+import { type QASample, type SampleCamera, type TaskContext, insideImage, makeSample, sampleCamera } from '../context.js';
 import { T, choose } from '../templates.js';
 
 export const STRUCTURAL_LABELS = new Set(['wall', 'object', 'floor', 'ceiling', 'window']);
@@ -74,6 +75,29 @@ export function minimalCoveringSet(
   return null;
 }
 
+/**
+ * Whether the instance's points that are visible in each camera's frame AND inside its written
+ * (augmented) image still span `target` along `axis` within 10 %: with camera augmentation a crop
+ * can cut off the part of the object that made the image set cover it.
+ */
+export function coversInCameras(ctx: TaskContext, instance: number, cameras: SampleCamera[], axis: number, target: number): boolean {
+  const ids = ctx.pointInstances!;
+  let lo = Infinity, hi = -Infinity;
+  for (const sc of cameras) {
+    const mine = Array.from(ctx.visible[sc.frame]).filter((p) => ids[p] === instance);
+    const xyz = new Float32Array(3 * mine.length);
+    mine.forEach((p, i) => xyz.set(ctx.points.subarray(3 * p, 3 * p + 3), 3 * i));
+    const { uv, depth } = projectPoints(xyz, sc.camera);
+    mine.forEach((p, i) => {
+      if (!(depth[i] > 0 && insideImage(sc, uv[2 * i], uv[2 * i + 1]))) return;
+      const x = ctx.points[3 * p + axis];
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    });
+  }
+  return Math.abs(hi - lo - target) <= TOLERANCE * target;
+}
+
 export async function objectSizeTasks(ctx: TaskContext, perSubtask: number): Promise<QASample[]> {
   const out: QASample[] = [];
   if (!ctx.pointInstances || !ctx.instances.length) return out;
@@ -85,10 +109,14 @@ export async function objectSizeTasks(ctx: TaskContext, perSubtask: number): Pro
   const eligible = ctx.instances.filter((i) => !i.structural && !STRUCTURAL_LABELS.has(i.label) && labelCount.get(i.label) === 1 && extents.has(i.id));
   for (const dimension of ['height', 'length', 'width'] as const) {
     const rng = ctx.rng.fork(`object_perception_${dimension}_estimation`);
+    const augment = rng.fork('augment');
+    // One question per instance and dimension: another image set would ask the same question.
+    const asked = new Set<number>();
     let made = 0;
     for (let round = 0; round < 5 && made < perSubtask; round++)
       for (const inst of rng.shuffle(eligible.slice())) {
         if (made >= perSubtask) break;
+        if (asked.has(inst.id)) continue;
         // Visible in a frame = at least 5 % of the instance's points (at least 1), as in MultiSPA.
         const need = Math.max(1, Math.floor(0.05 * (pointsPer.get(inst.id) ?? 0)));
         const seen = extents.get(inst.id)!.filter((e) => e.count >= need);
@@ -99,15 +127,19 @@ export async function objectSizeTasks(ctx: TaskContext, perSubtask: number): Pro
         const set = minimalCoveringSet(seen, axis, target, rng);
         if (!set) continue;
         const frames = rng.shuffle(set.slice());
+        const cameras = frames.map((f) => sampleCamera(ctx, f, augment));
+        if (ctx.augment && !coversInCameras(ctx, inst.id, cameras, axis, target)) continue;
         const value = ctx.rules.sizeMm(target);
         const questionType = `object_perception_${dimension}_estimation`;
         out.push(await makeSample(ctx, {
           key: String(made), task: 'object_perception', subtask: `${dimension}_estimation`, questionType, frames,
+          cameras,
           question: choose(rng, T.objectSize.q, { dimension, label: inst.label }),
           answer: choose(rng, T.objectSize.a, { dimension, label: inst.label, value }),
           answerValues: { instance: inst.id, label: inst.label, axis, size_m: target, box: inst.box },
           gt: value,
         }));
+        asked.add(inst.id);
         made++;
       }
   }
