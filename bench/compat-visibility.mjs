@@ -21,7 +21,7 @@ for (const [name, load] of scenes) {
   for (const f of scene.frames) {
     const depth = await loadFrameDepth(f);
     const a = visibleSets(points, [{ intrinsics: f.intrinsics, pose: f.pose }], [depth], { tolerance: 0.05 })[0];
-    const b = visibleSetsMultiSpa(points, [{ intrinsics: f.colorIntrinsics ?? f.intrinsics, pose: f.pose }], [depth])[0];
+    const b = visibleSetsMultiSpa(points, [{ intrinsics: f.colorIntrinsics ?? f.intrinsics, pose: f.pose }], [depth], { depthScales: [f.depth ? undefined : f.depthScale] })[0];
     const sb = new Set(b);
     ours += a.length;
     strict += b.length;

@@ -33,10 +33,10 @@ export interface NativeBinding {
   info(): NativeBackendInfo & { cuda: { compiled: boolean; available: boolean; device?: string; reason?: string } };
   configure(threads?: number, backend?: 'auto' | 'cpu' | 'cuda', parallelThreshold?: number, simd?: SimdLevel): NativeBackendInfo;
   voxelDownsample(points: Float32Array, labels: Uint16Array | undefined, voxelSize: number): { points: Float32Array; labels?: Uint16Array; counts: Uint32Array };
-  visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array): Uint32Array[];
+  visibleSetsMultiSpa(points: Float32Array, cameras: Float64Array, depths: Float32Array[], depthSizes: Float64Array, depthScales?: Float64Array): Uint32Array[];
   boxIou3d(a: Float64Array, b: Float64Array): number;
   boxIou3dMatrix(a: Float64Array, b: Float64Array, out: Float64Array): void;
-  // Rigid-body segmentation (native/addon/motion.cc), wrapped by lib/motion.ts.
+  // Rigid-body segmentation (native/addon/motion.cc), wrapped by lib/ops/motion/native.ts.
   trackDistanceChange(tracks: Float32Array | Float64Array, frames: number, smoothing: number, out: Float64Array): void;
   averageLinkageCut(condensed: Float64Array, n: number, cut: number, labels: Int32Array): number;
   rigidSegmentation(tracks: Float32Array | Float64Array, frames: number, smoothing: number, cut: number, labels: Int32Array): number;
@@ -47,7 +47,7 @@ export interface NativeBinding {
   resampleDepth(src: Float32Array, srcWidth: number, srcHeight: number, dst: Float32Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
   /** Nearest-neighbour uint16 id resample (outside -> 0). */
   resampleIds(src: Uint16Array, srcWidth: number, srcHeight: number, dst: Uint16Array, dstWidth: number, dstHeight: number, map: Float64Array): void;
-  // Box ray caster (native/addon/raycast.cc), wrapped by lib/raycast.ts. room/roomIds: length 0 or 6.
+  // Box ray caster (native/addon/raycast.cc), wrapped by lib/ops/raycast/native.ts. room/roomIds: length 0 or 6.
   raycastBoxes(
     boxes: Float64Array, ids: Uint16Array, room: Float64Array, roomIds: Uint16Array, palette: Uint8Array, camera: Float64Array,
     depth: Float32Array, instanceIds: Uint16Array, color?: Uint8Array,

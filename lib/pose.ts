@@ -3,7 +3,7 @@
  * their frames (`worldFromCam` maps camera coordinates to world coordinates, `camFromWorld` the
  * other way; `aFromB * bFromC = aFromC`), quaternions `[x, y, z, w]`, and the one `Vec3`.
  * Used by the engine, the loaders, the synthetic scenes and the targets. (The reference kernels
- * keep their own 3x4 `camFromWorld` in lib/reference/camera.ts, which mirrors the C++ core's
+ * keep their own 3x4 `camFromWorld` in lib/ops/geometry/reference-camera.ts, which mirrors the C++ core's
  * operation order for bit-exact comparisons.)
  *
  * Every function keeps a fixed operation order (sums in index order), so that outputs built on
@@ -50,8 +50,46 @@ export function invertRigidPose(p: ArrayLike<number>): Float64Array {
 }
 
 /**
+ * General inverse of a row-major 4x4, in double, as `numpy.linalg.inv` computes it (LU with partial
+ * pivoting, LAPACK getrf/getrs): no rigidity is assumed, so a pose whose rotation is slightly off
+ * orthonormal (real pose files: up to ~1e-4) inverts exactly as MultiSPA's engine inverts it
+ * (`--compat multispa`). The operation order is that of the C++ core's `invertGeneral4x4`
+ * (native/core/src/compat.cpp), so both give the same bits.
+ * @returns the inverse, or null when a pivot is 0 (singular).
+ * @example invertGeneralPose(worldFromCam); // camFromWorld, as np.linalg.inv(E)
+ */
+export function invertGeneralPose(m: ArrayLike<number>): Float64Array | null {
+  const a = Float64Array.from({ length: 16 }, (_, i) => m[i]);
+  const perm = [0, 1, 2, 3];
+  for (let k = 0; k < 4; k++) {
+    let p = k;
+    for (let i = k + 1; i < 4; i++) if (Math.abs(a[i * 4 + k]) > Math.abs(a[p * 4 + k])) p = i;
+    if (a[p * 4 + k] === 0) return null;
+    if (p !== k) {
+      for (let j = 0; j < 4; j++) [a[k * 4 + j], a[p * 4 + j]] = [a[p * 4 + j], a[k * 4 + j]];
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+    }
+    const r = 1 / a[k * 4 + k];
+    for (let i = k + 1; i < 4; i++) a[i * 4 + k] *= r;
+    for (let i = k + 1; i < 4; i++) for (let j = k + 1; j < 4; j++) a[i * 4 + j] -= a[i * 4 + k] * a[k * 4 + j];
+  }
+  const out = new Float64Array(16);
+  const b = new Float64Array(4);
+  for (let c = 0; c < 4; c++) {
+    for (let i = 0; i < 4; i++) b[i] = perm[i] === c ? 1 : 0;
+    for (let k = 0; k < 4; k++) for (let i = k + 1; i < 4; i++) b[i] -= b[k] * a[i * 4 + k];
+    for (let k = 3; k >= 0; k--) {
+      b[k] /= a[k * 4 + k];
+      for (let i = 0; i < k; i++) b[i] -= b[k] * a[i * 4 + k];
+    }
+    for (let i = 0; i < 4; i++) out[i * 4 + c] = b[i];
+  }
+  return out;
+}
+
+/**
  * `aFromB = inverse(worldFromA) * worldFromB`: frame b's pose in frame a (maps b coordinates to a
- * coordinates). Both inputs are rigid; nothing is validated (`relativePose` in lib/targets.ts is
+ * coordinates). Both inputs are rigid; nothing is validated (`relativePose` in lib/ops/targets/shared.ts is
  * the checked public form).
  * @example aFromB(worldFromCam1, worldFromCam2); // cam1FromCam2
  */

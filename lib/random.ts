@@ -4,6 +4,7 @@
  * independent of the platform.
  * @module
  */
+import { spatialError } from './errors.js';
 
 /** A seeded generator. Same seed, same sequence, on every machine. */
 export interface Rng {
@@ -42,11 +43,31 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
+/** The xoshiro128** state of every generator createRng made, for {@link cloneRng}. */
+const states = new WeakMap<Rng, Uint32Array>();
+
 /** Creates a generator from an integer or string seed. */
 export function createRng(seed: number | string): Rng {
   const init = splitmix32(typeof seed === 'string' ? hashString(seed) : Math.floor(seed) >>> 0 ^ Math.floor(seed / 2 ** 32));
   const s = new Uint32Array([init(), init(), init(), init()]);
   if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
+  return fromState(s);
+}
+
+/**
+ * An independent copy of a generator made by {@link createRng}: it yields the same sequence as the
+ * original from here on, and drawing from one leaves the other untouched. For looking ahead: the
+ * engine draws a search's candidates from a copy, batches their native work in one call, then
+ * advances the original by the draws the search actually used.
+ * @throws ERR_SPATIAL_TYPE (TypeError) when `rng` was not made by createRng (its state is unknown).
+ */
+export function cloneRng(rng: Rng): Rng {
+  const s = states.get(rng);
+  if (!s) throw spatialError('ERR_SPATIAL_TYPE', 'Expected a generator made by createRng for rng (only those can be cloned)');
+  return fromState(Uint32Array.from(s));
+}
+
+function fromState(s: Uint32Array): Rng {
   const nextU32 = (): number => {
     const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
     const t = (s[1] << 9) >>> 0;
@@ -75,6 +96,7 @@ export function createRng(seed: number | string): Rng {
     },
     fork: (label) => createRng(`${s[0]}:${s[1]}:${s[2]}:${s[3]}:${label}`),
   };
+  states.set(rng, s);
   return rng;
 }
 

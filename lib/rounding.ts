@@ -1,6 +1,6 @@
 /**
  * Number rounding shared by the engine's answer rules (lib/engine/format.ts) and the reference
- * kernels (lib/reference/compat.ts): numpy's conventions, which MultiSPA's code follows.
+ * kernels (lib/ops/compat/reference.ts): numpy's conventions, which MultiSPA's code follows.
  * @module
  */
 

@@ -70,7 +70,7 @@ export interface VisibilityOptions {
   near?: number;
 }
 
-/** Output of {@link projectPoints}: frame-major `uv[2*(f*N+i)+k]`, `depth[f*N+i]`. */
+/** Output of {@link geometry!projectPoints}: frame-major `uv[2*(f*N+i)+k]`, `depth[f*N+i]`. */
 export interface Projection {
   /** Pixel coordinates (u, v) per frame and point, NaN for points with `depth <= 0`. */
   uv: Float32Array;
@@ -78,13 +78,13 @@ export interface Projection {
   depth: Float32Array;
 }
 
-/** Caller-owned output buffers of {@link projectPoints} (gl-matrix's `out` convention). */
+/** Caller-owned output buffers of {@link geometry!projectPoints} (gl-matrix's `out` convention). */
 export interface ProjectionOut {
   uv?: Float32Array;
   depth?: Float32Array;
 }
 
-/** Output of {@link correspondences}: points visible in both frames and where they land. */
+/** Output of {@link geometry!correspondences}: points visible in both frames and where they land. */
 export interface Correspondences {
   /** Indices of the points in both sets (ascending), K of them. */
   index: Uint32Array;
@@ -101,7 +101,7 @@ export interface Correspondences {
 /** A patch grid: either a square patch size in pixels or an explicit number of rows and columns. */
 export type PatchGridSpec = { patchSize: number } | { rows: number; cols: number };
 
-/** Options of {@link rayEmbedding}. */
+/** Options of {@link geometry!rayEmbedding}. */
 export interface RayEmbeddingOptions {
   /** Patch size in pixels: `cols = floor(W / P)`, `rows = floor(H / P)`. */
   patchSize: number;
@@ -120,7 +120,7 @@ export interface RayEmbeddingOptions {
  */
 export type SimdLevel = 'baseline' | 'avx2' | 'avx512';
 
-/** What {@link info} reports about the loaded backend. */
+/** What {@link geometry!info} reports about the loaded backend. */
 export interface BackendInfo {
   version: string;
   backend: 'cpu' | 'cuda' | 'reference';

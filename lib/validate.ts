@@ -1,10 +1,13 @@
 /**
- * Argument validation shared by the native-backed API and the pure-TS reference, so both reject the
- * same inputs with the same codes and messages ("Expected X for Y but received Z").
+ * Checks of the package's data types (points, intrinsics, poses, cameras, depth maps, images,
+ * instance-id maps) and of plain option values, shared by every op family's native face and twin,
+ * by the scene loaders and by io/: both backends reject the same inputs with the same codes and
+ * messages ("Expected X for Y but received Z"). The checks of one op family's own arguments live in
+ * its `lib/ops/<family>/shared.ts`.
  * @module
  */
 import { describeValue, spatialError } from './errors.js';
-import type { Camera, DepthMap, Image, InstanceIdMap, Intrinsics, Points, Pose, StoredDepthMap, VisibilityOptions } from './types.js';
+import type { Camera, DepthMap, Image, InstanceIdMap, Intrinsics, Pose, StoredDepthMap } from './types.js';
 
 /** Values per packed camera: fx, fy, cx, cy, width, height, pose[16] (the native layout). */
 export const PACKED_CAMERA_LENGTH = 22;
@@ -22,7 +25,8 @@ export function checkPoints(points: unknown, name = 'points'): number {
   return points.length / 3;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** True for a non-null object (arrays and typed arrays included): the first test of every options / record check. */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
@@ -65,7 +69,7 @@ export function checkSceneIntrinsics(k: unknown, name = 'intrinsics'): Intrinsic
   return c;
 }
 
-/** Checks a rigid camera-to-world pose (DESIGN.md section 2). */
+/** Checks a rigid camera-to-world pose (finite, `|det R - 1| < 1e-3`, `||R^T R - I|| < 1e-3`, last row `0 0 0 1`). */
 export function checkPose(p: unknown, name = 'pose'): Pose {
   if (!(p instanceof Float64Array))
     throw spatialError('ERR_SPATIAL_TYPE', `Expected a Float64Array(16) for ${name} but received ${describeValue(p)}`);
@@ -158,57 +162,6 @@ export function checkDepthMaps(depths: unknown, cams: Camera[], name = 'depths')
   return depths.map((d, f) => checkDepthMap(d, `${name}[${f}]`, cams[f].intrinsics, `cameras[${f}]`));
 }
 
-/** Resolves visibility options to numbers (defaults: tolerance 0.05 m, near 1e-6 m). */
-export function checkVisibilityOptions(opts: unknown): Required<VisibilityOptions> {
-  if (opts !== undefined && !isObject(opts))
-    throw spatialError('ERR_SPATIAL_TYPE', `Expected an options object for opts but received ${describeValue(opts)}`);
-  const o = (opts ?? {}) as VisibilityOptions;
-  const tolerance = o.tolerance ?? 0.05;
-  const near = o.near ?? 1e-6;
-  if (typeof tolerance !== 'number') throw spatialError('ERR_SPATIAL_TYPE', `Expected a number for opts.tolerance but received ${describeValue(tolerance)}`);
-  if (typeof near !== 'number') throw spatialError('ERR_SPATIAL_TYPE', `Expected a number for opts.near but received ${describeValue(near)}`);
-  if (!Number.isFinite(tolerance) || tolerance < 0)
-    throw spatialError('ERR_SPATIAL_SHAPE', `opts.tolerance must be a finite number >= 0 (got ${tolerance})`);
-  if (!Number.isFinite(near)) throw spatialError('ERR_SPATIAL_SHAPE', `opts.near must be finite (got ${near})`);
-  return { tolerance, near };
-}
-
-/** Checks a visible set: a strictly ascending Uint32Array. */
-export function checkIndexSet(s: unknown, name = 'set'): Uint32Array {
-  const set = checkIndexSetType(s, name);
-  for (let i = 1; i < set.length; i++)
-    if (set[i] <= set[i - 1])
-      throw spatialError('ERR_SPATIAL_FORMAT', `${name} must be strictly ascending (element ${i} is ${set[i]} after ${set[i - 1]})`);
-  return set;
-}
-
-function checkIndexSetType(s: unknown, name: string): Uint32Array {
-  if (!(s instanceof Uint32Array)) throw spatialError('ERR_SPATIAL_TYPE', `Expected a Uint32Array for ${name} but received ${describeValue(s)}`);
-  return s;
-}
-
-/** Checks an array of visible sets. */
-export function checkIndexSets(sets: unknown, name = 'sets'): Uint32Array[] {
-  return checkIndexSetTypes(sets, name).map((s, i) => checkIndexSet(s, `${name}[${i}]`));
-}
-
-/**
- * Checks an array of visible sets by type only, for native ops that check the order themselves while
- * they read the sets (same error code and message as {@link checkIndexSets}; a JS pass over 64 sets
- * of 181k indices cost 30 ms, twice the native overlap matrix).
- */
-export function checkIndexSetTypes(sets: unknown, name = 'sets'): Uint32Array[] {
-  if (!Array.isArray(sets)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an Array of Uint32Array for ${name} but received ${describeValue(sets)}`);
-  sets.forEach((s, i) => checkIndexSetType(s, `${name}[${i}]`));
-  return sets as Uint32Array[];
-}
-
-/** Checks that every index of a set addresses one of `n` points. */
-export function checkSetInRange(s: Uint32Array, n: number, name: string): void {
-  if (s.length && s[s.length - 1] >= n)
-    throw spatialError('ERR_SPATIAL_SHAPE', `${name} holds index ${s[s.length - 1]} but points has only ${n} points`);
-}
-
 /** Checks an optional caller-owned Float32Array output of an exact length. */
 export function checkOut(out: unknown, length: number, name: string): Float32Array | undefined {
   if (out === undefined) return undefined;
@@ -224,18 +177,6 @@ export function checkInteger(v: unknown, lo: number, hi: number, name: string): 
   return v;
 }
 
-/** Resolves a patch grid spec against intrinsics: rows, cols and the pixel step of a patch. */
-export function resolvePatchGrid(k: Intrinsics, grid: unknown, name = 'grid'): { rows: number; cols: number; stepX: number; stepY: number; patchSize: number } {
-  if (!isObject(grid)) throw spatialError('ERR_SPATIAL_TYPE', `Expected { patchSize } or { rows, cols } for ${name} but received ${describeValue(grid)}`);
-  if (grid.patchSize !== undefined) {
-    const p = checkInteger(grid.patchSize, 1, Math.min(k.width, k.height), `${name}.patchSize`);
-    return { rows: Math.floor(k.height / p), cols: Math.floor(k.width / p), stepX: p, stepY: p, patchSize: p };
-  }
-  const rows = checkInteger(grid.rows, 1, k.height, `${name}.rows`);
-  const cols = checkInteger(grid.cols, 1, k.width, `${name}.cols`);
-  return { rows, cols, stepX: k.width / cols, stepY: k.height / rows, patchSize: 0 };
-}
-
 /** Checks that an options argument is an object. */
 export function checkOptionsObject(opts: unknown, name = 'opts'): Record<string, unknown> {
   if (!isObject(opts)) throw spatialError('ERR_SPATIAL_TYPE', `Expected an options object for ${name} but received ${describeValue(opts)}`);
@@ -246,11 +187,6 @@ export function checkOptionsObject(opts: unknown, name = 'opts'): Record<string,
 export function checkBoolean(v: unknown, name: string): boolean {
   if (typeof v !== 'boolean') throw spatialError('ERR_SPATIAL_TYPE', `Expected a boolean for ${name} but received ${describeValue(v)}`);
   return v;
-}
-
-/** Length of a ray embedding: rows * cols * Q * 2F with Q = 4 when the focal lengths are included, else 2. */
-export function rayEmbeddingLength(g: { rows: number; cols: number }, frequencies: number, includeFocal: boolean): number {
-  return g.rows * g.cols * (includeFocal ? 4 : 2) * 2 * frequencies;
 }
 
 /** Checks an 8-bit image (1, 3 or 4 interleaved channels) and, when given, that it matches the intrinsics' size. */

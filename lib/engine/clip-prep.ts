@@ -7,7 +7,7 @@
  * @module
  */
 import { spatialError } from '../errors.js';
-import type { RigidSegmentation } from '../motion-args.js';
+import type { RigidSegmentation } from '../ops/motion/shared.js';
 import { transformPoints, type Vec3 } from '../pose.js';
 import type { Rng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';

@@ -21,6 +21,8 @@
  * out/shards/<key>/                  one complete unit: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json, shard.json
  * out/shards/.tmp-<key>-XXXXXX/      a unit in progress (or interrupted by a crash): never merged
  * out/qa_train.jsonl, qa_eval.jsonl  merged splits
+ * out/by_type/<question_type>/<split>.jsonl  the shards' per-type files, concatenated (card.ts)
+ * out/README.md, dataset_info.json   the dataset card of the per-type files
  * out/manifest.json                  counts and checksums of the merged splits and of every shard
  * ```
  * @module
@@ -30,28 +32,42 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { describeValue, spatialError } from '../errors.js';
-import { asIoError, fsReason, readText, removeStaleTemporaries, tempPathFor, writeFileAtomic } from '../io/files.js';
+import { asIoError, fsReason, isTempName, readText, removeStaleTemporaries, tempPathFor, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../native.js';
 import { pathKind, SCENE_FORMATS, type SceneFormat, sceneFormat } from '../scenes/formats.js';
 import { loadScene } from '../scenes/load.js';
 import { synthesizeScene } from '../scenes/synthetic.js';
 import type { Scene } from '../scenes/types.js';
-import { ALL_TASKS, type TaskName } from './tasks/index.js';
-import { type GenerateOptions, generateScene } from './pipeline.js';
+import { ALL_CLIP_TASKS, ALL_TASKS, type ClipTaskName, expectedQuestionTypes, type TaskName } from './tasks/index.js';
+import { loadClip } from '../scenes/clip.js';
+import { BY_TYPE_DIR, TypedSplits, writeDatasetCard, type SplitName } from './card.js';
+import { generateClip } from './dynamic.js';
+import { type GenerateOptions, generateScene, IMAGE_MODES, imagePathNote, mergedImageField } from './pipeline.js';
+import { checkCameraAugmentOptions } from './camera-augment.js';
+import { type EvalCandidate, pickEvalPerType, roomOf, splitRooms } from './splits.js';
 
 /**
  * Bump when the engine's outputs change for the same inputs (a new question template, a fixed
  * rounding): it is part of every unit key, so old shards are regenerated instead of reused.
  */
-export const OUTPUT_REVISION = 2; // 2: prompt and frame images are JPEG q95 by default (were PNG)
+export const OUTPUT_REVISION = 2; // 2: JPEG q95 images by default (were PNG), per-type files and card, cameras on every sample, room splits
 
 /** The package version and {@link OUTPUT_REVISION}, e.g. `0.1.0+o2`: part of every unit key. */
 export const ENGINE_VERSION = `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}+o${OUTPUT_REVISION}`;
 
-/** Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk. */
+/** The format of a dynamic clip in a scene list: a TAPVid-3D `.npz` (or the clip JSON form), `tapvid3d:FILE|DIR`. */
+export const CLIP_FORMAT = 'tapvid3d';
+
+/** A task of a unit: a static-scene task, or a clip task for a clip unit. */
+export type UnitTask = TaskName | ClipTaskName;
+
+/**
+ * Where a unit's scene comes from: a built-in synthetic scene, or a directory (or manifest) on disk,
+ * or a dynamic clip file (format `tapvid3d`).
+ */
 export type SceneSource =
   | { kind: 'synthetic'; seed: number; frames: number; width: number; height: number }
-  | { kind: 'path'; path: string; format: SceneFormat };
+  | { kind: 'path'; path: string; format: SceneFormat | typeof CLIP_FORMAT };
 
 /** A scene of a dataset: its name (unique in the dataset, part of the unit key) and its source. */
 export interface SceneEntry {
@@ -62,7 +78,7 @@ export interface SceneEntry {
 /** The options of {@link generateScene} that change outputs and travel with a unit (plain JSON). */
 export type UnitOptions = Pick<
   GenerateOptions,
-  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction'
+  'perTask' | 'overlapBand' | 'binWidth' | 'maxPairs' | 'frameStep' | 'voxelSize' | 'backprojectStride' | 'tolerance' | 'compat' | 'prompts' | 'evalFraction' | 'imageMode' | 'sceneSplit' | 'cameraAugment'
   | 'imageFormat' | 'jpegQuality' | 'pngCompression'
 >;
 
@@ -71,7 +87,7 @@ export interface Unit {
   /** Content key: the shard's directory name and the queue's job id. */
   key: string;
   scene: SceneEntry;
-  tasks: TaskName[];
+  tasks: UnitTask[];
   seed: number;
   options: UnitOptions;
 }
@@ -89,7 +105,7 @@ export interface ShardMeta {
   engine: string;
   scene: string;
   source: Record<string, unknown>;
-  tasks: TaskName[];
+  tasks: UnitTask[];
   seed: number;
   options: UnitOptions;
   train: number;
@@ -100,11 +116,25 @@ export interface ShardMeta {
   files: Record<string, string>;
 }
 
+/** How a dataset's samples are split, as `plan.json` and `manifest.json` record it. */
+export interface PlanSplit {
+  /** `rooms`: whole rooms on each side (every scan of a room with it); `samples`: a seeded fraction of each scene's samples. */
+  mode: 'rooms' | 'samples';
+  /** Rooms (see `roomOf`) with samples in train, sorted (`samples` mode: every room). */
+  train_rooms: string[];
+  /** Rooms with samples in eval, sorted. */
+  eval_rooms: string[];
+  /** `rooms` mode: the merged eval split holds exactly this many samples per question type (fewer: a shortfall). */
+  eval_per_type?: number;
+}
+
 /** `plan.json`: the units of a run, in merge order. */
 export interface Plan {
   version: 1;
   engine: string;
-  units: { key: string; scene: string; tasks: TaskName[] }[];
+  units: { key: string; scene: string; tasks: UnitTask[] }[];
+  /** The split (absent in plans written before splits by room). */
+  split?: PlanSplit;
 }
 
 /** `manifest.json`: counts and checksums of the merged splits and of every shard. */
@@ -116,14 +146,24 @@ export interface Manifest {
   /** Samples per question type over all units (train + eval). */
   samples: Record<string, number>;
   /** Per unit in merge order; `sha256` is that of its `shard.json`, which checksums every file of the shard. */
-  shards: { key: string; scene: string; tasks: TaskName[]; train: number; eval: number; sha256: string }[];
+  shards: { key: string; scene: string; tasks: UnitTask[]; train: number; eval: number; sha256: string }[];
+  /**
+   * The split (from the plan), with the merged eval split's samples per question type and, with
+   * `eval_per_type`, the shortfall of each type that had fewer candidates in the eval rooms.
+   */
+  split?: PlanSplit & { eval_samples: Record<string, number>; eval_shortfall?: Record<string, number> };
+  /**
+   * Per scene (unit) that made fewer samples of a question type than it asked for (`perTask`): the
+   * type's `made` and `wanted`. Absent when every unit made all it asked for.
+   */
+  shortfalls?: Record<string, Record<string, { made: number; wanted: number }>>;
 }
 
 const SPLITS = ['qa_train.jsonl', 'qa_eval.jsonl'] as const;
 /** Largest number of synthetic scenes one `synthetic:A..B` range may name. */
 const MAX_SYNTHETIC_RANGE = 10_000_000;
 /** `FORMAT:PATH` in a scene list. */
-const FORMAT_PREFIX = new RegExp(`^(${SCENE_FORMATS.join('|')}):(.+)$`);
+const FORMAT_PREFIX = new RegExp(`^(${[...SCENE_FORMATS, CLIP_FORMAT].join('|')}):(.+)$`);
 
 // ---------------------------------------------------------------------------------------------
 // Scene lists
@@ -133,8 +173,8 @@ export const DATASET_DEFAULTS: { readonly syntheticFrames: number; readonly synt
 
 /** Options of {@link parseSceneList}. */
 export interface SceneListOptions {
-  /** Format of plain paths in the list (entries may also say `scannet:PATH` etc.). */
-  format?: SceneFormat;
+  /** Format of plain paths in the list (entries may also say `scannet:PATH`, `tapvid3d:PATH` etc.). */
+  format?: SceneFormat | typeof CLIP_FORMAT;
   /** Frames of each synthetic scene [60]. */
   syntheticFrames?: number;
   /** Image size of each synthetic scene [640 x 480]. */
@@ -174,10 +214,10 @@ export async function parseSceneList(spec: string, opts: SceneListOptions = {}):
     }
     if (entry.startsWith('synthetic:')) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}' (expected synthetic:A..B or synthetic:N)`);
     const prefixed = FORMAT_PREFIX.exec(entry);
-    const format = (prefixed?.[1] as SceneFormat | undefined) ?? opts.format;
+    const format = (prefixed?.[1] as SceneFormat | typeof CLIP_FORMAT | undefined) ?? opts.format;
     const path = prefixed?.[2] ?? entry;
-    if (!format) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}': give --format ${SCENE_FORMATS.join('|')} or write FORMAT:PATH`);
-    scenes.push(...(await scenesAt(resolve(path), format, entry)));
+    if (!format) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: unknown scene '${entry}': give --format ${[...SCENE_FORMATS, CLIP_FORMAT].join('|')} or write FORMAT:PATH`);
+    scenes.push(...(format === CLIP_FORMAT ? await clipsAt(resolve(path), entry) : await scenesAt(resolve(path), format, entry)));
   }
   const seen = new Map<string, string>();
   for (const s of scenes) {
@@ -208,10 +248,33 @@ async function scenesAt(path: string, format: SceneFormat, entry: string): Promi
   return found;
 }
 
-/** Loads (or synthesises) a unit's scene. */
+/**
+ * Dynamic clips as dataset units: a `.npz` or `.json` clip file, or a folder standing for its `.npz`
+ * files (sorted); each is named after its file without the extension.
+ */
+async function clipsAt(path: string, entry: string): Promise<SceneEntry[]> {
+  const kind = await pathKind(path);
+  if (!kind) throw spatialError('ERR_SPATIAL_IO', `--scenes: unknown clip '${entry}': ${path} does not exist`);
+  const named = (file: string): SceneEntry => ({ name: basename(file).replace(/\.(npz|json)$/i, ''), source: { kind: 'path', path: file, format: CLIP_FORMAT } });
+  if (kind === 'file') {
+    if (!/\.(npz|json)$/i.test(path)) throw spatialError('ERR_SPATIAL_FORMAT', `--scenes: clip '${entry}' must be a .npz or .json file (or a folder of .npz files)`);
+    return [named(path)];
+  }
+  const files = (await readdir(path, { withFileTypes: true })).filter((d) => d.isFile() && /\.npz$/i.test(d.name)).map((d) => d.name).sort();
+  if (!files.length) throw spatialError('ERR_SPATIAL_IO', `--scenes: ${path} holds no .npz clip`);
+  return files.map((f) => named(join(path, f)));
+}
+
+/** Whether a unit is a dynamic clip. */
+export function isClipUnit(u: { scene: SceneEntry }): boolean {
+  return u.scene.source.kind === 'path' && u.scene.source.format === CLIP_FORMAT;
+}
+
+/** Loads (or synthesises) a unit's scene (not for clip units: see {@link isClipUnit}). */
 export async function loadUnitScene(entry: SceneEntry): Promise<Scene> {
   const s = entry.source;
   if (s.kind === 'synthetic') return synthesizeScene({ seed: s.seed, frames: s.frames, width: s.width, height: s.height });
+  if (s.format === CLIP_FORMAT) throw spatialError('ERR_SPATIAL_FORMAT', `${s.path} is a dynamic clip, not a scene`);
   return loadScene(s.path, s.format);
 }
 
@@ -234,7 +297,8 @@ function sourceIdentity(s: SceneSource): Record<string, unknown> {
  * {@link ENGINE_VERSION}. Safe as a file name and a BullMQ job id (no `:`).
  */
 export function unitKey(u: Omit<Unit, 'key'>): string {
-  const tasks = u.tasks.length === ALL_TASKS.length && u.tasks.every((t, i) => t === ALL_TASKS[i]) ? 'all' : u.tasks.join('+');
+  const all = isClipUnit(u) ? ALL_CLIP_TASKS : ALL_TASKS;
+  const tasks = u.tasks.length === all.length && u.tasks.every((t, i) => t === all[i]) ? 'all' : u.tasks.join('+');
   const hash = createHash('sha256')
     .update(canonicalJson({ engine: ENGINE_VERSION, scene: u.scene.name, source: sourceIdentity(u.scene.source), tasks: u.tasks, seed: u.seed, options: u.options }))
     .digest('hex')
@@ -277,7 +341,8 @@ function checkObject(v: unknown, name: string, required: Record<string, Check>, 
 const UNIT_OPTION_CHECKS: Record<keyof UnitOptions, Check> = {
   perTask: isInt(1, 1_000_000), binWidth: isNumber(1e-6, 1), maxPairs: isInt(1, 100_000_000), frameStep: isInt(1, 1_000_000),
   voxelSize: isNumber(1e-9, 1e6), backprojectStride: isInt(1, 1_000_000), tolerance: isNumber(0, 1e6), compat: oneOf(['ours', 'multispa']),
-  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1),
+  prompts: oneOf([true, false]), evalFraction: isNumber(0, 1), imageMode: oneOf(IMAGE_MODES), sceneSplit: oneOf(['train', 'eval']),
+  cameraAugment: (v, name) => void checkCameraAugmentOptions(v, name),
   imageFormat: oneOf(['jpg', 'png']), jpegQuality: isInt(1, 100), pngCompression: isInt(0, 9),
   overlapBand: (v, name) => {
     if (!(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x >= 0 && x <= 1) && v[0] < v[1])) fail(name, 'two fractions [lo, hi] with 0 <= lo < hi <= 1', v);
@@ -304,13 +369,14 @@ export function checkUnitSpec(v: unknown, name = 'unit'): Unit {
         checkObject(src, `${n}.source`, { kind: () => undefined, seed: isInt(0, Number.MAX_SAFE_INTEGER), frames: isInt(2, 100_000), width: isInt(1, 8192), height: isInt(1, 8192) });
       else if (kind === 'path')
         checkObject(src, `${n}.source`, {
-          kind: () => undefined, format: oneOf(SCENE_FORMATS),
+          kind: () => undefined, format: oneOf([...SCENE_FORMATS, CLIP_FORMAT]),
           path: (y, m) => (typeof y === 'string' && isAbsolute(y) && resolve(y) === y && !y.includes('\0')) || fail(m, 'an absolute, normalised path', y),
         });
       else fail(`${n}.source.kind`, '"synthetic" or "path"', kind);
     },
     tasks: (x, n) => {
-      if (!(Array.isArray(x) && x.length > 0 && x.every((t) => ALL_TASKS.includes(t)) && new Set(x).size === x.length)) fail(n, `a non-empty list of distinct tasks of ${ALL_TASKS.join(', ')}`, x);
+      const known: string[] = [...ALL_TASKS, ...ALL_CLIP_TASKS];
+      if (!(Array.isArray(x) && x.length > 0 && x.every((t) => known.includes(t)) && new Set(x).size === x.length)) fail(n, `a non-empty list of distinct tasks of ${[...new Set(known)].join(', ')}`, x);
     },
     seed: isInt(0, Number.MAX_SAFE_INTEGER),
     options: (x, n) => checkObject(x, n, {}, UNIT_OPTION_CHECKS),
@@ -323,26 +389,76 @@ export function checkUnitSpec(v: unknown, name = 'unit'): Unit {
 
 /** Options of {@link planUnits}. */
 export interface PlanOptions {
-  /** Task families [all]. */
-  tasks?: TaskName[];
+  /** Task families [all]; clip units take those of them that clips have (all clip tasks by default). */
+  tasks?: UnitTask[];
   /** Run seed [0]. */
   seed?: number;
   /** Output options of every unit. */
   options?: UnitOptions;
   /** One unit per scene x task family instead of one per scene (for very large scenes). */
   splitTasks?: boolean;
+  /** Train/eval split [by room, a seeded 10 % of rooms in eval]. */
+  split?: DatasetSplitOptions;
 }
 
-/** The units of a dataset, in merge order: scenes in list order, then task families. */
+/**
+ * A dataset's split. `rooms` (the default): every scan of a room on one side, the eval rooms named
+ * (`evalScenes`) or drawn (`evalFraction` of the rooms, seeded by the run seed), see `splitRooms`;
+ * with `evalPerType`, eval units generate up to `max(perTask, ceil(2 * evalPerType / eval rooms))`
+ * samples per question type, so that a room short of a type can be made up by others, and the
+ * merge keeps exactly `evalPerType` per type (`pickEvalPerType`). `samples`: the within-scene split,
+ * a seeded `evalFraction` (default 0.1) of each scene's samples.
+ */
+export type DatasetSplitOptions =
+  | { mode: 'rooms'; evalScenes?: string[]; evalFraction?: number; evalPerType?: number }
+  | { mode: 'samples'; evalFraction?: number };
+
+/**
+ * The units of a dataset, in merge order: scenes in list order, then task families. Split by room
+ * (the default), each unit's options carry its scene's side (`sceneSplit`).
+ */
 export function planUnits(scenes: SceneEntry[], opts: PlanOptions = {}): Unit[] {
   const tasks = opts.tasks ?? ALL_TASKS;
   const seed = opts.seed ?? 0;
   const options = opts.options ?? {};
-  const sets = opts.splitTasks ? tasks.map((t) => [t]) : [tasks];
-  return scenes.flatMap((scene) => sets.map((ts) => {
-    const u = { scene, tasks: ts, seed, options };
+  const split = opts.split ?? { mode: 'rooms' };
+  // A clip unit asks the clip tasks among those asked for (every clip task by default).
+  const tasksOf = (scene: SceneEntry): UnitTask[] => (isClipUnit({ scene })
+    ? (opts.tasks ? ALL_CLIP_TASKS.filter((t) => opts.tasks!.includes(t)) : ALL_CLIP_TASKS)
+    : (tasks as UnitTask[]).filter((t) => (ALL_TASKS as string[]).includes(t)));
+  const setsOf = (scene: SceneEntry): UnitTask[][] => {
+    const ts = tasksOf(scene);
+    if (!ts.length) return [];
+    return opts.splitTasks ? ts.map((t) => [t]) : [ts];
+  };
+  let optionsOf = (_: SceneEntry): UnitOptions => (split.mode === 'samples' && split.evalFraction !== undefined ? { ...options, evalFraction: split.evalFraction } : options);
+  if (split.mode === 'rooms') {
+    const rooms = splitRooms(scenes.map((s) => s.name), { evalScenes: split.evalScenes, evalFraction: split.evalFraction, seed });
+    const evalRooms = new Set(rooms.eval);
+    const { evalFraction: _f, ...rest } = options;
+    const evalPerTask = split.evalPerType === undefined ? rest.perTask
+      : Math.max(rest.perTask ?? 20, Math.ceil((2 * split.evalPerType) / Math.max(1, rooms.eval.length)));
+    optionsOf = (scene) => (evalRooms.has(roomOf(scene.name)) ? { ...rest, perTask: evalPerTask, sceneSplit: 'eval' } : { ...rest, sceneSplit: 'train' });
+  }
+  const units = scenes.flatMap((scene) => setsOf(scene).map((ts) => {
+    const u = { scene, tasks: ts, seed, options: optionsOf(scene) };
     return { key: unitKey(u), ...u };
   }));
+  if (!units.length) throw spatialError('ERR_SPATIAL_FORMAT', `--tasks: none of ${tasks.join(', ')} applies to the listed scenes (clips take ${ALL_CLIP_TASKS.join(', ')}; scenes ${ALL_TASKS.join(', ')})`);
+  return units;
+}
+
+/**
+ * The split of planned units, as `plan.json` records it: `rooms` when the units carry their side
+ * (`sceneSplit`), else `samples`; `evalPerType` only applies to `rooms`.
+ */
+export function planSplit(units: Unit[], evalPerType?: number): PlanSplit {
+  const byRoom = (side: 'train' | 'eval') => [...new Set(units.filter((u) => u.options.sceneSplit === side).map((u) => roomOf(u.scene.name)))].sort();
+  if (units.length && units.every((u) => u.options.sceneSplit !== undefined))
+    return { mode: 'rooms', train_rooms: byRoom('train'), eval_rooms: byRoom('eval'), ...(evalPerType === undefined ? {} : { eval_per_type: evalPerType }) };
+  if (evalPerType !== undefined) throw spatialError('ERR_SPATIAL_FORMAT', '--eval-per-type needs the split by room (not --split samples)');
+  const all = [...new Set(units.map((u) => roomOf(u.scene.name)))].sort();
+  return { mode: 'samples', train_rooms: all, eval_rooms: all.filter(() => units.some((u) => (u.options.evalFraction ?? 0.1) > 0)) };
 }
 
 /** Parses `--shard i/n` (0 <= i < n). */
@@ -432,8 +548,18 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
     throw asIoError(e);
   }
   try {
-    const scene = await loadUnitScene(unit.scene);
-    const report = await generateScene(scene, { ...unit.options, outDir: tmp, seed: unit.seed, tasks: unit.tasks, progress: opts.progress });
+    let report: { train: number; eval: number; samples: Record<string, number> };
+    if (isClipUnit(unit)) {
+      const o = unit.options;
+      const clip = await loadClip((unit.scene.source as { path: string }).path);
+      report = await generateClip(clip, {
+        outDir: tmp, seed: unit.seed, tasks: unit.tasks as ClipTaskName[], perTask: o.perTask, overlapBand: o.overlapBand, compat: o.compat, prompts: o.prompts,
+        evalFraction: o.evalFraction, sceneSplit: o.sceneSplit, cameraAugment: o.cameraAugment, progress: opts.progress,
+      });
+    } else {
+      const scene = await loadUnitScene(unit.scene);
+      report = await generateScene(scene, { ...unit.options, outDir: tmp, seed: unit.seed, tasks: unit.tasks as TaskName[], progress: opts.progress });
+    }
     const meta: ShardMeta = {
       version: 1, key: unit.key, engine: ENGINE_VERSION, scene: unit.scene.name, source: sourceIdentity(unit.scene.source), tasks: unit.tasks,
       seed: unit.seed, options: unit.options, train: report.train, eval: report.eval, samples: report.samples, files: await hashTree(tmp),
@@ -460,9 +586,14 @@ export async function runUnit(unit: Unit, out: string, opts: RunUnitOptions = {}
 // ---------------------------------------------------------------------------------------------
 // Plan and merge
 
-/** Writes `out/plan.json` (the units in merge order). Same units, same bytes. */
-export async function writePlan(out: string, units: Unit[]): Promise<void> {
-  const plan: Plan = { version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })) };
+/**
+ * Writes `out/plan.json` (the units in merge order and the split, see {@link planSplit}). Same units,
+ * same bytes.
+ */
+export async function writePlan(out: string, units: Unit[], opts: { evalPerType?: number } = {}): Promise<void> {
+  const plan: Plan = {
+    version: 1, engine: ENGINE_VERSION, units: units.map((u) => ({ key: u.key, scene: u.scene.name, tasks: u.tasks })), split: planSplit(units, opts.evalPerType),
+  };
   await removeStaleTemporaries(out, ['plan.json']); // from a run killed while it wrote the plan
   await writeFileAtomic(join(out, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', 'plan', { mkdir: true });
 }
@@ -480,10 +611,10 @@ export async function readPlan(out: string): Promise<Plan> {
   return plan;
 }
 
-/** Image paths of a shard's sample, rewritten relative to the run's directory. */
+/** Image paths of a shard's sample (a list, or one path), rewritten relative to the run's directory. */
 function rebaseImages(image: unknown, key: string): unknown {
-  if (!Array.isArray(image)) return image;
-  return image.map((p) => (typeof p === 'string' && !posix.isAbsolute(p) ? posix.normalize(posix.join('shards', key, p)) : p));
+  const one = (p: unknown) => (typeof p === 'string' && !posix.isAbsolute(p) ? posix.normalize(posix.join('shards', key, p)) : p);
+  return Array.isArray(image) ? image.map(one) : one(image);
 }
 
 /** Waits for a stream to accept more data. */
@@ -518,6 +649,8 @@ export interface MergeOptions {
   verify?: 'all' | 'jsonl';
   /** Shards merged so far, of the plan's. */
   progress?: (done: number, total: number) => void;
+  /** In the merged `qa_train.jsonl` / `qa_eval.jsonl`, one-image samples' `image` is the path itself (LLaVA-1.5) [false]. */
+  singleImageAsString?: boolean;
 }
 
 /** Parses JSON text read from `file`; a parse error is `ERR_SPATIAL_FORMAT` naming the file (and line). */
@@ -530,15 +663,19 @@ function parseJsonFrom<T>(text: string, file: string, line?: number): T {
 }
 
 /** Reads a shard's `shard.json` and checks its files (see {@link MergeOptions.verify}). */
-async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'): Promise<{ meta: ShardMeta; metaText: string; splits: Record<string, Buffer> }> {
+async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'): Promise<{ meta: ShardMeta; metaText: string; splits: Record<string, Buffer>; typed: [string, Buffer][] }> {
   const metaFile = join(dir, 'shard.json');
   const metaText = await readFile(metaFile, 'utf8');
   const meta = parseJsonFrom<ShardMeta>(metaText, metaFile);
   if (meta?.key !== key || typeof meta.files !== 'object' || meta.files === null || !SPLITS.every((f) => typeof meta.files[f] === 'string'))
     throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} does not describe unit ${key} (key and files with both splits expected)`);
   const splits: Record<string, Buffer> = {};
+  const typed: [string, Buffer][] = [];
+  const isTyped = (rel: string) => rel.startsWith(`${BY_TYPE_DIR}/`) && rel.endsWith('.jsonl');
+  if (!Object.keys(meta.files).some(isTyped))
+    throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} lists no ${BY_TYPE_DIR}/ files (a shard of an older engine); delete ${dir} and rerun the unit`);
   for (const [rel, sha] of Object.entries(meta.files)) {
-    if (verify === 'jsonl' && !(SPLITS as readonly string[]).includes(rel)) continue;
+    if (verify === 'jsonl' && !(SPLITS as readonly string[]).includes(rel) && !isTyped(rel)) continue;
     const file = join(dir, ...rel.split('/'));
     if (rel.split('/').includes('..') || posix.isAbsolute(rel)) throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${metaFile} lists a file outside its shard (${rel})`);
     let bytes: Buffer;
@@ -550,14 +687,17 @@ async function verifiedShard(dir: string, key: string, verify: 'all' | 'jsonl'):
     if (createHash('sha256').update(bytes).digest('hex') !== sha)
       throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${file} does not match the sha256 in its shard.json; delete ${dir} and rerun the unit`);
     if ((SPLITS as readonly string[]).includes(rel)) splits[rel] = bytes;
+    else if (isTyped(rel)) typed.push([rel, bytes]);
   }
-  return { meta, metaText, splits };
+  return { meta, metaText, splits, typed };
 }
 
 /**
  * Merges the shards of `out/plan.json` in plan order into `out/qa_train.jsonl` and
  * `out/qa_eval.jsonl` (streamed, one shard in memory at a time), with every sample's image paths
- * rewritten to point into its shard (`shards/<key>/images/...`), and writes `out/manifest.json`.
+ * rewritten to point into its shard (`shards/<key>/images/...`), concatenates the shards'
+ * per-type files into `out/by_type/` (built beside it and swapped in whole) with the dataset card
+ * (`README.md`, `dataset_info.json`), and writes `out/manifest.json`.
  * Each shard is checked against the sha256 list in its `shard.json` first (every file by default,
  * see {@link MergeOptions.verify}). Only complete shards exist under their key, so an interrupted
  * unit can never be merged. `manifest.json` is the merge's completion marker: it is removed before
@@ -576,44 +716,148 @@ export async function mergeShards(out: string, opts: MergeOptions = {}): Promise
     throw spatialError('ERR_SPATIAL_IO', `merge: ${missing.length} of ${plan.units.length} units are not done yet (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`);
   // A merge killed half-way leaves its temporaries beside the splits and the manifest; only a merge
   // writes those names, so any found now are from a dead one.
-  await removeStaleTemporaries(out, [...SPLITS, 'manifest.json']);
+  await removeStaleTemporaries(out, [...SPLITS, 'manifest.json', 'dataset_info.json', 'README.md']);
+  for (const d of await readdir(out)) if (isTempName(d) && d.startsWith(`.${BY_TYPE_DIR}.`)) await rm(join(out, d), { recursive: true, force: true });
   const writers = SPLITS.map((name) => {
     const tmp = tempPathFor(join(out, name));
     return { name, tmp, stream: createWriteStream(tmp, { flags: 'wx' }), hash: createHash('sha256'), samples: 0 };
   });
+  // The per-type files are built in a folder beside by_type/ (a tempPathFor name, which the next
+  // merge removes if this one dies) and swapped in whole.
+  const typedDir = tempPathFor(join(out, BY_TYPE_DIR));
+  try {
+    await mkdir(typedDir);
+  } catch (e) {
+    for (const w of writers) w.stream.destroy();
+    await Promise.all(writers.map((w) => rm(w.tmp, { force: true })));
+    throw asIoError(e);
+  }
+  const typed = new TypedSplits();
+  const typedStreams = new Map<string, NodeJS.WritableStream>();
+  const typedStream = async (rel: string) => {
+    let stream = typedStreams.get(rel);
+    if (!stream) {
+      const file = join(typedDir, ...rel.split('/').slice(1));
+      await mkdir(dirname(file), { recursive: true });
+      typedStreams.set(rel, (stream = createWriteStream(file, { flags: 'wx' })));
+    }
+    return stream;
+  };
   const manifest: Manifest = { version: 1, engine: plan.engine, units: plan.units.length, splits: {} as Manifest['splits'], samples: {}, shards: [] };
+  // A benchmark of N per question type: the eval lines are candidates, picked once all are read.
+  const perType = plan.split?.mode === 'rooms' ? plan.split.eval_per_type : undefined;
+  const candidates = new Map<string, EvalCandidate[]>();
+  const seq = new Map<EvalCandidate, number>();
+  const evalTypes = new Set<string>();
+  const evalSamples: Record<string, number> = {};
+  // With --eval-per-type: the per-type eval rows by sample id (ids name their scene), until the pick.
+  const typedEvalRows = new Map<string, { row: Record<string, unknown> & { question_type: string }; where: string }>();
   try {
     for (const [k, unit] of plan.units.entries()) {
       const dir = shardDir(out, unit.key);
-      const { meta, metaText, splits } = await verifiedShard(dir, unit.key, verify);
+      const { meta, metaText, splits, typed: typedFiles } = await verifiedShard(dir, unit.key, verify);
       for (const w of writers) {
         let text = '';
         for (const [i, line] of splits[w.name].toString('utf8').split('\n').entries()) {
           if (!line) continue;
-          const sample = parseJsonFrom<{ image?: unknown }>(line, join(dir, w.name), i + 1);
-          if (sample.image !== undefined) sample.image = rebaseImages(sample.image, unit.key);
-          text += JSON.stringify(sample) + '\n';
+          const sample = parseJsonFrom<{ image?: unknown; question_type?: unknown }>(line, join(dir, w.name), i + 1);
+          if (sample.image !== undefined) sample.image = mergedImageField(rebaseImages(sample.image, unit.key), opts.singleImageAsString);
+          const json = JSON.stringify(sample) + '\n';
+          if (w.name === 'qa_eval.jsonl') {
+            const type = String(sample.question_type);
+            if (perType !== undefined) {
+              const list = candidates.get(type) ?? (candidates.set(type, []).get(type)!);
+              const c = { room: roomOf(meta.scene), scene: meta.scene, line: json };
+              seq.set(c, seq.size);
+              list.push(c);
+              continue;
+            }
+            evalSamples[type] = (evalSamples[type] ?? 0) + 1;
+          }
+          text += json;
           w.samples++;
         }
         w.hash.update(text);
         await writeChunk(w.stream, text);
       }
+      for (const [rel, bytes] of typedFiles.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const split: SplitName = rel.endsWith('/train.jsonl') ? 'train' : 'eval';
+        const texts = new Map<string, string>();
+        for (const [i, line] of bytes.toString('utf8').split('\n').entries()) {
+          if (!line) continue;
+          const where = `${join(dir, rel)}:${i + 1}`;
+          const row = parseJsonFrom<Record<string, unknown> & { question_type: string }>(line, join(dir, rel), i + 1);
+          if (typeof row.question_type !== 'string') throw spatialError('ERR_SPATIAL_FORMAT', `merge: ${where} has no question_type`);
+          if (row.image !== undefined) row.image = rebaseImages(row.image, unit.key);
+          // With --eval-per-type only the picked eval samples are written (below, after the pick).
+          if (perType !== undefined && split === 'eval') {
+            typedEvalRows.set(String(row.id), { row, where });
+            continue;
+          }
+          const file = typed.add(row, split, where);
+          texts.set(file, (texts.get(file) ?? '') + JSON.stringify(row) + '\n');
+        }
+        for (const [file, text] of texts) await writeChunk(await typedStream(file), text);
+      }
       for (const [type, n] of Object.entries(meta.samples)) manifest.samples[type] = (manifest.samples[type] ?? 0) + n;
+      const wanted = meta.options?.perTask ?? 20;
+      const expected = expectedQuestionTypes(meta.tasks, { prompts: meta.options?.prompts, clip: meta.source?.format === CLIP_FORMAT });
+      if (meta.options?.sceneSplit === 'eval') for (const type of expected) evalTypes.add(type);
+      for (const type of expected) {
+        const made = meta.samples[type] ?? 0;
+        if (made >= wanted) continue;
+        const scene = ((manifest.shortfalls ??= {})[unit.scene] ??= {});
+        scene[type] = { made: (scene[type]?.made ?? 0) + made, wanted };
+      }
       manifest.shards.push({ key: unit.key, scene: meta.scene, tasks: meta.tasks, train: meta.train, eval: meta.eval, sha256: createHash('sha256').update(metaText).digest('hex') });
       opts.progress?.(k + 1, plan.units.length);
     }
+    let shortfall: Record<string, number> | undefined;
+    if (perType !== undefined) {
+      // Every type an eval room asked for counts, including those it made none of.
+      const pick = pickEvalPerType(candidates, perType, evalTypes);
+      // Written in merge order (plan order, then line order), whatever the type.
+      const lines = [...pick.picked.values()].flat().sort((a, b) => seq.get(a)! - seq.get(b)!).map((c) => c.line).join('');
+      const w = writers.find((x) => x.name === 'qa_eval.jsonl')!;
+      w.samples += Object.values(pick.counts).reduce((a, b) => a + b, 0);
+      w.hash.update(lines);
+      await writeChunk(w.stream, lines);
+      // The per-type eval files hold the same picked samples, in the same order.
+      const texts = new Map<string, string>();
+      for (const line of lines.split('\n')) {
+        if (!line) continue;
+        const id = String((JSON.parse(line) as { id?: unknown }).id);
+        const typedRow = typedEvalRows.get(id);
+        if (!typedRow) throw spatialError('ERR_SPATIAL_FORMAT', `merge: eval sample ${id} has no row in its shard's ${BY_TYPE_DIR}/ files`);
+        const file = typed.add(typedRow.row, 'eval', typedRow.where);
+        texts.set(file, (texts.get(file) ?? '') + JSON.stringify(typedRow.row) + '\n');
+      }
+      for (const [file, text] of texts) await writeChunk(await typedStream(file), text);
+      Object.assign(evalSamples, pick.counts);
+      shortfall = pick.shortfall;
+    }
+    if (plan.split) {
+      manifest.split = { ...plan.split, eval_samples: Object.fromEntries(Object.entries(evalSamples).sort(([a], [b]) => (a < b ? -1 : 1))) };
+      if (shortfall) manifest.split.eval_shortfall = shortfall;
+    }
     for (const w of writers) await closeStream(w.stream);
+    for (const stream of typedStreams.values()) await closeStream(stream);
     // The completion marker goes first and comes back last: splits without it are a merge in progress.
     await rm(join(out, 'manifest.json'), { force: true });
     for (const w of writers) {
       await rename(w.tmp, join(out, w.name));
       manifest.splits[w.name] = { samples: w.samples, sha256: w.hash.digest('hex') };
     }
+    await rm(join(out, BY_TYPE_DIR), { recursive: true, force: true });
+    await rename(typedDir, join(out, BY_TYPE_DIR));
+    await writeDatasetCard(out, typed.list(), { title: `Spatial QA dataset of ${plan.units.length} units`, imagePaths: imagePathNote('merged') });
   } catch (e) {
     for (const w of writers) {
       w.stream.destroy();
       await rm(w.tmp, { force: true }).catch(() => undefined);
     }
+    for (const stream of typedStreams.values()) (stream as NodeJS.WritableStream & { destroy(): void }).destroy();
+    await rm(typedDir, { recursive: true, force: true }).catch(() => undefined);
     throw asIoError(e);
   }
   manifest.samples = Object.fromEntries(Object.entries(manifest.samples).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -8,24 +8,26 @@
 import { join } from 'node:path';
 import { spatialError } from '../errors.js';
 import { checkFrameBytes } from '../io/image.js';
-import { overlapMatrix } from '../geometry.js';
-import { rigidSegmentationAsync } from '../motion.js';
+import { overlapMatrix } from '../ops/geometry/native.js';
+import { rigidSegmentationAsync } from '../ops/motion/native.js';
 import { createRng } from '../random.js';
 import type { DynamicClip } from '../scenes/clip.js';
 import { MOTION_CANDIDATE_DEFAULTS, type MotionCandidate, finiteTracks, motionCandidates, staticTracks, worldTracks } from './clip-prep.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
+import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
 import { type CompatMode, numberRules } from './format.js';
-import { PAIR_SELECTION_DEFAULTS, selectPairs } from './pairs.js';
+import { overlapRange, PAIR_SELECTION_DEFAULTS, selectPairs } from './pairs.js';
 import { writeFileAtomic } from '../io/files.js';
+import { BY_TYPE_DIR } from './card.js';
 import { IMAGE_FORMAT_DEFAULTS, type ImageFormatOptions, ImageWriter, imageExtension, imageFormatSpec } from './images.js';
-import { defaultMaxPairs, GENERATE_DEFAULTS, type GenerateOptions, promptWriter, writeSplits } from './pipeline.js';
+import { defaultMaxPairs, GENERATE_DEFAULTS, type GenerateOptions, imagePathNote, promptWriter, writePng, writeSplits } from './pipeline.js';
 import { upVector } from './relations.js';
 import { ALL_CLIP_TASKS, type ClipTaskName, taskEntry } from './tasks/index.js';
 import { DYNAMIC_CAMERA_NOTE } from './templates.js';
 
 /**
  * The defaults of {@link ClipGenerateOptions} that the clip pipeline applies itself (the CLI's
- * `--help` prints them); the segmentation's defaults are {@link rigidSegmentation}'s.
+ * `--help` prints them); the segmentation's defaults are `rigidSegmentation`'s.
  */
 export const CLIP_GENERATE_DEFAULTS = {
   seed: GENERATE_DEFAULTS.seed,
@@ -63,6 +65,12 @@ export interface ClipGenerateOptions extends ImageFormatOptions {
   compat?: CompatMode;
   prompts?: boolean;
   evalFraction?: number;
+  /** See {@link GenerateOptions.singleImageAsString}. */
+  singleImageAsString?: boolean;
+  /** Every sample of the clip goes to this split (see GenerateOptions.sceneSplit). */
+  sceneSplit?: 'train' | 'eval';
+  /** Camera augmentation of every image of every sample (see GenerateOptions.cameraAugment). */
+  cameraAugment?: CameraAugmentOptions;
   progress?: GenerateOptions['progress'];
 }
 
@@ -78,6 +86,9 @@ export interface ClipReport {
   groups: { size: number; moving: boolean }[];
   candidates: { static: number; moving: number; perBin: number[] };
   cameraPairs: number;
+  /** Non-zero overlap range of the camera pairs (visible static tracks; null: none overlap) and the band. */
+  overlapRange: { min: number; max: number; pairs: number } | null;
+  overlapBand: [number, number];
   samples: Record<string, number>;
   train: number;
   eval: number;
@@ -168,6 +179,7 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
     up: upVector(undefined, clip.poses ?? []), rules: numberRules(opts.compat ?? CLIP_GENERATE_DEFAULTS.compat), rng, prompts,
     writePrompt: promptWriter(opts.outDir, clip.id, images),
     cameraNote: DYNAMIC_CAMERA_NOTE,
+    augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
   };
 
   t = performance.now();
@@ -180,15 +192,17 @@ export async function generateClip(loaded: DynamicClip, opts: ClipGenerateOption
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? CLIP_GENERATE_DEFAULTS.evalFraction);
+  const { train, eval: evalCount, counts } = await writeSplits(opts.outDir, samples, rng.fork('split'), opts.evalFraction ?? CLIP_GENERATE_DEFAULTS.evalFraction, {
+    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of clip ${clip.id}`, imagePaths: imagePathNote('copy'), whole: opts.sceneSplit,
+  });
   const perBin = new Array<number>(10).fill(0);
   for (const c of candidates) if (c.moving) perBin[c.bin]++;
   const report: ClipReport = {
     clip: clip.id, frames: T, tracks: loaded.tracks, ...(dropped ? { nonFiniteTracks: dropped } : {}),
     groups: seg.groups.map((g) => ({ size: g.length, moving: g.some((i) => !isStatic[i]) })),
     candidates: { static: candidates.filter((c) => !c.moving).length, moving: candidates.filter((c) => c.moving).length, perBin },
-    cameraPairs: pairs.length, samples: counts, train, eval: evalCount, timingsMs: timings,
-    files: ['qa_train.jsonl', 'qa_eval.jsonl', 'stats.json'],
+    cameraPairs: pairs.length, overlapRange: overlapRange(overlap, T), overlapBand: opts.overlapBand ?? [0.06, 0.35], samples: counts, train, eval: evalCount, timingsMs: timings,
+    files: ['qa_train.jsonl', 'qa_eval.jsonl', `${BY_TYPE_DIR}/`, 'dataset_info.json', 'README.md', 'stats.json'],
   };
   const { timingsMs: _t, ...deterministic } = report;
   await writeFileAtomic(join(opts.outDir, 'stats.json'), JSON.stringify(deterministic, null, 2) + '\n', 'file', { mkdir: true });

@@ -1,11 +1,11 @@
 /**
  * How numbers become answer text and ground truth, in our default rules and in MultiSPA's
- * (`--compat multispa`, SEEDS.md 1.8). Our rules: normalised image coordinates
+ * (`--compat multispa`, the reference engine's answer formatting). Our rules: normalised image coordinates
  * `floor(x / W * 1000)` in [0, 999] (the paper's rule), lengths in millimetres rounded to the
  * nearest integer, angles rounded to whole degrees, vectors in mm with `gt_value` in mm.
  * MultiSPA's code: coordinates `round(x / W * 1000)` half-to-even, truncated mm for camera distances
  * and vectors, truncated degrees, camera-vector `gt_value` in metres; object movement: text rounded
- * half-to-even, distance `gt_value` truncated, vector `gt_value` in metres (SEEDS.md 1.7.6).
+ * half-to-even, distance `gt_value` truncated, vector `gt_value` in metres (as MultiSPA's engine writes them).
  * @module
  */
 import { roundHalfEven } from '../rounding.js';

@@ -1,5 +1,5 @@
 /**
- * Overlap-balanced selection of frame pairs (MultiSPA's sampler, SEEDS.md 1.5): pairs whose overlap
+ * Overlap-balanced selection of frame pairs (MultiSPA's pair sampler): pairs whose overlap
  * lies in a band are binned; a quota is spread evenly over the bins, bins are visited from the
  * least populated, and an unfilled quota carries to the next bin, so the output is as flat over
  * difficulty as the data allows.
@@ -88,4 +88,30 @@ export function selectPairs(overlap: Float32Array, m: number, rng: Rng, opts: Pa
     }
   }
   return { pairs, edges: Array.from({ length: bins + 1 }, (_, k) => lo + k * w), before: members.map((p) => p.length), after, outside, zero };
+}
+
+/** Smallest and largest non-zero overlap over the frame pairs (i < j), and how many pairs overlap at all. */
+export function overlapRange(overlap: Float32Array, m: number): { min: number; max: number; pairs: number } | null {
+  let min = Infinity, max = -Infinity, pairs = 0;
+  for (let i = 0; i < m; i++)
+    for (let j = i + 1; j < m; j++) {
+      const v = overlap[i * m + j];
+      if (!(v > 0)) continue;
+      pairs++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  return pairs ? { min, max, pairs } : null;
+}
+
+/**
+ * The advice when an overlap band holds no pair: the band, the scene's overlap range and an
+ * `--overlap` that holds every overlapping pair (the range widened to whole per cents).
+ */
+export function noPairMessage(band: readonly [number, number], range: { min: number; max: number; pairs: number } | null): string {
+  const pct = (x: number) => x.toFixed(2);
+  const head = `no frame pair has an overlap in the band [${pct(band[0])}, ${pct(band[1])}]`;
+  if (!range) return `${head}, and no two frames of this scene see a common point: nothing would work (more frames, a smaller --frame-step)`;
+  const lo = Math.max(0, Math.floor(range.min * 100) / 100), hi = Math.min(1, Math.max(lo + 0.01, Math.ceil(range.max * 100) / 100));
+  return `${head}; this scene's ${range.pairs} overlapping pairs have overlaps from ${range.min.toFixed(3)} to ${range.max.toFixed(3)}: try --overlap ${pct(lo)},${pct(hi)}`;
 }

@@ -4,25 +4,28 @@
  * Every stage is usable on its own; {@link generateScene} runs them all and reports what it did.
  * @module
  */
-import { rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { link, mkdir, rm } from 'node:fs/promises';
+import { dirname, extname, join, relative } from 'node:path';
 import sharp from 'sharp';
-import { visibleSetsMultiSpa } from '../compat.js';
+import { visibleSetsMultiSpa } from '../ops/compat/native.js';
 import { spatialError } from '../errors.js';
 import { checkFrameFile } from '../io/image.js';
-import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../geometry.js';
-import { visibleSetsStoredAsync } from '../depth-stored.js';
-import { voxelDownsample } from '../pointcloud.js';
+import { backprojectDepth, overlapMatrixAsync, visibleSetsAsync } from '../ops/geometry/native.js';
+import { visibleSetsStoredAsync } from '../ops/geometry/native.js';
+import { voxelDownsample } from '../ops/pointcloud/native.js';
 import { createRng, type Rng } from '../random.js';
-import { writeFileAtomic } from '../io/files.js';
+import { asIoError, readBytes, writeFileAtomic } from '../io/files.js';
 import { loadFrameColor, loadFrameDepth, loadFrameDepthStored } from '../scenes/load.js';
 import type { Frame, Scene } from '../scenes/types.js';
 import type { Camera, DepthMap, Image, StoredDepthMap } from '../types.js';
+import { BY_TYPE_DIR, TypedSplits, typedRow, writeDatasetCard } from './card.js';
 import type { EngineFrame, QASample, TaskContext } from './context.js';
+import { type CameraAugmentOptions, cameraAugmentation } from './camera-augment.js';
+import { blit, drawText, type Rgb, textWidth } from './draw.js';
 import { type CompatMode, numberRules } from './format.js';
 import { DecodedImageCache, IMAGE_FORMAT_DEFAULTS, type ImageFormatOptions, ImageWriter, imageExtension, imageFormatSpec } from './images.js';
-import { PAIR_SELECTION_DEFAULTS, type PairSelection, selectPairs } from './pairs.js';
-import { upVector } from './relations.js';
+import { overlapRange, PAIR_SELECTION_DEFAULTS, type PairSelection, selectPairs } from './pairs.js';
+import { sceneUp } from './relations.js';
 import { ALL_TASKS, TASK_GENERATORS, type TaskName } from './tasks/index.js';
 
 export { TASK_GENERATORS };
@@ -77,18 +80,76 @@ export interface GenerateOptions extends ImageFormatOptions {
   backprojectStride?: number;
   /** Visibility tolerance (m) [0.05]. */
   tolerance?: number;
-  /** 'ours' (DESIGN.md rules) or 'multispa' (the reference engine's rules) ['ours']. */
+  /** 'ours' (this package's rules, README: Our rules) or 'multispa' (the reference engine's rules) ['ours']. */
   compat?: CompatMode;
   /** Draw visual prompts (dot questions) [true]. */
   prompts?: boolean;
-  /** Fraction of samples in the eval split [0.1]. */
+  /** Fraction of samples in the eval split [0.1] (the within-scene split; ignored with `sceneSplit`). */
   evalFraction?: number;
+  /**
+   * Every sample of the scene goes to this split (a dataset split by room puts whole scenes on one
+   * side); absent: a seeded `evalFraction` of the samples goes to eval.
+   */
+  sceneSplit?: 'train' | 'eval';
+  /**
+   * Camera augmentation of every image of every sample (`--camera-augment`, `--camera-scale`; see
+   * camera-augment.ts) [none: images as stored].
+   */
+  cameraAugment?: CameraAugmentOptions;
   /** Frames per visibility batch (bounds memory: depth maps of one batch are held) [32]. */
   batchSize?: number;
   /** Decoded colour frames held for prompts, bytes [256 MiB: ~70 frames of 1296x968]. */
   colorCacheBytes?: number;
+  /**
+   * How samples reference frames stored on disk ['reference']: `reference` = a path relative to the
+   * output directory pointing at the scene's own file; `copy` = the file copied to
+   * `images/<scene>/<frame id><ext>` in the output; `link` = hard-linked there (copied when the two
+   * folders are on different file systems or links are refused). With `copy` or `link` the output
+   * is self-contained: it can be moved or copied off the machine.
+   */
+  imageMode?: ImageMode;
+  /**
+   * In `qa_train.jsonl` / `qa_eval.jsonl`, a one-image sample's `image` is the path itself instead
+   * of a one-element list (LLaVA-1.5's trainer reads a string) [false]. The per-type files keep lists.
+   */
+  singleImageAsString?: boolean;
   /** Progress callback: stage name, units done, units total. */
   progress?: (stage: string, done: number, total: number) => void;
+}
+
+/** How samples reference frames stored on disk (see {@link GenerateOptions.imageMode}). */
+export type ImageMode = 'reference' | 'copy' | 'link';
+
+/** The image modes, for argument checks. */
+export const IMAGE_MODES: readonly ImageMode[] = ['reference', 'copy', 'link'];
+
+/**
+ * Puts the frame file `src` at `dest` (inside an output being built): a hard link for `link` when
+ * the file system allows it, else a copy (read, then written atomically).
+ */
+export async function placeFrameFile(src: string, dest: string, mode: 'copy' | 'link'): Promise<void> {
+  if (mode === 'link') {
+    try {
+      await mkdir(dirname(dest), { recursive: true });
+      await link(src, dest);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Different file systems, or links refused (some network and FUSE file systems): copy instead.
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EOPNOTSUPP') throw asIoError(e);
+    }
+  }
+  await writeFileAtomic(dest, await readBytes(src, 'frame image'), 'image', { mkdir: true });
+}
+
+/** A note for the dataset card: what image paths are relative to, for an output written with `mode`. */
+export function imagePathNote(mode: ImageMode | 'merged'): string {
+  const common = 'Every `image` path in every JSONL file here (including those under `' + BY_TYPE_DIR + '/`) is relative to this folder (the one holding this README), never to the JSONL file\'s own folder. Prompt images (frames with drawn dots and labels) are under `images/prompts/<scene>/`; frames held in memory (synthetic scenes, clip frames) are written to `images/<scene>/`.';
+  if (mode === 'merged')
+    return common + ' In a merged dataset, paths point into `shards/<unit key>/`; frames that a unit referenced in place (generated without `--copy-images`) point outside this folder, so the folder is self-contained only when every unit was generated with `--copy-images` or `--link-images`.';
+  if (mode === 'reference')
+    return common + ' Frames read from a scene folder are referenced where they lie (a relative path that may climb out of this folder with `../`): moving this folder breaks them; generate with `--copy-images` or `--link-images` for a self-contained folder.';
+  return common + ` Frames read from a scene folder are ${mode === 'copy' ? 'copied' : 'hard-linked (copied across file systems)'} to \`images/<scene>/<frame id><ext>\`: this folder is self-contained.`;
 }
 
 /** What {@link generateScene} did: sizes, histograms, counts and time per stage. */
@@ -99,6 +160,10 @@ export interface GenerateReport {
   pointsSource: 'scene' | 'fused';
   visible: { min: number; mean: number; max: number };
   overlapHistogram: { edges: number[]; counts: number[] };
+  /** Smallest and largest non-zero pair overlap and how many pairs overlap (null: none). */
+  overlapRange: { min: number; max: number; pairs: number } | null;
+  /** The overlap band pairs were selected from. */
+  overlapBand: [number, number];
   pairSelection: Omit<PairSelection, 'pairs'> & { selected: number };
   samples: Record<string, number>;
   train: number;
@@ -222,7 +287,9 @@ export async function sceneVisibility(
       sets.push(...(await visibleSetsStoredAsync(points, cameras, depths, { tolerance: opts.tolerance })));
     } else {
       const depths: DepthMap[] = await Promise.all(batch.map((f) => loadFrameDepth(f)));
-      if (opts.compat === 'multispa') sets.push(...visibleSetsMultiSpa(points, batch.map(colorCameraOf), depths));
+      // Under compat the depth compared is the stored integer times 1 / scale (the reference's
+      // `stored * 0.001`), for frames whose depth comes from a file.
+      if (opts.compat === 'multispa') sets.push(...visibleSetsMultiSpa(points, batch.map(colorCameraOf), depths, { depthScales: batch.map((f) => (f.depth ? undefined : f.depthScale)) }));
       else sets.push(...(await visibleSetsAsync(points, cameras, depths, { tolerance: opts.tolerance })));
     }
     done += batch.length;
@@ -238,6 +305,11 @@ export function overlapHistogram(overlap: Float32Array, m: number, bins = 20): {
   return { edges: Array.from({ length: bins + 1 }, (_, k) => k / bins), counts };
 }
 
+/** The heat-map colour of a value in [0, 1]: black -> red -> yellow -> white (RGB, rounded). */
+export function heatColor(t: number): [number, number, number] {
+  return [Math.min(255, 3 * 255 * t), Math.min(255, Math.max(0, 3 * 255 * t - 255)), Math.min(255, Math.max(0, 3 * 255 * t - 510))].map(Math.round) as [number, number, number];
+}
+
 /**
  * An overlap matrix as a heat-map image (black -> red -> yellow -> white), each cell `cell` px.
  * The colour is computed once per cell and each cell row is built once, then copied: no per-pixel
@@ -250,14 +322,55 @@ export function overlapHeatmap(overlap: Float32Array, m: number, cell = Math.max
   for (let i = 0; i < m; i++) {
     const row = data.subarray(i * cell * rowBytes, (i * cell + 1) * rowBytes);
     for (let j = 0; j < m; j++) {
-      const t = overlap[i * m + j];
-      // Uint8Array stores round(x) of these (NaN as 0), as the former per-pixel .map(Math.round) did.
-      const r = Math.round(Math.min(255, 3 * 255 * t)), g = Math.round(Math.min(255, Math.max(0, 3 * 255 * t - 255))), b = Math.round(Math.min(255, Math.max(0, 3 * 255 * t - 510)));
+      const [r, g, b] = heatColor(overlap[i * m + j]);
       for (let x = j * cell * 3, end = (j + 1) * cell * 3; x < end; x += 3) { row[x] = r; row[x + 1] = g; row[x + 2] = b; }
     }
     for (let y = 1; y < cell; y++) data.copyWithin((i * cell + y) * rowBytes, i * cell * rowBytes, (i * cell + 1) * rowBytes);
   }
   return { width: size, height: size, channels: 3, data };
+}
+
+/**
+ * The overlap heat map of {@link overlapHeatmap} as a figure: frame ids on both axes (every k-th
+ * frame, k chosen so labels do not overlap), a colour bar from 0 to 1 (IoU of the visible sets)
+ * and axis captions, drawn with the built-in pixel font (the same bytes on every machine).
+ */
+export function overlapFigure(overlap: Float32Array, m: number, frameIds: string[]): Image {
+  const heat = overlapHeatmap(overlap, m);
+  const size = heat.width, cell = m > 0 ? size / m : 1;
+  const step = Math.max(1, Math.ceil(10 / cell));
+  const labelled = Array.from({ length: m }, (_, i) => i).filter((i) => i % step === 0);
+  const longest = Math.max(textWidth('frame'), ...labelled.map((i) => textWidth(frameIds[i] ?? String(i))));
+  const ink: Rgb = [40, 40, 40];
+  const X = 12 + longest + 7, Y = 14;
+  const barX = X + size + 12, barW = 14;
+  const width = barX + barW + 4 + textWidth('0.5') + 8, height = Y + size + 5 + longest + 4 + 7 + 6;
+  const fig: Image = { width, height, channels: 3, data: new Uint8Array(width * height * 3).fill(255) };
+  blit(fig, heat, X, Y);
+  const line = (x0: number, y0: number, x1: number, y1: number) => {
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) fig.data.set(ink, (y * width + x) * 3);
+  };
+  for (const i of labelled) {
+    const id = frameIds[i] ?? String(i), w = textWidth(id);
+    const c = Math.floor(i * cell + cell / 2);
+    line(X - 3, Y + c, X - 1, Y + c); // y tick and label (rows are the first frame of a pair)
+    drawText(fig, X - 5 - w, Y + c - 3, id, ink);
+    line(X + c, Y + size, X + c, Y + size + 2); // x tick and label, read bottom to top
+    drawText(fig, X + c - 3, Y + size + 5 + w, id, ink, { vertical: true });
+  }
+  drawText(fig, X + Math.floor((size - textWidth('frame')) / 2), height - 9, 'frame', ink);
+  drawText(fig, 2, Y + Math.floor((size + textWidth('frame')) / 2), 'frame', ink, { vertical: true });
+  for (let r = 0; r < size; r++) {
+    const c = heatColor(1 - r / Math.max(1, size - 1));
+    for (let x = 0; x < barW; x++) fig.data.set(c, ((Y + r) * width + barX + x) * 3);
+  }
+  line(barX - 1, Y - 1, barX + barW, Y - 1);
+  line(barX - 1, Y + size, barX + barW, Y + size);
+  drawText(fig, barX + barW + 4, Y, '1', ink);
+  drawText(fig, barX + barW + 4, Y + Math.floor(size / 2) - 3, '0.5', ink);
+  drawText(fig, barX + barW + 4, Y + size - 7, '0', ink);
+  drawText(fig, barX, Y - 11, 'iou', ink);
+  return fig;
 }
 
 /** Runs the whole engine on one scene and writes its outputs into `opts.outDir`. */
@@ -294,6 +407,8 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('pairs', t);
 
   const imageCache = new Map<number, Promise<string>>();
+  const imageMode = opts.imageMode ?? 'reference';
+  const safeName = (s: string) => s.replace(/[^\w.-]/g, '_');
   const engineFrames: EngineFrame[] = frames.map((f, index) => ({
     index,
     id: f.id,
@@ -306,7 +421,12 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
         // A frame file is listed only once its header shows a complete PNG/JPEG of the colour size.
         const k = f.colorIntrinsics ?? f.intrinsics;
         p = f.colorPath
-          ? checkFrameFile(f.colorPath, { width: k.width, height: k.height, what: `frame ${f.id}'s colour intrinsics` }).then(() => relative(outDir, f.colorPath!))
+          ? checkFrameFile(f.colorPath, { width: k.width, height: k.height, what: `frame ${f.id}'s colour intrinsics` }).then(async () => {
+              if (imageMode === 'reference') return relative(outDir, f.colorPath!);
+              const rel = join('images', safeName(scene.id), `${safeName(f.id)}${extname(f.colorPath!).toLowerCase()}`);
+              await placeFrameFile(f.colorPath!, join(outDir, rel), imageMode);
+              return rel;
+            })
           : colors.get(index, () => loadFrameColor(f)).then(async (img) => {
               const rel = join('images', scene.id, `${f.id}${imageExtension(images.spec)}`);
               await images.write(join(outDir, rel), img);
@@ -319,9 +439,10 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   }));
   const ctx: TaskContext = {
     sceneId: scene.id, points, pointInstances, instances: scene.instances ?? [], frames: engineFrames, visible, overlap,
-    pairs: selection.pairs, up: upVector(scene.up, frames.map((f) => f.pose)), rules: numberRules(compat), rng,
+    pairs: selection.pairs, up: sceneUp(scene.up, frames.map((f) => f.pose), compat), rules: numberRules(compat), rng,
     prompts: opts.prompts ?? GENERATE_DEFAULTS.prompts,
     writePrompt: promptWriter(outDir, scene.id, images),
+    augment: opts.cameraAugment ? cameraAugmentation(opts.cameraAugment) : undefined,
   };
 
   t = performance.now();
@@ -335,15 +456,17 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   lap('tasks', t);
 
   t = performance.now();
-  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? GENERATE_DEFAULTS.evalFraction);
-  const files = ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json'];
-  await writePng(join(outDir, 'overlap.png'), overlapHeatmap(overlap, m));
+  const { train, eval: evalCount, counts } = await writeSplits(outDir, samples, rng.fork('split'), opts.evalFraction ?? GENERATE_DEFAULTS.evalFraction, {
+    singleImageAsString: opts.singleImageAsString, title: `Spatial QA of scene ${scene.id}`, imagePaths: imagePathNote(imageMode), whole: opts.sceneSplit,
+  });
+  const files = ['qa_train.jsonl', 'qa_eval.jsonl', `${BY_TYPE_DIR}/`, 'dataset_info.json', 'README.md', 'overlap.png', 'stats.json'];
+  await writePng(join(outDir, 'overlap.png'), overlapFigure(overlap, m, frames.map((f) => f.id)));
   const sizes = visible.map((v) => v.length);
   const { pairs, ...pairStats } = selection;
   const report: GenerateReport = {
     scene: scene.id, frames: m, points: points.length / 3, pointsSource: source,
     visible: { min: Math.min(...sizes), mean: sizes.reduce((a, b) => a + b, 0) / m, max: Math.max(...sizes) },
-    overlapHistogram: overlapHistogram(overlap, m),
+    overlapHistogram: overlapHistogram(overlap, m), overlapRange: overlapRange(overlap, m), overlapBand: opts.overlapBand ?? [0.06, 0.35],
     pairSelection: { ...pairStats, selected: pairs.length },
     samples: counts, train, eval: evalCount, timingsMs: timings, files,
   };
@@ -355,31 +478,61 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   return report;
 }
 
+/** Options of {@link writeSplits}. */
+export interface WriteSplitsOptions {
+  /** See {@link GenerateOptions.singleImageAsString}. */
+  singleImageAsString?: boolean;
+  /** Title of the dataset card. */
+  title?: string;
+  /** What the card says about image paths ({@link imagePathNote}). */
+  imagePaths?: string;
+  /** Every sample to this split instead of the seeded draw (a scene of a room-split dataset). */
+  whole?: 'train' | 'eval';
+}
+
+/** A sample's `image` as the merged files write it: the path itself for one image with `singleImageAsString`. */
+export function mergedImageField(image: unknown, singleImageAsString: boolean | undefined): unknown {
+  return singleImageAsString && Array.isArray(image) && image.length === 1 ? image[0] : image;
+}
+
 /**
- * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval) and writes
+ * Splits samples into train and eval (a seeded draw per sample, `evalFraction` to eval; every sample to `opts.whole` when given) and writes
  * `qa_train.jsonl` (LLaVA conversations) and `qa_eval.jsonl` (the human turn as `text`, no
- * conversations), each atomically. Returns the line counts and samples per question type.
+ * conversations), one file per question type and split under `by_type/` (see card.ts) and the
+ * dataset card (`README.md`, `dataset_info.json`), each atomically. Returns the line counts and
+ * samples per question type.
  */
 export async function writeSplits(
-  outDir: string, samples: QASample[], split: Rng, evalFraction: number,
+  outDir: string, samples: QASample[], split: Rng, evalFraction: number, opts: WriteSplitsOptions = {},
 ): Promise<{ train: number; eval: number; counts: Record<string, number> }> {
   const train: string[] = [];
   const evalLines: string[] = [];
   const counts: Record<string, number> = {};
+  const typed = new TypedSplits();
+  const typedLines = new Map<string, string[]>();
   for (const s of samples) {
     counts[s.question_type] = (counts[s.question_type] ?? 0) + 1;
-    if (split.next() < evalFraction) {
+    const image = mergedImageField(s.image, opts.singleImageAsString);
+    const toEval = opts.whole ? opts.whole === 'eval' : split.next() < evalFraction;
+    if (toEval) {
       const { conversations, ...rest } = s;
-      evalLines.push(JSON.stringify({ ...rest, text: conversations[0].value }));
-    } else train.push(JSON.stringify(s));
+      evalLines.push(JSON.stringify({ ...rest, image, text: conversations[0].value }));
+    } else train.push(JSON.stringify({ ...s, image }));
+    const file = typed.add(s as unknown as QASample & Record<string, unknown>, toEval ? 'eval' : 'train', `sample ${s.id}`);
+    let lines = typedLines.get(file);
+    if (!lines) typedLines.set(file, (lines = []));
+    lines.push(JSON.stringify(typedRow(s)));
   }
   await writeFileAtomic(join(outDir, 'qa_train.jsonl'), train.map((l) => l + '\n').join(''), 'file', { mkdir: true });
   await writeFileAtomic(join(outDir, 'qa_eval.jsonl'), evalLines.map((l) => l + '\n').join(''), 'file', { mkdir: true });
+  for (const [file, lines] of typedLines) await writeFileAtomic(join(outDir, file), lines.map((l) => l + '\n').join(''), 'file', { mkdir: true });
+  await writeDatasetCard(outDir, typed.list(), { title: opts.title ?? 'Spatial QA', imagePaths: opts.imagePaths ?? imagePathNote('reference') });
   return { train: train.length, eval: evalLines.length, counts };
 }
 
 /** Removes a previous run's outputs (used by the CLI before a fresh run into the same directory). */
 export async function cleanOutputs(outDir: string): Promise<void> {
-  for (const f of ['qa_train.jsonl', 'qa_eval.jsonl', 'overlap.png', 'stats.json']) await rm(join(outDir, f), { force: true });
+  for (const f of ['qa_train.jsonl', 'qa_eval.jsonl', 'dataset_info.json', 'README.md', 'overlap.png', 'stats.json']) await rm(join(outDir, f), { force: true });
+  await rm(join(outDir, BY_TYPE_DIR), { recursive: true, force: true });
   await rm(join(outDir, 'images', 'prompts'), { recursive: true, force: true });
 }

@@ -196,6 +196,8 @@ export interface SubmitOptions extends QueueTarget {
   attempts?: number;
   /** First retry delay (ms), doubling each attempt [1000]. */
   backoffMs?: number;
+  /** The merged eval split keeps exactly this many samples per question type (see `writePlan`). */
+  evalPerType?: number;
 }
 
 /**
@@ -225,7 +227,7 @@ async function addUnits(queue: Queue<UnitJobData>, units: Unit[], out: string, o
 export async function submitUnits(units: Unit[], out: string, o: SubmitOptions): Promise<{ queued: number; retried: number; done: number }> {
   out = resolve(out);
   return connected(o, async (queue) => {
-    await writePlan(out, units);
+    await writePlan(out, units, { evalPerType: o.evalPerType });
     const done = await completedKeys(out);
     const todo = units.filter((u) => !done.has(u.key));
     let retried = 0;

@@ -11,7 +11,7 @@
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import { describeValue, spatialError } from '../errors.js';
-import { depthFromStored } from '../depth-stored.js';
+import { depthFromStored } from '../ops/geometry/native.js';
 import type { DepthMap, Image, StoredDepthMap } from '../types.js';
 import { checkDepthMap } from '../validate.js';
 import { checkPath, readBytes, writeFileAtomic } from './files.js';

@@ -1,13 +1,14 @@
 /**
- * NumPy `.npy` arrays and `.npz` archives, read with maintained packages: `fflate` opens the zip
+ * NumPy `.npy` arrays and `.npz` archives, read and written with maintained packages: `fflate` opens
+ * and writes the zip
  * (stored or deflated, as `np.savez` / `np.savez_compressed` write it) and `npyjs` decodes numeric
  * arrays. Two dtypes npyjs does not cover are handled here because TAPVid-3D stores its JPEG frames
  * in them: fixed-width bytes (`|S<n>`, what `np.asarray(list_of_bytes)` gives) and object arrays
- * (`|O`, pickled; the pickle is read by `pickleparser`).
+ * (`|O`, pickled; the pickle is read by `pickleparser`). {@link encodeNpz} writes with npyjs's `dump`.
  * @module
  */
-import { unzipSync } from 'fflate';
-import { parse as parseNumeric } from 'npyjs';
+import { unzipSync, zipSync } from 'fflate';
+import { dump as dumpNpy, parse as parseNumeric } from 'npyjs';
 import { Parser as PickleParser } from 'pickleparser';
 import { isSpatialError, spatialError } from '../errors.js';
 import { readBytes } from './files.js';
@@ -224,4 +225,29 @@ export async function readNpz(path: string, opts: ReadNpzOptions = {}): Promise<
 /** Reads one `.npy` file. */
 export async function readNpy(path: string): Promise<NpyArray> {
   return parseNpy(await readBytes(path, '.npy array'), path);
+}
+
+/** One array to write: row-major data (numbers, or strings for a `<U` array) and its shape. */
+export interface NpzMember {
+  data: Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | string[];
+  /** Shape; `[]` for a scalar. Its product must equal the data's length. */
+  shape: number[];
+}
+
+/**
+ * An `.npz` archive of the arrays in `members` (in their order), as `np.savez_compressed` writes
+ * one: each array an `.npy` (npyjs `dump`: `<f4`, `<f8`, `|u1`, `<i4`, `<u4`, ..., `<U<n>` for
+ * strings) deflated in a zip (fflate). `np.load(path)[name]` gives each back with its dtype and shape.
+ * @throws ERR_SPATIAL_SHAPE when a member's shape does not match its data's length.
+ * @example await writeFileAtomic('t.npz', encodeNpz({ x: { data: Float32Array.of(1, 2), shape: [2] } }));
+ */
+export function encodeNpz(members: Record<string, NpzMember>): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, m] of Object.entries(members)) {
+    const count = m.shape.reduce((a, b) => a * b, 1);
+    if (!m.shape.every((d) => Number.isInteger(d) && d >= 0) || count !== m.data.length)
+      throw spatialError('ERR_SPATIAL_SHAPE', `npz member ${name}: shape (${m.shape.join(', ')}) holds ${count} values but its data has ${m.data.length}`);
+    files[`${name}.npy`] = new Uint8Array(dumpNpy(m.data, m.shape));
+  }
+  return zipSync(files, { level: 6 });
 }

@@ -3,17 +3,15 @@
  * semantics and errors. Slow but obviously correct; the native backend is tested against it.
  * @module
  */
-export * from './geometry.js';
-export * from './pointcloud.js';
-export * from './compat.js';
+export * from '../ops/geometry/reference.js';
+export * from '../ops/rays/reference.js';
+export * from '../ops/pointcloud/reference.js';
+export * from '../ops/compat/reference.js';
 export * from '../types.js';
 export { isSpatialError, type SpatialError, type SpatialErrorCode } from '../errors.js';
-export * from './box_iou.js';
-export * from './motion.js';
-export * from './resample.js';
-export * from './augment.js';
-export * from './raycast.js';
-export * from './sampling.js';
-export * from './targets.js';
-export * from './camera-tokens.js';
-export * from './depth-stored.js';
+export * from '../ops/box-iou/reference.js';
+export * from '../ops/motion/reference.js';
+export * from '../ops/augment/reference.js';
+export * from '../ops/raycast/reference.js';
+export * from '../ops/sampling/reference.js';
+export * from '../ops/targets/reference.js';

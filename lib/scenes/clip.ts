@@ -2,7 +2,7 @@
  * Dynamic clips: 3D point tracks seen by a (possibly moving) camera, the input of the
  * object-movement tasks. Read from TAPVid-3D `.npz` files or from the same content as JSON.
  *
- * TAPVid-3D keys (SEEDS.md 1.7.6): `tracks_XYZ` (T x N x 3, metres, **camera frame of each
+ * TAPVid-3D keys (as in MultiSPA's object-movement engine): `tracks_XYZ` (T x N x 3, metres, **camera frame of each
  * frame**), `visibility` (T x N), `fx_fy_cx_cy` (4), optional `extrinsics_w2c` (T x 4 x 4,
  * camera-from-world; MultiSPA adds it), optional `images_jpeg_bytes` (T JPEG files, `|S` or pickled
  * object array). Without extrinsics the camera is taken to be static (world = camera frame of every

@@ -25,6 +25,12 @@ export async function pathKind(path: string): Promise<'file' | 'dir' | undefined
   }
 }
 
+/** Whether the folder `dir` holds a regular file of one of `names`. */
+async function hasFile(dir: string, ...names: string[]): Promise<boolean> {
+  for (const n of names) if ((await pathKind(join(dir, n))) === 'file') return true;
+  return false;
+}
+
 /** One scene layout. */
 export interface SceneFormatEntry<Options = never> {
   /** The `--format` / `FORMAT:PATH` name. */
@@ -44,15 +50,16 @@ export const SCENE_FORMAT_REGISTRY = [
   {
     name: 'scannet',
     load: loadScanNet,
-    detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth'))) === 'dir',
-    layout: 'a folder with depth/',
+    // TUM and manifest folders may have depth/ too: their depth.txt / manifest.json tell them apart.
+    detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth'))) === 'dir' && !(await hasFile(path, 'depth.txt', 'manifest.json')),
+    layout: 'a folder with depth/ (and no depth.txt or manifest.json)',
     sceneName: (path: string) => basename(path),
   },
   {
     name: 'tum',
     load: loadTum,
-    detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth.txt'))) === 'file',
-    layout: 'a folder with depth.txt',
+    detect: async (path: string) => (await pathKind(path)) === 'dir' && (await pathKind(join(path, 'depth.txt'))) === 'file' && !(await hasFile(path, 'manifest.json')),
+    layout: 'a folder with depth.txt (and no manifest.json)',
     sceneName: (path: string) => basename(path),
   },
   {
@@ -65,11 +72,10 @@ export const SCENE_FORMAT_REGISTRY = [
   },
 ] as const satisfies readonly SceneFormatEntry<never>[];
 
-type FormatEntry = (typeof SCENE_FORMAT_REGISTRY)[number];
 /** The scene layouts {@link loadScene} reads. */
-export type SceneFormat = FormatEntry['name'];
+export type SceneFormat = (typeof SCENE_FORMAT_REGISTRY)[number]['name'];
 /** The loader options of a format. */
-export type SceneFormatOptions<F extends SceneFormat> = NonNullable<Parameters<Extract<FormatEntry, { name: F }>['load']>[1]>;
+export type SceneFormatOptions<F extends SceneFormat> = NonNullable<Parameters<Extract<(typeof SCENE_FORMAT_REGISTRY)[number], { name: F }>['load']>[1]>;
 
 /** Every format name, in registry order. */
 export const SCENE_FORMATS: SceneFormat[] = SCENE_FORMAT_REGISTRY.map((f) => f.name);
@@ -86,8 +92,9 @@ export function formatNameList(quote: (name: string) => string = (n) => n, last 
 }
 
 /**
- * The format of the scene at `path`, told from its layout: the first registry entry whose
- * {@link SceneFormatEntry.detect} accepts it (registry order), or undefined when none does.
+ * The format of the scene at `path`, told from its layout: the registry entry whose
+ * {@link SceneFormatEntry.detect} accepts it (the detectors exclude each other: a manifest.json
+ * wins over depth.txt, which wins over depth/), or undefined when none does.
  * @example await detectSceneFormat('scans/scene0000_00') // 'scannet' (a folder with depth/)
  */
 export async function detectSceneFormat(path: string): Promise<SceneFormat | undefined> {

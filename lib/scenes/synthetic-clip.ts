@@ -7,9 +7,9 @@
  * @module
  */
 import { describeValue, spatialError } from '../errors.js';
-import { visibleSets } from '../geometry.js';
+import { visibleSets } from '../ops/geometry/native.js';
 import { createRng } from '../random.js';
-import { raycastBoxes, type RaycastBox, type RaycastScene } from '../raycast.js';
+import { raycastBoxes, type RaycastBox, type RaycastScene } from '../ops/raycast/native.js';
 import type { Camera, Image, Intrinsics, Pose } from '../types.js';
 import { checkInteger } from '../validate.js';
 import type { DynamicClip } from './clip.js';

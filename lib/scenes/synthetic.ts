@@ -6,9 +6,9 @@
  */
 import { describeValue, spatialError } from '../errors.js';
 import { createRng, type Rng } from '../random.js';
-import { raycastBoxes } from '../raycast.js';
+import { raycastBoxes } from '../ops/raycast/native.js';
 import { poseFromYawPitchRoll, type Vec3 } from '../pose.js';
-import type { RaycastBox, RaycastScene } from '../raycast-args.js';
+import type { RaycastBox, RaycastScene } from '../ops/raycast/shared.js';
 import type { Intrinsics, Pose } from '../types.js';
 import type { Frame, Instance, Scene } from './types.js';
 

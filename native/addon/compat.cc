@@ -16,7 +16,8 @@ using addon::throwJs;
 using spatial::ErrorCode;
 
 // visibleSetsMultiSpa(points: Float32Array, cameras (packed colour cameras), depths: Float32Array[],
-//   depthSizes: Float64Array(2F) = [w0, h0, w1, h1, ...]): Uint32Array[]
+//   depthSizes: Float64Array(2F) = [w0, h0, w1, h1, ...], depthScales?: Float64Array(F), 0 = none):
+//   Uint32Array[]
 Napi::Value VisibleSetsMultiSpa(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireArgs(info, 4, "visibleSetsMultiSpa");
@@ -36,7 +37,13 @@ Napi::Value VisibleSetsMultiSpa(const Napi::CallbackInfo& info) {
       throwJs(env, ErrorCode::Shape, "depths[" + std::to_string(f) + "].length must be width*height of depthSizes[" + std::to_string(f) + "]");
     depths[f] = spatial::DepthView{d.data, int32_t(w), int32_t(h)};
   }
-  auto sets = spatial::visibleSetsMultiSpa(pts.data, pts.size / 3, cams.data(), depths.data(), cams.size());
+  const double* depthScales = nullptr;
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    const auto scales = addon::float64Array(env, info[4], "depthScales");
+    if (scales.size != cams.size()) throwJs(env, ErrorCode::Shape, "depthScales must hold one value per camera (" + std::to_string(cams.size()) + ")");
+    depthScales = scales.data;
+  }
+  auto sets = spatial::visibleSetsMultiSpa(pts.data, pts.size / 3, cams.data(), depths.data(), cams.size(), depthScales);
   return addon::indexSetsToJs(env, sets);
 }
 

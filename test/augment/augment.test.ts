@@ -5,14 +5,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as nat from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
-import type { AugmentOp } from '../../lib/augment.js';
+import type { AugmentOp } from '../../lib/ops/augment/native.js';
 import type { View } from '../../lib/types.js';
 import { IDENTITY, intrinsics, poseFromAxisAngle } from '../helpers/cameras.js';
-
-const backends = [
-  ['native', nat],
-  ['reference', ref],
-] as const;
+import { backends } from '../helpers/backends.js';
+import { expectCode } from '../helpers/errors.js';
 
 /** A 2x2 view: grey image [0 100; 200 40], depth [1 NaN; 0 4], ids [1 2; 3 4], principal point at the centre. */
 function tinyView(): View {
@@ -50,15 +47,6 @@ function bytesOf(v: View): Buffer {
     Buffer.from(v.depth!.data.buffer, v.depth!.data.byteOffset, v.depth!.data.byteLength),
     Buffer.from(v.instanceIds!.data.buffer, v.instanceIds!.data.byteOffset, v.instanceIds!.data.byteLength),
   ]);
-}
-
-function expectCode(fn: () => unknown, code: string, message: RegExp) {
-  expect(fn).toThrow(message);
-  try {
-    fn();
-  } catch (e) {
-    expect((e as { code: string }).code).toBe(code);
-  }
 }
 
 describe.each(backends)('%s view ops: hand-computed', (_name, lib) => {

@@ -5,13 +5,9 @@ import { describe, expect, it } from 'vitest';
 import * as nat from '../../lib/index.js';
 import { native } from '../../lib/native.js';
 import * as ref from '../../lib/reference/index.js';
-import * as refKernels from '../../lib/reference/resample-kernels.js';
+import * as refKernels from '../../lib/ops/augment/reference-kernels.js';
 import type { DepthMap, Image, InstanceIdMap } from '../../lib/types.js';
-
-const backends = [
-  ['native', nat],
-  ['reference', ref],
-] as const;
+import { backends } from '../helpers/backends.js';
 
 /** Inverse map of a resize from n to m pixels: u = (n/m) * (u' + 0.5) - 0.5. */
 function resizeAxis(n: number, m: number) {

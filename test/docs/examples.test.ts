@@ -1,6 +1,6 @@
 // The `@example` blocks of the contract ops (issue 15, move 6) stay honest: each one parses as
 // TypeScript, and every free function it calls (a callee that the example does not declare itself)
-// is exported from the package root. The examples of lib/geometry.ts are self-contained and are
+// is exported from the package root. The examples of the geometry and rays faces are self-contained and are
 // run against the native addon.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,11 +10,12 @@ import * as api from '../../lib/index.js';
 import { repoRoot } from '../helpers/shared-data.js';
 
 const FILES = [
-  'lib/geometry.ts', 'lib/augment.ts', 'lib/resample.ts', 'lib/sampling.ts', 'lib/camera-tokens.ts',
-  'lib/targets.ts', 'lib/pointcloud.ts', 'lib/compat.ts', 'lib/motion.ts',
+  'lib/ops/geometry/native.ts', 'lib/ops/rays/native.ts', 'lib/ops/augment/native.ts', 'lib/ops/sampling/native.ts',
+  'lib/ops/targets/native.ts', 'lib/ops/targets/shared.ts', 'lib/ops/pointcloud/native.ts', 'lib/ops/compat/native.ts',
+  'lib/ops/motion/native.ts',
 ];
 /** Files whose examples must run as they are (self-contained, small inputs). */
-const EXECUTED = new Set(['lib/geometry.ts']);
+const EXECUTED = new Set(['lib/ops/geometry/native.ts', 'lib/ops/rays/native.ts']);
 
 interface Example { file: string; line: number; code: string }
 

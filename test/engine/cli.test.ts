@@ -66,7 +66,7 @@ describe('spatial-geom CLI', () => {
       [['generate', '--scene', out, '--format', 'nope', '--out', out], 2, /--format must be scannet, tum, manifest or tapvid3d/],
       [['generate', '--scene', out, '--format', 'tum', '--out', out, '--overlap', '0.5,0.1'], 2, /--overlap must be LO,HI/],
       [['generate', '--scene', out, '--format', 'tum', '--out', out, '--tasks', 'depth,poetry'], 2, /unknown task 'poetry'/],
-      [['generate', '--scene', out, '--out', out], 1, /cannot tell the format of --scene .*scannet \(a folder with depth\/\).*give --format \(ERR_SPATIAL_FORMAT\)/],
+      [['generate', '--scene', out, '--out', out], 1, /cannot tell the format of --scene .*scannet \(a folder with depth\/ \(and no depth\.txt or manifest\.json\)\).*give --format \(ERR_SPATIAL_FORMAT\)/],
       [['stats', join(out, 'nothing.jsonl')], 1, /cannot read .*nothing\.jsonl/i],
       [['stats', 'a.jsonl', 'b.jsonl'], 2, /too many arguments for 'stats'.*\(ERR_SPATIAL_USAGE\)/],
       [['stats'], 2, /missing required argument 'file'/],
@@ -142,7 +142,7 @@ describe('spatial-geom CLI', () => {
     if (!existsSync(holo)) return console.warn('hololens-scannet absent: format detection checked on bad input only');
     const d = await run(['sample-frames', '--scene', holo, '-k', '3', '--json']);
     expect(d.code, d.err).toBe(0);
-    expect(d.err).toMatch(/^spatial-geom: --format scannet \(detected: .* is a folder with depth\/\)$/m);
+    expect(d.err).toMatch(/^spatial-geom: --format scannet \(detected: .* is a folder with depth\/ \(and no depth\.txt or manifest\.json\)\)$/m);
     expect(JSON.parse(d.out).frames.length).toBe(3);
   }, 60_000);
 
@@ -159,5 +159,21 @@ describe('spatial-geom CLI', () => {
     expect(prompts(jpg).every((p) => p.endsWith('.jpg') && existsSync(join(jpg, p)))).toBe(true);
     expect(prompts(png).every((p) => p.endsWith('.png') && existsSync(join(png, p)))).toBe(true);
     expect(images(png).map((p) => p.replace(/\.png$/, ''))).toEqual(images(jpg).map((p) => p.replace(/\.(jpg|png)$/, '')));
+  });
+
+  it('overlap --json: frame ids, histogram of all pairs and the matrix, with the PNG written', async () => {
+    const dir = tmp();
+    const scene = join(dir, 'scene');
+    await writeSyntheticManifest(scene, { frames: 6, width: 160, height: 120 });
+    const png = join(dir, 'overlap.png');
+    const r = await run(['overlap', '--scene', scene, '--png', png, '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/--format manifest \(detected/);
+    const j = JSON.parse(r.out);
+    expect(j.frames).toHaveLength(6);
+    expect(j.overlap).toHaveLength(6);
+    expect(j.histogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(15);
+    for (let i = 0; i < 6; i++) for (let k = 0; k < 6; k++) expect(j.overlap[i][k]).toBe(j.overlap[k][i]);
+    expect(existsSync(png)).toBe(true);
   }, 60_000);
 });

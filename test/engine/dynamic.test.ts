@@ -11,7 +11,7 @@ import { main } from '../../lib/engine/cli.js';
 import { generateClip } from '../../lib/engine/dynamic.js';
 import { scoreEval, scoreSample, type EvalSample } from '../../lib/engine/scoring/index.js';
 import { DISPLACEMENT_BINS, displacementBins, motionCandidates, worldTracks } from '../../lib/engine/clip-prep.js';
-import { rigidSegmentation } from '../../lib/motion.js';
+import { rigidSegmentation } from '../../lib/ops/motion/native.js';
 import { createRng } from '../../lib/random.js';
 import { loadTapVid3dNpz } from '../../lib/scenes/clip.js';
 import { synthesizeClip } from '../../lib/scenes/synthetic-clip.js';

@@ -9,7 +9,7 @@ import type { QASample } from '../../lib/engine/context.js';
 import { generateScene, type GenerateReport } from '../../lib/engine/pipeline.js';
 import { invertRigidPose, multiplyPoses } from '../../lib/pose.js';
 import { scoreSample } from '../../lib/engine/scoring/index.js';
-import { projectPoints } from '../../lib/geometry.js';
+import { projectPoints } from '../../lib/ops/geometry/native.js';
 import * as ref from '../../lib/reference/index.js';
 import { synthesizeScene } from '../../lib/scenes/synthetic.js';
 import type { Scene } from '../../lib/scenes/types.js';
@@ -60,6 +60,13 @@ describe('data engine on the synthetic scene', () => {
     for (const s of samples.filter((x) => x.task === 'depth_perception')) {
       const av = s.answer_values as Record<string, unknown>;
       const frame = s.frames[0];
+      // The task projects its candidate points in one batch: the same float32s as one point per call.
+      const one = (p: number) => projectPoints(scene.points!.subarray(3 * p, 3 * p + 3), camOf(frame));
+      if (s.subtask === 'depth_estimation') {
+        const r = one(av.point as number);
+        expect(av.pixel).toEqual(Array.from(r.uv));
+        expect(av.depth_m).toBe(r.depth[0]);
+      } else expect(av.pixels).toEqual((av.points as number[]).map((p) => Array.from(one(p).uv)));
       if (s.subtask === 'depth_estimation') {
         const p = av.point as number;
         const pr = project(p, frame);

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configure, info } from '../../lib/geometry.js';
+import { configure, info } from '../../lib/ops/geometry/native.js';
 import { asIoError, writeFileAtomic } from '../../lib/io/files.js';
 import { acquireLock } from '../../lib/io/lock.js';
 import { LOCK_FILE } from '../../lib/engine/output.js';
@@ -231,7 +231,7 @@ describe('small things', () => {
   });
 
   it('small numbers in native error messages print in exponent form, not 0.000000', async () => {
-    const { visibleSets } = await import('../../lib/geometry.js');
+    const { visibleSets } = await import('../../lib/ops/geometry/native.js');
     const k = { fx: 1, fy: 1, cx: 0, cy: 0, width: 1, height: 1 };
     const cam = { intrinsics: k, pose: Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1) };
     expect(() => visibleSets(new Float32Array(3), [cam], [{ width: 1, height: 1, data: new Float32Array(1) }], { tolerance: -1e-30 })).toThrow(/-1e-30/);

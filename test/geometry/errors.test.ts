@@ -7,25 +7,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import { native as rawBinding } from '../../lib/native.js';
-import * as ref from '../../lib/reference/index.js';
 import { IDENTITY, camera, constantDepth, intrinsics } from '../helpers/cameras.js';
+import { backends } from '../helpers/backends.js';
+import { expectCode } from '../helpers/errors.js';
 
 const k = intrinsics(100, 100, 31.5, 23.5, 64, 48);
 const cam = camera(k, IDENTITY);
 const pts = Float32Array.of(0, 0, 1, 0.1, 0.1, 2);
 const set = Uint32Array.of(0, 1);
-
-function expectCode(fn: () => unknown, code: string, message: RegExp, kind: typeof TypeError | typeof RangeError = code === 'ERR_SPATIAL_TYPE' ? TypeError : RangeError) {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, 'expected a throw').toBeInstanceOf(kind);
-  expect((thrown as { code: string }).code).toBe(code);
-  expect((thrown as Error).message).toMatch(message);
-}
 
 const withPose = (pose: Float64Array) => camera(k, pose);
 const rotScaled = Float64Array.of(2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
@@ -33,10 +22,7 @@ const badLastRow = Float64Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 
 const infPose = Float64Array.of(1, 0, 0, -Infinity, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
 const reflection = Float64Array.of(-1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
 
-describe.each([
-  ['native', native],
-  ['reference', ref],
-] as const)('%s rejects bad input', (_name, g) => {
+describe.each(backends)('%s rejects bad input', (_name, g) => {
   it('points: wrong type, wrong length', () => {
     expectCode(() => g.projectPoints([0, 0, 1] as unknown as Float32Array, cam), 'ERR_SPATIAL_TYPE', /Expected a Float32Array or Float64Array for points but received an Array of length 3/);
     expectCode(() => g.projectPoints(new Int32Array(3) as unknown as Float32Array, cam), 'ERR_SPATIAL_TYPE', /for points but received Int32Array/);
@@ -90,15 +76,9 @@ describe.each([
     expectCode(() => g.correspondences(pts, cam, cam, Uint32Array.of(0, 5), set), 'ERR_SPATIAL_SHAPE', /setA holds index 5 but points has only 2 points/);
   });
 
-  it('backprojectDepth and rays: sizes, strides, grids, frequencies', () => {
+  it('backprojectDepth: sizes, strides', () => {
     expectCode(() => g.backprojectDepth(constantDepth(intrinsics(1, 1, 0, 0, 3, 3), 1), cam), 'ERR_SPATIAL_SHAPE', /depth is 3x3 but camera expects 64x48/);
     expectCode(() => g.backprojectDepth(constantDepth(k, 1), cam, { stride: 0 }), 'ERR_SPATIAL_SHAPE', /opts.stride must be an integer in \[1, /);
-    expectCode(() => g.rayGrid(k, { patchSize: 49 }), 'ERR_SPATIAL_SHAPE', /grid.patchSize must be an integer in \[1, 48\]/);
-    expectCode(() => g.rayGrid(k, { rows: 0, cols: 3 }), 'ERR_SPATIAL_SHAPE', /grid.rows/);
-    expectCode(() => g.rayGrid(k, 14 as unknown as { patchSize: number }), 'ERR_SPATIAL_TYPE', /Expected \{ patchSize \} or \{ rows, cols \} for grid/);
-    expectCode(() => g.rayEmbedding(k, { patchSize: 8, frequencies: 0 }), 'ERR_SPATIAL_SHAPE', /opts.frequencies must be an integer in \[1, 32\]/);
-    expectCode(() => g.rayEmbedding(k, { patchSize: 8, frequencies: 2, out: new Float32Array(3) }), 'ERR_SPATIAL_SHAPE', /opts.out.length must be 384/);
-    expectCode(() => g.rayEmbedding(k, undefined as unknown as { patchSize: number; frequencies: number }), 'ERR_SPATIAL_TYPE', /Expected an options object for opts/);
   });
 
   it('caller-owned out buffers of the wrong size are rejected before anything is written', () => {

@@ -10,11 +10,12 @@
 //   only when the reference's own values lie within that bound of a decision boundary (pixel border
 //   u + 0.5 = integer, z = near, z = d + tolerance); everything outside the band must agree exactly.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as ref from '../../lib/reference/index.js';
-import { camFromWorld } from '../../lib/reference/camera.js';
+import { camFromWorld } from '../../lib/ops/geometry/reference-camera.js';
 import type { Camera, DepthMap } from '../../lib/types.js';
+import { atSimdLevel, simdLevels } from '../helpers/simd.js';
 import { FLOAT32_EPS, cameraArb, depthMapArb, indexSetArb, pointSpecArb, specToWorld } from './arbitraries.js';
 
 const RUNS = 200;
@@ -55,17 +56,8 @@ function projectionBounds(cam: Camera, x: number, y: number, z: number) {
 
 const distToInteger = (a: number) => Math.abs(a - Math.round(a));
 
-// The level the addon chose on load (the CPU's best unless SPATIAL_GEOM_SIMD says otherwise),
-// restored after each level's block.
-const loadedLevel = native.info().simd;
-
-describe.each(native.info().simdLevels)('SIMD level %s', (simd) => {
-  beforeAll(() => {
-    expect(native.configure({ simd }).simd).toBe(simd);
-  });
-  afterAll(() => {
-    native.configure({ simd: loadedLevel });
-  });
+describe.each(simdLevels)('SIMD level %s', (simd) => {
+  atSimdLevel(simd);
 
   describe('projectPoints: native == reference', () => {
     it('Float64 points: bit-identical', () => {
@@ -202,7 +194,7 @@ describe.each(native.info().simdLevels)('SIMD level %s', (simd) => {
     });
   });
 
-  describe('correspondences, backprojectDepth, rays: native == reference', () => {
+  describe('correspondences, backprojectDepth: native == reference', () => {
     it('correspondences (Float64: exact)', () => {
       fc.assert(
         fc.property(sceneArb, cameraArb, ({ cam, specs, depth }, camB) => {
@@ -222,30 +214,6 @@ describe.each(native.info().simdLevels)('SIMD level %s', (simd) => {
           expect(native.backprojectDepth(depth, cam, { stride })).toEqual(ref.backprojectDepth(depth, cam, { stride }));
         }),
         { seed: SEED, numRuns: RUNS },
-      );
-    });
-
-    it('rayGrid (exact) and rayEmbedding (sin/cos of glibc vs V8 may differ by 1 double ulp: 2.5e-7 absolute after float32 rounding)', () => {
-      const arb = fc.record({
-        k: cameraArb.map((c) => c.intrinsics),
-        frequencies: fc.integer({ min: 1, max: 10 }),
-        includeFocal: fc.boolean(),
-        patch: fc.integer({ min: 1, max: 16 }),
-        rows: fc.integer({ min: 1, max: 48 }),
-        cols: fc.integer({ min: 1, max: 48 }),
-      });
-      fc.assert(
-        fc.property(arb, ({ k, frequencies, includeFocal, patch, rows, cols }) => {
-          const patchSize = Math.min(patch, k.width, k.height);
-          expect(native.rayGrid(k, { patchSize })).toEqual(ref.rayGrid(k, { patchSize }));
-          const grid = { rows: Math.min(rows, k.height), cols: Math.min(cols, k.width) };
-          expect(native.rayGrid(k, grid)).toEqual(ref.rayGrid(k, grid));
-          const a = native.rayEmbedding(k, { patchSize, frequencies, includeFocal });
-          const b = ref.rayEmbedding(k, { patchSize, frequencies, includeFocal });
-          expect(a.length).toBe(b.length);
-          for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(2.5e-7);
-        }),
-        { seed: SEED, numRuns: 60 },
       );
     });
   });

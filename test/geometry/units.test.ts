@@ -2,13 +2,8 @@
 // case runs on both backends (native and the pure-TS reference).
 import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
-import * as ref from '../../lib/reference/index.js';
 import { IDENTITY, camera, constantDepth, intrinsics, lookAt, poseFromAxisAngle } from '../helpers/cameras.js';
-
-const backends = [
-  ['native', native],
-  ['reference', ref],
-] as const;
+import { backends } from '../helpers/backends.js';
 
 describe.each(backends)('%s backend', (_name, g) => {
   it('projectPoints: a rotated, translated camera maps a known point to a known pixel', () => {
@@ -134,34 +129,6 @@ describe.each(backends)('%s backend', (_name, g) => {
     expect(p).toBe(pts.length / 3);
     // float32 world points a few metres out: ~1e-4 px error; 2e-3 px is a 20x margin.
     expect(worst).toBeLessThan(2e-3);
-  });
-
-  it('rayGrid: patch centres in the pixel-centre convention', () => {
-    const k = intrinsics(100, 50, 13.5, 6.5, 28, 14);
-    expect(Array.from(g.rayGrid(k, { patchSize: 14 }))).toEqual([(6.5 - 13.5) / 100, 0, (20.5 - 13.5) / 100, 0].map(Math.fround));
-    // rows x cols grid: step W/cols = 7, centre of column 0 at 3; step H/rows = 14, centre of row 0 at 6.5
-    const grid = g.rayGrid(k, { rows: 1, cols: 4 });
-    expect(grid[0]).toBeCloseTo((3 - 13.5) / 100, 7);
-    expect(grid[1]).toBeCloseTo(0, 7);
-    expect(grid.length).toBe(8);
-  });
-
-  it('rayEmbedding: layout [patch][component][octave][sin, cos]', () => {
-    const k = intrinsics(100, 50, 13.5, 6.5, 28, 14);
-    const F = 3;
-    const e = g.rayEmbedding(k, { patchSize: 14, frequencies: F, includeFocal: true });
-    expect(e.length).toBe(2 * 4 * 2 * F);
-    const x = -0.07;
-    expect(e[0]).toBeCloseTo(Math.sin(Math.PI * x), 6);
-    expect(e[1]).toBeCloseTo(Math.cos(Math.PI * x), 6);
-    expect(e[4]).toBeCloseTo(Math.sin(4 * Math.PI * x), 6);
-    expect(e[2 * F]).toBeCloseTo(0, 6); // ray y of patch 0 is 0: sin 0
-    expect(e[2 * F + 1]).toBeCloseTo(1, 6);
-    expect(e[4 * F]).toBeCloseTo(Math.sin((Math.PI * 100) / 28), 6); // fx / W
-    expect(e[6 * F + 2]).toBeCloseTo(Math.sin((2 * Math.PI * 50) / 14), 6); // fy / H, octave 1
-    const noFocal = g.rayEmbedding(k, { patchSize: 14, frequencies: F });
-    expect(noFocal.length).toBe(2 * 2 * 2 * F);
-    expect(noFocal[0]).toBe(e[0]);
   });
 });
 

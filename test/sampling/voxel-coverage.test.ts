@@ -6,11 +6,7 @@ import * as native from '../../lib/index.js';
 import * as reference from '../../lib/reference/index.js';
 import type { Points } from '../../lib/types.js';
 import { smoothScene } from './scenes.js';
-
-const backends = [
-  ['native', native],
-  ['reference', reference],
-] as const;
+import { backends } from '../helpers/backends.js';
 
 /** A point map of voxel centres on the unit grid: cells [[x, y, z], ...] -> xyz + 0.5. */
 function cells(list: [number, number, number][], type: 'f32' | 'f64' = 'f32'): Points {

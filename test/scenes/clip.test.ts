@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { rigidSegmentation } from '../../lib/motion.js';
+import { rigidSegmentation } from '../../lib/ops/motion/native.js';
 import { invertRigidPose } from '../../lib/pose.js';
 import { loadClip, loadClipJson, loadTapVid3dNpz } from '../../lib/scenes/clip.js';
 import { synthesizeClip } from '../../lib/scenes/synthetic-clip.js';

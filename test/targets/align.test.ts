@@ -4,14 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as reference from '../../lib/reference/index.js';
-import { symmetricEigen4 } from '../../lib/reference/targets.js';
+import { symmetricEigen4 } from '../../lib/ops/targets/reference.js';
 import type { Points } from '../../lib/types.js';
 import { poseFromAxisAngle } from '../helpers/cameras.js';
-
-const backends = [
-  ['native', native],
-  ['reference', reference],
-] as const;
+import { backends } from '../helpers/backends.js';
 
 function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
   expect(a.length).toBe(b.length);

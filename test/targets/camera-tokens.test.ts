@@ -5,11 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as native from '../../lib/index.js';
 import * as reference from '../../lib/reference/index.js';
 import type { Intrinsics, View } from '../../lib/types.js';
-
-const backends = [
-  ['native', native],
-  ['reference', reference],
-] as const;
+import { backends } from '../helpers/backends.js';
 
 const K: Intrinsics = { fx: 517.3, fy: 516.5, cx: 318.6, cy: 255.3, width: 640, height: 480 };
 

@@ -21,10 +21,12 @@ import * as overlap from './commands/overlap.js';
 import * as queue from './commands/queue.js';
 import * as sampleFrames from './commands/sample-frames.js';
 import * as stats from './commands/stats.js';
+import * as targets from './commands/targets.js';
+import * as view from './commands/view.js';
 import * as worker from './commands/worker.js';
 
 /** The commands, in the order `--help` lists them. */
-export const COMMANDS: { register(program: Command): void }[] = [demo, generate, overlap, stats, evalCommand, sampleFrames, dataset, merge, queue, worker];
+export const COMMANDS: { register(program: Command): void }[] = [demo, generate, overlap, stats, evalCommand, sampleFrames, targets, dataset, merge, view, queue, worker];
 
 /** The package's version (package.json lies three levels above both lib/engine/cli and dist/engine/cli). */
 function packageVersion(): string {

@@ -1,11 +1,11 @@
 /**
  * 3D detection F1 with the protocol of VG-LLM's 3D video object detection (used as the CA-MLLM
- * baseline's `F1@0.25`, SEEDS.md §2.3): exact oriented-box IoU, greedy matching in prediction
+ * baseline's `F1@0.25`): exact oriented-box IoU, greedy matching in prediction
  * order, counts summed over samples per category, mean F1 over a fixed category list.
  * @module
  */
-import { BOX9_LENGTH, checkBox9, type Box9 } from '../../box3d.js';
-import { boxIou3dMatrix } from '../../box_iou.js';
+import { BOX9_LENGTH, checkBox9, type Box9 } from '../../ops/box-iou/shared.js';
+import { boxIou3dMatrix } from '../../ops/box-iou/native.js';
 import { describeValue, spatialError } from '../../errors.js';
 
 /** One labelled box. */
@@ -102,7 +102,7 @@ const rate = (num: number, den: number): number => (den > 0 ? num / den : 0);
  * Precision, recall and F1 of 3D detections, per category and averaged over a category list.
  *
  * Per sample and label: predictions are taken in their given order; each takes the still-unused
- * ground-truth box of the same label with the highest IoU (exact oriented IoU, {@link boxIou3d};
+ * ground-truth box of the same label with the highest IoU (exact oriented IoU, {@link geometry!boxIou3d};
  * ties go to the earlier ground truth, and a ground truth with IoU 0 is never taken). It is a true
  * positive iff that IoU is **strictly** above the threshold (the ground truth is then used), else a
  * false positive. Unused ground truths are false negatives; predictions of a label absent from the

@@ -1,5 +1,5 @@
 /**
- * Scoring of spatial QA answers with the MultiSPA evaluation rules (SEEDS.md §1.10; the reference
+ * Scoring of spatial QA answers with the MultiSPA evaluation rules (the reference
  * released no evaluation code, so the choices below are ours and stated):
  *
  * - **scalar / vector** (depths, distances, sizes, angles, displacement vectors): correct iff
@@ -20,8 +20,8 @@
  *   `unknown` and not scored; a repeated prediction id keeps the first and is listed in `duplicates`.
  *   Ids match by their string form (`7` matches `"7"`).
  * - `format: 'multispa'` reads eval files of the reference engine: the `gt_value` of camera
- *   `displacement_vector` and of `tapvid3d_displacement_vector*` is in **metres** there (SEEDS §1.7.4,
- *   §1.7.6) and is converted to mm. (Its coordinates are rounded half-to-even instead of floored;
+ *   `displacement_vector` and of `tapvid3d_displacement_vector*` is in **metres** there (its camera
+ *   and TAPVid-3D generators write metres) and is converted to mm. (Its coordinates are rounded half-to-even instead of floored;
  *   that changes nothing here.)
  * @module
  */
@@ -112,6 +112,10 @@ export interface ScoreSummaryJson {
   overall: number;
   tasks: Record<string, { accuracy: number; n: number }>;
   unparsed: (string | number)[];
+  /** Eval ids without a prediction (scored wrong). */
+  missing: (string | number)[];
+  /** Prediction ids that are in no eval sample (not scored). */
+  unknown: (string | number)[];
 }
 
 /**
@@ -376,14 +380,16 @@ function sortKeys<T>(rec: Record<string, T>): Record<string, T> {
 }
 
 /**
- * The JSON summary `{ overall, tasks: { <question_type>: { accuracy, n } }, unparsed }`
- * (accuracies in [0, 1]).
+ * The JSON summary `{ overall, tasks: { <question_type>: { accuracy, n } }, unparsed, missing,
+ * unknown }` (accuracies in [0, 1]; the id lists in input order).
  */
 export function scoreSummaryJson(result: ScoreResult): ScoreSummaryJson {
   return {
     overall: result.overall,
     tasks: Object.fromEntries(Object.entries(result.tasks).map(([k, t]) => [k, { accuracy: t.accuracy, n: t.n }])),
     unparsed: result.unparsed.slice(),
+    missing: result.missing.slice(),
+    unknown: result.unknown.slice(),
   };
 }
 

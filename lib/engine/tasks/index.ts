@@ -13,8 +13,8 @@ import type { AnswerSpec, Direction } from '../scoring/parse.js';
 import { CAMERA_SUBTYPES, cameraTasks } from './camera.js';
 import { correspondenceTasks } from './correspondence.js';
 import { depthTasks } from './depth.js';
-import { objectMotionTasks } from './objectMotion.js';
-import { objectSizeTasks } from './objectSize.js';
+import { objectMotionTasks } from './object-motion.js';
+import { objectSizeTasks } from './object-size.js';
 
 /** A static-scene task generator: samples of each of its question types, `perSubtask` each at most. */
 export type TaskGenerator = (ctx: TaskContext, perSubtask: number) => Promise<QASample[]>;
@@ -134,6 +134,19 @@ export type ClipTaskName = Extract<Entry, { clip: ClipTaskGenerator }>['name'];
 export const ALL_TASKS: TaskName[] = TASKS.flatMap((t: TaskEntry) => (t.scene ? [t.name as TaskName] : []));
 /** Every dynamic-clip task, in the order the engine runs them. */
 export const ALL_CLIP_TASKS: ClipTaskName[] = TASKS.flatMap((t: TaskEntry) => (t.clip ? [t.name as ClipTaskName] : []));
+
+/** Question types whose question is drawn on the image (dots, letters): not generated with `prompts: false`. */
+export const PROMPT_QUESTION_TYPES: readonly string[] = [
+  'depth_estimation_dot', 'depth_comparison_annotated', 'visual_correspondence_multiple_choice', 'tapvid3d_total_distance_dot', 'tapvid3d_displacement_vector_dot',
+];
+
+/** The question types a unit of these static-scene tasks asks for (`perTask` each). */
+export function expectedQuestionTypes(tasks: readonly (TaskName | ClipTaskName)[], opts: { prompts?: boolean; clip?: boolean } = {}): string[] {
+  return (TASKS as readonly TaskEntry[])
+    .filter((t) => tasks.includes(t.name as TaskName) && (opts.clip ? t.clip : t.scene))
+    .flatMap((t) => t.questionTypes)
+    .filter((q) => opts.prompts !== false || !PROMPT_QUESTION_TYPES.includes(q));
+}
 
 /** The registry entry of a task name. */
 export function taskEntry(name: TaskName | ClipTaskName): TaskEntry {

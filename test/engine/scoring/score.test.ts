@@ -71,7 +71,9 @@ describe('scoreEval golden set', () => {
 
   it('writes the JSON summary, the terminal table and Markdown', () => {
     const json = scoreSummaryJson(result);
-    expect(Object.keys(json)).toEqual(['overall', 'tasks', 'unparsed']);
+    expect(Object.keys(json)).toEqual(['overall', 'tasks', 'unparsed', 'missing', 'unknown']);
+    expect(json.missing).toEqual([17]);
+    expect(json.unknown).toEqual([999]);
     expect(json.overall).toBeCloseTo(9 / 17, 15);
     expect(json.tasks.depth_estimation_dot).toEqual({ accuracy: 0.5, n: 2 });
     expect(json.unparsed).toEqual([16]);

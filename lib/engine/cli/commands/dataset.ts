@@ -43,22 +43,24 @@ export function register(program: Command): void {
 async function dataset(values: DatasetCommandValues): Promise<void> {
   const out = requireOut(values.out);
   const { shard } = values;
-  const units = await datasetUnits(values);
+  const { units, evalPerType } = await datasetUnits(values);
   const mine = shard ? shardUnits(units, shard.index, shard.count) : units;
   // Copies of one array share OUT by design (each holds its own slot's lock); a whole run holds OUT.
   const sharded = shard !== undefined && shard.count > 1;
   const lock = await lockOutput(out, 'dataset', sharded ? `.spatial-geom.shard-${shard.index}-of-${shard.count}.lock` : undefined);
   try {
     if (sharded) assertUnlocked(join(out, LOCK_FILE));
-    await datasetLocked(values, out, units, mine, shard);
+    await datasetLocked(values, out, units, mine, shard, evalPerType);
   } finally {
     lock.release();
   }
 }
 
-async function datasetLocked(values: DatasetCommandValues, out: string, units: Unit[], mine: Unit[], shard: { index: number; count: number } | undefined): Promise<void> {
+async function datasetLocked(
+  values: DatasetCommandValues, out: string, units: Unit[], mine: Unit[], shard: { index: number; count: number } | undefined, evalPerType?: number,
+): Promise<void> {
   const { workers } = values;
-  await writePlan(out, units);
+  await writePlan(out, units, { evalPerType });
   const bars = progressBars();
   const t = performance.now();
   const results = await runUnits(mine, out, { workers, onUnit: (_, done, total) => bars.progress?.('units', done, total) }).finally(() => bars.stop());
@@ -67,5 +69,5 @@ async function datasetLocked(values: DatasetCommandValues, out: string, units: U
   process.stdout.write(`${shard ? `shard ${shard.index}/${shard.count}: ` : ''}${mine.length} of ${units.length} units: ${done} generated, ${mine.length - done} already done` +
     `${done ? ` (${(done / minutes).toFixed(1)} units/min on ${workers} worker${workers > 1 ? 's' : ''})` : ''} -> ${shardsDir(out)}\n`);
   if (shard && shard.count > 1) process.stdout.write(`when every shard has finished: spatial-geom merge --out ${out}\n`);
-  else if (values.merge) await mergeAndReport(out, values.verify);
+  else if (values.merge) await mergeAndReport(out, values.verify, values.singleImageAsString);
 }

@@ -11,27 +11,33 @@ import { pathKind } from '../../../scenes/formats.js';
 import { CLIP_GENERATE_DEFAULTS, generateClip } from '../../dynamic.js';
 import { generateInto } from '../../output.js';
 import { generateScene, type GenerateOptions } from '../../pipeline.js';
-import { ALL_TASKS, taskEntry } from '../../tasks/index.js';
-import { addGenerationOptions, generationOptions, type GenerationValues, imageFormatOptions, shown } from '../generation.js';
-import { addSceneOptions, clipTasks, intArg, loadSceneArg, logLine, printClipReport, printReport, progressBars, required, type SceneValues, sizeArg } from '../shared.js';
+import { ALL_CLIP_TASKS, ALL_TASKS, taskEntry } from '../../tasks/index.js';
+import { noPairMessage } from '../../pairs.js';
+import { addGenerationOptions, cameraAugmentOptions, fractionArg, generationOptions, type GenerationValues, imageFormatOptions, imageOptions, shown } from '../generation.js';
+import { addSceneOptions, choiceArg, clipTasks, intArg, loadSceneArg, logLine, printClipReport, printReport, progressBars, required, type SceneValues, sizeArg } from '../shared.js';
 
 interface GenerateValues extends GenerationValues, SceneValues {
   out?: string;
   imageSize?: [number, number];
   pointsPerGroup?: number;
   pairsPerBin?: number;
+  split?: 'samples';
+  evalFraction?: number;
 }
 
 export function register(program: Command): void {
   const cmd = program
     .command('generate')
     .description('generate QA from one scene (scannet, tum, manifest) or one TAPVid-3D clip (.npz or .json, --format tapvid3d)')
-    .option('--out <DIR>', 'output folder: qa_train.jsonl, qa_eval.jsonl, images/, overlap.png, stats.json');
+    .option('--out <DIR>', 'output folder: qa_train.jsonl, qa_eval.jsonl, by_type/, README.md (dataset card), images/, overlap.png, stats.json');
   addSceneOptions(cmd, 'DIR|CLIP');
   addGenerationOptions(cmd)
     .option('--image-size <WxH>', 'clips: the frame size when the clip has no images and no image_size', sizeArg('--image-size'))
     .option('--points-per-group <N>', `clips: tracks drawn per rigid group ${shown(CLIP_GENERATE_DEFAULTS.pointsPerGroup)}`, intArg('--points-per-group'))
     .option('--pairs-per-bin <N>', `clips: frame pairs per distance bin at most ${shown(CLIP_GENERATE_DEFAULTS.pairsPerBin)}`, intArg('--pairs-per-bin'))
+    // One scene is one room: generate splits its samples (`dataset` splits by room).
+    .option('--split <MODE>', 'samples: a seeded fraction of the samples in eval (the only split of one scene; dataset splits by room)', choiceArg('--split', ['samples'] as const))
+    .option('--eval-fraction <F>', 'fraction of the samples in eval (default: 0.1)', fractionArg('--eval-fraction'))
     .action((values: GenerateValues) => generate(values));
 }
 
@@ -57,13 +63,13 @@ async function generate(values: GenerateValues): Promise<void> {
   const out = required(values.out, '--out DIR');
   required(values.scene, '--scene DIR');
   if (await isClip(values)) return generateFromClip(values, out);
-  const opts: GenerateOptions = { outDir: out, ...generationOptions(values) };
+  const opts: GenerateOptions = { outDir: out, ...generationOptions(values), evalFraction: values.evalFraction };
   const scene = await loadSceneArg(values);
   if (scene.frames.length === 0) throw spatialError('ERR_SPATIAL_FORMAT', `scene ${values.scene} has no usable frames`);
   const bars = progressBars();
   const report = await generateInto(out, 'generate', (dir) => generateScene(scene, { ...opts, outDir: dir, progress: bars.progress })).finally(() => bars.stop());
   if (report.pairSelection.selected === 0 && (opts.tasks ?? ALL_TASKS).some((t) => taskEntry(t).usesPairs))
-    logLine('warning: no frame pair has an overlap in the band; camera and correspondence questions were not generated');
+    logLine(`warning: ${noPairMessage(report.overlapBand, report.overlapRange)}; camera and correspondence questions were not generated`);
   printReport(report, out);
 }
 
@@ -75,6 +81,10 @@ async function generateFromClip(values: GenerateValues, out: string): Promise<vo
     outDir: dir, seed: values.seed, tasks, perTask: values.perTask, overlapBand: values.overlap, pointsPerGroup: values.pointsPerGroup,
     pairsPerBin: values.pairsPerBin, compat: values.compat === 'multispa' ? 'multispa' : 'ours', prompts: values.prompts, progress: bars.progress,
     ...imageFormatOptions(values),
+    singleImageAsString: imageOptions(values).singleImageAsString, // a clip's frames are always written into OUT
+    evalFraction: values.evalFraction, cameraAugment: cameraAugmentOptions(values),
   })).finally(() => bars.stop());
+  if (report.cameraPairs === 0 && clip.poses && (tasks ?? ALL_CLIP_TASKS).includes('camera'))
+    logLine(`warning: ${noPairMessage(report.overlapBand, report.overlapRange)}; camera questions were not generated`);
   printClipReport(report, out);
 }

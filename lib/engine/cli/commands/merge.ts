@@ -11,14 +11,15 @@ import { requireOut } from '../shared.js';
 export function register(program: Command): void {
   program
     .command('merge')
-    .description("merge a dataset's finished shards into qa_train.jsonl, qa_eval.jsonl and manifest.json")
+    .description("merge a dataset's finished shards into qa_train.jsonl, qa_eval.jsonl, by_type/, the dataset card and manifest.json")
     .option('--out <DIR>', 'the dataset folder')
     .option('--verify <MODE>', 'check the sha256 of every shard file (all) or of the JSONL only (jsonl)', verifyArg, DATASET_DEFAULTS.verify)
-    .action(async (values: { out?: string; verify: 'all' | 'jsonl' }) => {
+    .option('--single-image-as-string', 'in the merged qa_train.jsonl / qa_eval.jsonl, one-image samples get "image": "path" (LLaVA-1.5) instead of a list')
+    .action(async (values: { out?: string; verify: 'all' | 'jsonl'; singleImageAsString?: boolean }) => {
       const out = requireOut(values.out);
       const lock = await lockOutput(out, 'merge');
       try {
-        await mergeAndReport(out, values.verify);
+        await mergeAndReport(out, values.verify, values.singleImageAsString === true);
       } finally {
         lock.release();
       }

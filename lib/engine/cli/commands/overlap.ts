@@ -3,7 +3,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { overlapMatrix } from '../../../geometry.js';
+import { overlapMatrix } from '../../../ops/geometry/native.js';
 import { GENERATE_DEFAULTS, overlapHeatmap, overlapHistogram, scenePoints, sceneVisibility, writePng } from '../../pipeline.js';
 import { shown } from '../generation.js';
 import { addSceneOptions, intArg, loadSceneArg, progressBars, required, type SceneValues } from '../shared.js';

@@ -51,8 +51,8 @@ async function queueSubmit(values: SubmitValues): Promise<void> {
   const { resolveQueueTarget, submitUnits, waitForUnits } = await queueModule();
   const target = await resolveQueueTarget(redisTarget(values));
   const out = requireOut(values.out);
-  const units = await datasetUnits(values);
-  const submit = { ...target, attempts: values.attempts, backoffMs: values.backoffMs };
+  const { units, evalPerType } = await datasetUnits(values);
+  const submit = { ...target, attempts: values.attempts, backoffMs: values.backoffMs, evalPerType };
   const r = await submitUnits(units, out, submit);
   process.stdout.write(`queue ${target.queue ?? DEFAULT_QUEUE}: ${r.queued} units queued, ${r.retried} failed ones retried, ${r.done} already done, of ${units.length}\n`);
   if (!values.wait) return;
@@ -62,7 +62,7 @@ async function queueSubmit(values: SubmitValues): Promise<void> {
   if (!values.merge) return;
   const lock = await lockOutput(out, 'merge');
   try {
-    await mergeAndReport(out);
+    await mergeAndReport(out, undefined, values.singleImageAsString);
   } finally {
     lock.release();
   }

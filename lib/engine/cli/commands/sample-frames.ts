@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import { spatialError } from '../../../errors.js';
-import { backprojectDepth } from '../../../geometry.js';
-import { COVERAGE_SELECT_DEFAULTS } from '../../../sampling-args.js';
-import { voxelCoverageSelectDetailed } from '../../../sampling.js';
+import { backprojectDepth } from '../../../ops/geometry/native.js';
+import { COVERAGE_SELECT_DEFAULTS } from '../../../ops/sampling/shared.js';
+import { voxelCoverageSelectDetailed } from '../../../ops/sampling/native.js';
 import { loadFrameDepth } from '../../../scenes/load.js';
 import { addSceneOptions, intArg, loadSceneArg, numberArg, progressBars, type SceneValues } from '../shared.js';
 
