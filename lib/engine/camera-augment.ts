@@ -14,7 +14,7 @@ import type { CameraAugmentation } from './context.js';
 
 /**
  * What `--camera-augment` draws per image (defaults in brackets; every draw is uniform):
- * 1. a scale `s` in `scale` [0.8, 1.2]: the image is resized to `round(s*W) x round(s*H)`;
+ * 1. a scale `s` in `scale` `[0.8, 1.2]`; the image is resized to `round(s*W) x round(s*H)`;
  * 2. a principal-point shift per axis in `shift` [-0.05, 0.05] of the resized size, rounded to
  *    whole pixels (content moves with the principal point; uncovered pixels are black);
  * 3. a crop keeping a fraction `c` in `crop` [0.9, 1.0] of each side (`round(c*W') x round(c*H')`),
