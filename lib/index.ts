@@ -30,6 +30,8 @@ export { generateScene, GENERATE_DEFAULTS, type GenerateOptions, type GenerateRe
 export { generateClip, CLIP_GENERATE_DEFAULTS, type ClipGenerateOptions, type ClipReport } from './engine/dynamic.js';
 export type { CompatMode } from './engine/format.js';
 export type { PairSelection } from './engine/pairs.js';
+export type { CameraAugmentOptions } from './engine/camera-augment.js';
+export type { ImageFormat, ImageFormatOptions } from './engine/images.js';
 export { loadClip, type DynamicClip, type ClipImages, type LoadClipOptions } from './scenes/clip.js';
 export { synthesizeClip, type SyntheticClipOptions } from './scenes/synthetic-clip.js';
 export * from './ops/box-iou/native.js';

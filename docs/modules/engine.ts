@@ -10,3 +10,5 @@ export { generateScene, GENERATE_DEFAULTS, type GenerateOptions, type GenerateRe
 export { generateClip, CLIP_GENERATE_DEFAULTS, type ClipGenerateOptions, type ClipReport } from '../../lib/engine/dynamic.js';
 export type { CompatMode } from '../../lib/engine/format.js';
 export type { PairSelection } from '../../lib/engine/pairs.js';
+export type { CameraAugmentOptions } from '../../lib/engine/camera-augment.js';
+export type { ImageFormat, ImageFormatOptions } from '../../lib/engine/images.js';

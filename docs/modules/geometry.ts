@@ -10,6 +10,6 @@ export * from '../../lib/ops/geometry/native.js';
 export * from '../../lib/ops/rays/native.js';
 export * from '../../lib/ops/raycast/native.js';
 export { voxelDownsample, type Downsampled } from '../../lib/ops/pointcloud/native.js';
-export { visibleSetsMultiSpa } from '../../lib/ops/compat/native.js';
+export { visibleSetsMultiSpa, type MultiSpaVisibilityOptions } from '../../lib/ops/compat/native.js';
 export * from '../../lib/ops/box-iou/native.js';
 export * from '../../lib/ops/motion/native.js';

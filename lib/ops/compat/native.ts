@@ -13,7 +13,7 @@ export type { MultiSpaVisibilityOptions } from './shared.js';
 /**
  * MultiSPA's visibility test (the Multi-SpatialMLLM data engine, facebookresearch/Multi-SpatialMLLM `spatial_engine/`), reproduced exactly:
  * project in double with the general inverse of the pose and the reference's pixel arithmetic
- * ({@link multiSpaProjector}), with the COLOUR camera, keep `0 <= u < Wc`, `0 <= v < Hc` (continuous, no pixel-centre
+ * (`multiSpaProjector` in the compat family's shared part), with the COLOUR camera, keep `0 <= u < Wc`, `0 <= v < Hc` (continuous, no pixel-centre
  * shift), read the depth map (its own size) at `(round(u * Wd / Wc), round(v * Hd / Hc))` with
  * round-half-to-even, clipped into the map, and require the strict `0 < z < D` (no tolerance).
  * Points behind the camera (`z <= 0`) and invalid depths (`D` = 0 or NaN, where `z < D` fails) are
