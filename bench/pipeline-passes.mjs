@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Our side of bench/pipeline.mjs --reference: loads a ScanNet-layout scene, writes what the
-// MultiSPA driver (bench/multispa_time.py) needs (points.f32: the scene's mesh points as float32
+// MultiSPA driver (bench/multispa/time_passes.py) needs (points.f32: the scene's mesh points as float32
 // xyz; frames.json: poses, intrinsics, depth paths and scale), then times, in this process, the
 // two passes the driver times in the published engine:
 //   visibility: every scene point in every frame (the engine's default path: stored depth PNGs);

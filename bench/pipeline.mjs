@@ -15,7 +15,7 @@
 // 3. Times decoding the same depth PNGs with sharp (16-bit raw, all cores) and with OpenCV's
 //    cv2.imread (python3), the floor the visibility stage is compared against.
 // 4. With --reference: times the published MultiSPA engine's visibility and relations passes on the
-//    same scene and points (bench/multispa_time.py) and prints the core-time ratios.
+//    same scene and points (bench/multispa/time_passes.py) and prints the core-time ratios.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -213,7 +213,7 @@ for (const frames of frameCounts) {
     const ours = spawnSync(process.execPath, [join(root, 'bench', 'pipeline-passes.mjs'), sceneDir, work], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (ours.status !== 0) { console.log(`our passes failed: ${ours.stderr.slice(-2000)}`); continue; }
     const mine = JSON.parse(ours.stdout.trim().split('\n').pop());
-    const py = spawnSync(args.python, [join(root, 'bench', 'multispa_time.py'), '--reference', resolve(args.reference), '--work', work, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const py = spawnSync(args.python, [join(root, 'bench', 'multispa', 'time_passes.py'), '--reference', resolve(args.reference), '--work', work, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (py.status !== 0) { console.log(`reference run failed: ${py.stderr.slice(-2000)}`); continue; }
     const ref = JSON.parse(py.stdout.trim().split('\n').pop());
     refRows.push({ frames, ref, mine });

@@ -7,9 +7,9 @@ The reference checkout is only read (imported from its path; nothing of it is co
 scene is put in the layout its SceneInfoHandler reads: an info pickle, posed_images/<scene>/<key>.png
 (the scene's own 16-bit depth PNGs, copied unchanged) and <key>.jpg (a black image of the depth size:
 only its shape is read), instance_data/<scene>/aligned_points.npy. `mmengine` comes from
-bench/mmengine_shim, `torch` (only `cuda.is_available` is used) from a stub when it is missing.
+bench/multispa/shim, `torch` (only `cuda.is_available` is used) from a stub when it is missing.
 
-  /usr/bin/python3 bench/multispa_time.py --reference /path/to/MultiSPA --work WORK [--json]
+  /usr/bin/python3 bench/multispa/time_passes.py --reference /path/to/MultiSPA --work WORK [--json]
 Prints {"passes": {"visibility": {"wall", "cpu"}, "relations": {...}}, "rssGiB": ...}.
 """
 import argparse
@@ -70,7 +70,7 @@ def main():
     args = ap.parse_args()
     root, scene_id, info_path, depth_value_scale, frames, points = write_layout(args.work)
     reference = os.path.abspath(args.reference)
-    sys.path[:0] = [os.path.join(HERE, 'mmengine_shim'), reference, os.path.join(reference, 'spatial_engine', 'camera_movement')]
+    sys.path[:0] = [os.path.join(HERE, 'shim'), reference, os.path.join(reference, 'spatial_engine', 'camera_movement')]
     try:
         import torch  # noqa: F401
     except ImportError:
