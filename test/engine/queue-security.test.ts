@@ -111,9 +111,11 @@ describe.runIf(enabled)('Redis credentials', () => {
       expect(r.output).toMatch(msg);
       expect(r.output).toMatch(/\(ERR_SPATIAL_IO\)$/m);
       expect(r.output).not.toContain(PASSWORD);
-      expect(r.ms, args.join(' ')).toBeLessThan(8000);
+      // A liveness bound, not a speed claim: the client gives up instead of reconnecting forever
+      // (ioredis' default). 30 s leaves room for a loaded CI machine's Node start-up.
+      expect(r.ms, args.join(' ')).toBeLessThan(30_000);
     }
-  }, 90_000);
+  }, 240_000);
 
   it('the password from a file or the environment works, and the worker start-up line redacts a URL password', async () => {
     const dir = tmp();
