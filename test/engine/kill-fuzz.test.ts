@@ -87,7 +87,7 @@ describe('SIGKILL at random moments', () => {
     ensureBuilt();
     scene = join(tmp(), 'scene');
     await writeSyntheticManifest(scene, { frames: 8, width: 160, height: 120 });
-  }, 120_000);
+  }, 300_000);
 
   it('generate: no output or the whole output; a rerun gives the uninterrupted bytes', async () => {
     const random = createRng(SEED);
@@ -111,7 +111,7 @@ describe('SIGKILL at random moments', () => {
       expect(existsSync(join(out, LOCK_FILE))).toBe(false);
     }
     console.log(`kill fuzz generate (seed ${SEED}): ${JSON.stringify(outcomes.generate)}`);
-  }, 120_000);
+  }, 300_000);
 
   it('dataset: only complete shards and a verifiable merge; a rerun resumes to the uninterrupted bytes', async () => {
     const random = createRng(SEED + 1);
@@ -131,7 +131,7 @@ describe('SIGKILL at random moments', () => {
       expect(final).toEqual(want);
     }
     console.log(`kill fuzz dataset (seed ${SEED + 1}): ${JSON.stringify(outcomes.dataset)}`);
-  }, 120_000);
+  }, 300_000);
 
   it('a rerun removes the temporaries a killed run left beside the plan, splits and manifest (and nothing else)', async () => {
     const out = tmp();
@@ -142,7 +142,7 @@ describe('SIGKILL at random moments', () => {
     writeFileSync(join(out, 'notes.txt'), 'mine');
     expect((await run(['dataset', ...DATASET, '--out', out])).code).toBe(0);
     expect(tree(out)).toEqual({ ...want, 'notes.txt': sha256(join(out, 'notes.txt')) });
-  }, 120_000);
+  }, 300_000);
 
   it('merge: no manifest, or a manifest that its splits match; a rerun gives the uninterrupted bytes', async () => {
     const random = createRng(SEED + 2);
@@ -167,5 +167,5 @@ describe('SIGKILL at random moments', () => {
       expect(statSync(join(out, 'manifest.json')).isFile()).toBe(true);
     }
     console.log(`kill fuzz merge (seed ${SEED + 2}): ${JSON.stringify(outcomes.merge)}`);
-  }, 120_000);
+  }, 300_000);
 });
