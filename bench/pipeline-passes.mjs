@@ -11,7 +11,7 @@
 //   node bench/pipeline-passes.mjs SCENE_DIR WORK_DIR
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { overlapMatrixAsync } from '../dist/geometry.js';
+import { overlapMatrixAsync } from '../dist/index.js';
 import { sceneVisibility } from '../dist/engine/pipeline.js';
 import { upVector, wrapDegrees, yawPitch } from '../dist/engine/relations.js';
 import { loadScene } from '../dist/scenes/load.js';
