@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { overlapMatrixAsync } from '../../dist/index.js';
 import { scenePoints, sceneVisibility } from '../../dist/engine/pipeline.js';
-import { projectInto } from '../../dist/engine/context.js';
+import { projectInto, storedCamera } from '../../dist/engine/context.js';
 import { numberRules } from '../../dist/engine/format.js';
 import { cameraRelation, sceneUp } from '../../dist/engine/relations.js';
 import { cameraValues } from '../../dist/engine/tasks/camera.js';
@@ -37,9 +37,10 @@ const colorCamera = (f) => ({ intrinsics: f.colorIntrinsics ?? f.intrinsics, pos
 const ctx = { points, rules, frames: frames.map((f, index) => ({ index, id: f.id, colorCamera: colorCamera(f) })) };
 const perFrame = frames.map((f, fi) => {
   const k = colorCamera(f).intrinsics;
+  const sc = storedCamera(ctx, fi); // the frame's image as stored (compat runs augment nothing)
   const u = [], v = [], z = [], x = [], y = [], depthMm = [];
   for (const p of visible[fi]) {
-    const pr = projectInto(ctx, p, fi);
+    const pr = projectInto(ctx, p, sc);
     u.push(pr.u); v.push(pr.v); z.push(pr.z);
     x.push(rules.coord(pr.u, k.width)); y.push(rules.coord(pr.v, k.height)); depthMm.push(rules.depthMm(pr.z));
   }
