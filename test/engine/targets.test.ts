@@ -12,6 +12,7 @@ import {
 import { readNpz } from '../../lib/io/npy.js';
 import { loadScene, loadFrameDepth } from '../../lib/scenes/load.js';
 import { runCli } from '../helpers/cli.js';
+import { numpyTestsEnabled } from '../helpers/processes.js';
 import { writeSyntheticManifest } from '../helpers/scene-files.js';
 import { tempDirs } from '../helpers/tmp.js';
 
@@ -33,7 +34,7 @@ print(json.dumps({k: {'dtype': z[k].dtype.str, 'shape': list(z[k].shape), 'value
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
 
 describe('spatial-geom targets', () => {
-  it('writes OUT/<scene>.npz that numpy loads with the documented names, dtypes and shapes, holding the API values', async () => {
+  it.runIf(numpyTestsEnabled())('writes OUT/<scene>.npz that numpy loads with the documented names, dtypes and shapes, holding the API values', async () => {
     const out = tmp();
     const r = await runCli(['targets', '--scene', sceneDir, '--out', out, '--image-size', '112x84', '--patch', '14', '--frequencies', '3', '--frame-step', '2']);
     expect(r.code, r.err).toBe(0);

@@ -9,11 +9,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readViewerData, serveViewer, writeViewer } from '../../lib/engine/viewer.js';
 import { runCli } from '../helpers/cli.js';
+import { chromiumPath, chromiumTestsEnabled } from '../helpers/processes.js';
 import { tempDirs } from '../helpers/tmp.js';
 
 const tmp = tempDirs('spatial-viewer-');
 /** Debian's chromium (.ci/run installs it); SPATIAL_GEOM_CHROMIUM names another build. */
-const CHROMIUM = process.env.SPATIAL_GEOM_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 
 type Stats = { samples: Record<string, number>; train: number; eval: number };
 const readStats = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Stats;
@@ -43,7 +44,7 @@ async function brokenImages(page: Page): Promise<string[]> {
   return page.$$eval('img', (imgs) => imgs.filter((i) => !(i.naturalWidth > 0)).map((i) => i.getAttribute('src') ?? ''));
 }
 
-describe('viewer in headless chromium, from file://', () => {
+describe.runIf(chromiumTestsEnabled())('viewer in headless chromium, from file://', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

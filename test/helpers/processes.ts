@@ -1,7 +1,7 @@
 // Child processes for tests that need real processes: the built CLI (workers that can be SIGKILLed)
 // and a throw-away redis-server on a loopback port. Everything started here is stopped after the file.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -99,19 +99,41 @@ export interface TestRedis {
 }
 
 /**
- * Whether the queue suites can run here. Without `redis-server` they are skipped with one line saying
- * why and how to run them, so `npm test` passes on a fresh machine; `SPATIAL_GEOM_REQUIRE_REDIS=1`
- * (set by .ci/run, which installs Redis) turns a missing server into a failure, so CI never skips them.
+ * Whether tests that need an external program can run here. Without it they are skipped with one
+ * line saying why and how to run them, so `npm test` passes on a fresh machine; `requireEnv=1` (set
+ * by .ci/run, which installs every one of them) turns a missing program into a failure, so CI never
+ * skips them.
  */
-export function redisTestsEnabled(): boolean {
-  if (process.env.SPATIAL_GEOM_REQUIRE_REDIS === '1') return true;
+function externalTestsEnabled(what: string, requireEnv: string, present: () => void, install: string): boolean {
+  if (process.env[requireEnv] === '1') return true;
   try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    present();
     return true;
   } catch {
-    console.warn('[queue tests] skipped: redis-server is not installed (apt-get install -y redis-server, or run them with SPATIAL_GEOM_REQUIRE_REDIS=1 to make a missing server fail)');
+    console.warn(`[${what} tests] skipped: ${install} (or run them with ${requireEnv}=1 to make its absence fail)`);
     return false;
   }
+}
+
+/** The queue suites need `redis-server` (SPATIAL_GEOM_REQUIRE_REDIS). */
+export function redisTestsEnabled(): boolean {
+  return externalTestsEnabled('queue', 'SPATIAL_GEOM_REQUIRE_REDIS', () => execFileSync('redis-server', ['--version'], { stdio: 'ignore' }),
+    'redis-server is not installed (apt-get install -y redis-server)');
+}
+
+/** The viewer's browser test needs Debian's chromium, or SPATIAL_GEOM_CHROMIUM (SPATIAL_GEOM_REQUIRE_CHROMIUM). */
+export function chromiumPath(): string {
+  return process.env.SPATIAL_GEOM_CHROMIUM ?? '/usr/bin/chromium';
+}
+export function chromiumTestsEnabled(): boolean {
+  return externalTestsEnabled('browser', 'SPATIAL_GEOM_REQUIRE_CHROMIUM', () => accessSync(chromiumPath(), constants.X_OK),
+    `no chromium at ${chromiumPath()} (apt-get install -y chromium, or set SPATIAL_GEOM_CHROMIUM)`);
+}
+
+/** Tests that read our .npz/.npy files with NumPy need python3-numpy (SPATIAL_GEOM_REQUIRE_NUMPY). */
+export function numpyTestsEnabled(): boolean {
+  return externalTestsEnabled('numpy', 'SPATIAL_GEOM_REQUIRE_NUMPY', () => execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }),
+    'python3 with numpy is not installed (apt-get install -y python3-numpy)');
 }
 
 /**
