@@ -448,11 +448,21 @@ export async function generateScene(scene: Scene, opts: GenerateOptions): Promis
   t = performance.now();
   const tasks = opts.tasks ?? ALL_TASKS;
   const samples: QASample[] = [];
-  for (const [n, name] of tasks.entries()) {
-    samples.push(...(await TASK_GENERATORS[name](ctx, perTask)));
-    opts.progress?.('tasks', n + 1, tasks.length);
-  }
-  await images.drain();
+  // The task generators run side by side: each waits on libvips (frame decodes, prompt encodes)
+  // most of its time, so one task's decode overlaps another's drawing. Each draws from its own
+  // forked generator and writes its own file names, and the samples are concatenated in task
+  // order, so the output is the same bytes as one task after another. Every generator settles
+  // before a failure is reported, so none writes into the output after it is cleaned up.
+  let finished = 0;
+  const results = await Promise.allSettled(tasks.map(async (name) => {
+    const made = await TASK_GENERATORS[name](ctx, perTask);
+    opts.progress?.('tasks', ++finished, tasks.length);
+    return made;
+  }));
+  const drained = images.drain();
+  for (const r of results) if (r.status === 'rejected') { await drained.catch(() => undefined); throw r.reason; }
+  for (const r of results) if (r.status === 'fulfilled') samples.push(...r.value);
+  await drained;
   lap('tasks', t);
 
   t = performance.now();
