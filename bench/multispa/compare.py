@@ -28,16 +28,16 @@ import argparse
 import contextlib
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import types
 
 import cv2
 import numpy as np
+
+from reference_layout import make_reference_importable, write_layout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -56,13 +56,7 @@ def write_reference_layout(ours, work):
     """The scene in the reference's layout; returns (root, scene_id, info_path, depth_value_scale)."""
     scene_id = 'scene_compat'
     root = os.path.join(work, 'ref')
-    shutil.rmtree(root, ignore_errors=True)
-    posed = os.path.join(root, 'posed_images', scene_id)
-    inst = os.path.join(root, 'instance_data', scene_id)
-    os.makedirs(posed)
-    os.makedirs(inst)
     points = np.fromfile(os.path.join(work, 'points.f32'), dtype='<f4').reshape(-1, 3)
-    np.save(os.path.join(inst, 'aligned_points.npy'), points)
     frames = ours['frames']
     k = frames[0]['intrinsics']
     scales = {f['depthScale'] for f in frames}
@@ -71,39 +65,17 @@ def write_reference_layout(ours, work):
     for f in frames:
         if f['intrinsics'] != k:
             sys.exit('compare.py: the reference holds one intrinsic matrix per scene; frames differ')
-    intrinsic = np.array([[k['fx'], 0, k['cx'], 0], [0, k['fy'], k['cy'], 0], [0, 0, 1, 0], [0, 0, 0, 1]], dtype=np.float64)
-    images_info = {}
-    for n, f in enumerate(frames):
-        key = f'{n:05d}'
+
+    def write_color(f, path):
         color = cv2.imread(f['colorPath']) if f.get('colorPath') else None
-        if color is None:
-            color = np.zeros((k['height'], k['width'], 3), np.uint8)
-        # Only the shape of the colour image is read by the passes compared here.
-        cv2.imwrite(os.path.join(posed, f'{key}.jpg'), color)
-        shutil.copyfile(f['depthPath'], os.path.join(posed, f'{key}.png'))
-        images_info[key] = {
-            'image_path': f'posed_images/{scene_id}/{key}.jpg',
-            'depth_image_path': f'posed_images/{scene_id}/{key}.png',
-            'extrinsic_matrix': np.array(f['pose'], dtype=np.float64).reshape(4, 4),
-        }
-    info = {scene_id: {
-        'num_posed_images': len(frames), 'images_info': images_info, 'intrinsic_matrix': intrinsic,
-        'axis_align_matrix': np.eye(4), 'num_objects': 0,
-    }}
-    info_path = os.path.join(root, 'scenes_info.pkl')
-    with open(info_path, 'wb') as fh:
-        pickle.dump(info, fh)
+        cv2.imwrite(path, color if color is not None else np.zeros((k['height'], k['width'], 3), np.uint8))
+
+    info_path = write_layout(root, scene_id, frames, points, write_color)
     return root, scene_id, info_path, 1.0 / scales.pop()
 
 
 def import_reference(reference):
-    sys.path.insert(0, os.path.join(HERE, 'shim'))
-    sys.path.insert(0, reference)
-    sys.path.insert(0, os.path.join(reference, 'spatial_engine', 'camera_movement'))
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        sys.modules['torch'] = types.SimpleNamespace(cuda=types.SimpleNamespace(is_available=lambda: False))
+    make_reference_importable(reference)
     with contextlib.redirect_stdout(sys.stderr):
         from spatial_engine.utils.scannet_utils.handler import info_handler
         from spatial_engine.utils.scannet_utils import make_visibility_info

@@ -16,49 +16,32 @@ import argparse
 import contextlib
 import json
 import os
-import pickle
 import resource
-import shutil
 import sys
 import time
-import types
 
 import cv2
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from reference_layout import make_reference_importable, write_layout
 
 
-def write_layout(work):
+
+def write_bench_layout(work):
+    """The bench scene (WORK/frames.json, WORK/points.f32) in the reference's layout, with black
+    colour images of the depth size (only their shape is read)."""
     frames = json.load(open(os.path.join(work, 'frames.json')))
     points = np.fromfile(os.path.join(work, 'points.f32'), dtype='<f4').reshape(-1, 3)
     scene_id = 'scene_bench'
     root = os.path.join(work, 'multispa')
-    shutil.rmtree(root, ignore_errors=True)
-    posed = os.path.join(root, 'posed_images', scene_id)
-    inst = os.path.join(root, 'instance_data', scene_id)
-    os.makedirs(posed)
-    os.makedirs(inst)
-    np.save(os.path.join(inst, 'aligned_points.npy'), points)
     k = frames[0]['intrinsics']
-    black = os.path.join(root, 'black.jpg')
-    cv2.imwrite(black, np.zeros((k['height'], k['width'], 3), np.uint8))
-    images_info = {}
-    for n, f in enumerate(frames):
-        key = f'{n:05d}'
-        shutil.copyfile(black, os.path.join(posed, f'{key}.jpg'))
-        shutil.copyfile(f['depthPath'], os.path.join(posed, f'{key}.png'))
-        images_info[key] = {
-            'image_path': f'posed_images/{scene_id}/{key}.jpg',
-            'depth_image_path': f'posed_images/{scene_id}/{key}.png',
-            'extrinsic_matrix': np.array(f['pose'], dtype=np.float64).reshape(4, 4),
-        }
-    intrinsic = np.array([[k['fx'], 0, k['cx'], 0], [0, k['fy'], k['cy'], 0], [0, 0, 1, 0], [0, 0, 0, 1]], dtype=np.float64)
-    info = {scene_id: {'num_posed_images': len(frames), 'images_info': images_info, 'intrinsic_matrix': intrinsic,
-                       'axis_align_matrix': np.eye(4), 'num_objects': 0}}
-    info_path = os.path.join(root, 'scenes_info.pkl')
-    with open(info_path, 'wb') as fh:
-        pickle.dump(info, fh)
+    black = cv2.imencode('.jpg', np.zeros((k['height'], k['width'], 3), np.uint8))[1].tobytes()
+
+    def write_color(_frame, path):
+        with open(path, 'wb') as fh:
+            fh.write(black)
+
+    info_path = write_layout(root, scene_id, frames, points, write_color)
     return root, scene_id, info_path, 1.0 / frames[0]['depthScale'], len(frames), len(points)
 
 
@@ -68,13 +51,9 @@ def main():
     ap.add_argument('--work', required=True)
     ap.add_argument('--json', action='store_true')
     args = ap.parse_args()
-    root, scene_id, info_path, depth_value_scale, frames, points = write_layout(args.work)
+    root, scene_id, info_path, depth_value_scale, frames, points = write_bench_layout(args.work)
     reference = os.path.abspath(args.reference)
-    sys.path[:0] = [os.path.join(HERE, 'shim'), reference, os.path.join(reference, 'spatial_engine', 'camera_movement')]
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        sys.modules['torch'] = types.SimpleNamespace(cuda=types.SimpleNamespace(is_available=lambda: False))
+    make_reference_importable(reference)
     os.chdir(root)
     passes = {}
     with contextlib.redirect_stdout(sys.stderr):
