@@ -2,7 +2,7 @@
 // named eval lists, exactly N eval samples per question type spread evenly over eval rooms, and a
 // `dataset` over a folder of ScanNet-style scans whose train and eval rooms are disjoint, with the
 // per-type counts and shortfalls in manifest.json and on stdout.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Manifest, type Plan, parseSceneList, planUnits, planSplit } from '../../lib/engine/dataset.js';
@@ -144,6 +144,18 @@ describe('dataset over a folder of ScanNet-style scans', () => {
       const perRoom = split.eval_rooms.map((r) => evalLines.filter((s) => s.question_type === type && roomOf(s.scene) === r).length);
       expect(Math.max(...perRoom) - Math.min(...perRoom) <= 1 || perRoom.includes(0) || n < N, `${type}: ${perRoom}`).toBe(true);
     }
+  });
+
+  it('the per-type eval files hold the same picked samples as qa_eval.jsonl, in the same order', () => {
+    const evalIds = readJsonl(join(out, 'qa_eval.jsonl')).map((s) => s.id as string);
+    const byType = readdirSync(join(out, 'by_type')).flatMap((type) => {
+      const file = join(out, 'by_type', type, 'eval.jsonl');
+      return existsSync(file) ? readJsonl(file).map((s) => ({ id: s.id as string, type: s.question_type as string, dir: type })) : [];
+    });
+    expect(byType.every((r) => r.type === r.dir)).toBe(true);
+    expect(byType.map((r) => r.id).sort()).toEqual([...evalIds].sort());
+    for (const type of new Set(byType.map((r) => r.type)))
+      expect(byType.filter((r) => r.type === type).map((r) => r.id)).toEqual(evalIds.filter((id) => id.split(':')[1] === type));
   });
 
   it('a named eval list (ScanNet val-list file) gives the same eval rooms on every run', async () => {
