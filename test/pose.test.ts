@@ -78,7 +78,7 @@ describe('pose: round trips', () => {
       expectClose(invertRigidPose(invertRigidPose(a)), a, 1e-12);
       expectClose(multiplyPoses(a, aFromB(a, b)), b, 1e-12);
       expectClose(aFromB(a, b), multiplyPoses(invertRigidPose(a), b), 0);
-    }));
+    }), { seed: 20261202 });
   });
 
   it('quaternion -> matrix -> quaternion (w >= 0) and matrix -> quaternion -> matrix', () => {
@@ -91,7 +91,7 @@ describe('pose: round trips', () => {
       const r = rotationFromQuaternion(q[0], q[1], q[2], q[3]);
       expectClose(r, [p[0], p[1], p[2], p[4], p[5], p[6], p[8], p[9], p[10]], 1e-12);
       expectClose(quaternionFromRotation(back, 4), q, 1e-12);
-    }));
+    }), { seed: 20261202 });
   });
 
   it('transformPoints equals the matrix product on homogeneous points; the inverse transform undoes it', () => {
@@ -108,7 +108,7 @@ describe('pose: round trips', () => {
       const d: Vec3 = [pts[0][0], pts[0][1], pts[0][2]];
       const inv = invertRigidPose(m);
       expectClose(rotateInverse(m, d), [inv[0] * d[0] + inv[1] * d[1] + inv[2] * d[2], inv[4] * d[0] + inv[5] * d[1] + inv[6] * d[2], inv[8] * d[0] + inv[9] * d[1] + inv[10] * d[2]], 1e-15);
-    }));
+    }), { seed: 20261202 });
   });
 
   it('poseFromYawPitchRoll is rigid (R^T R = I, det R = 1)', () => {
@@ -117,7 +117,7 @@ describe('pose: round trips', () => {
       expectClose(multiplyPoses(invertRigidPose(p), p), IDENTITY, 1e-12);
       const det = p[0] * (p[5] * p[10] - p[6] * p[9]) - p[1] * (p[4] * p[10] - p[6] * p[8]) + p[2] * (p[4] * p[9] - p[5] * p[8]);
       expectClose([det], [1], 1e-12);
-    }));
+    }), { seed: 20261202 });
   });
 });
 
@@ -128,6 +128,6 @@ describe('pose: the old public names', () => {
   });
 
   it('relativePose (the checked public form) is aFromB', () => {
-    fc.assert(fc.property(rigid, rigid, (a, b) => expectClose(root.relativePose(a, b), aFromB(a, b), 0)));
+    fc.assert(fc.property(rigid, rigid, (a, b) => expectClose(root.relativePose(a, b), aFromB(a, b), 0)), { seed: 20261202 });
   });
 });

@@ -25,7 +25,7 @@ describe('depthFromStored', () => {
         expect(a.width).toBe(d.width);
         expect(Buffer.from(a.data.buffer).equals(Buffer.from(b.data.buffer))).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 20261202 },
     );
   });
 
@@ -83,12 +83,21 @@ describe('visibleSetsStoredAsync', () => {
             for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) >>> 0; data[i] = s % 11 === 0 ? 0 : Math.min(65535, Math.round((0.2 + (s % 1000) / 200) * scale)); }
             return { width: c.intrinsics.width, height: c.intrinsics.height, data, scale };
           });
-          const got = await visibleSetsStoredAsync(points, cams, depths, { tolerance: 0.05 });
-          const want = await visibleSetsAsync(points, cams, depths.map(depthFromStored), { tolerance: 0.05 });
-          expect(got.map((x) => Array.from(x))).toEqual(want.map((x) => Array.from(x)));
+          // The same sets, or the same coded rejection: cameraArb's float rounding can put a pose
+          // just past the rigidity tolerance, which both paths must refuse alike.
+          const outcome = async (run: () => Promise<Uint32Array[]>) => {
+            try {
+              return { sets: (await run()).map((x) => Array.from(x)) };
+            } catch (e) {
+              return { code: (e as { code?: string }).code };
+            }
+          };
+          const got = await outcome(() => visibleSetsStoredAsync(points, cams, depths, { tolerance: 0.05 }));
+          const want = await outcome(() => visibleSetsAsync(points, cams, depths.map(depthFromStored), { tolerance: 0.05 }));
+          expect(got).toEqual(want);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 60, seed: 20261202 },
     );
   });
 
